@@ -45,11 +45,33 @@ def html_to_lines(fragment: str) -> tuple[Line, ...]:
     builder = _LineBuilder()
     _walk(soup, builder, bold=False, in_li=False)
     builder.flush()
-    return tuple(builder.lines)
+    return split_inline_bullets(tuple(builder.lines))
+
+
+_INLINE_BULLET = re.compile(r"(?:^|\s)[" + BULLET_CHARS + r"](?=\s|$)")
+
+
+def split_inline_bullets(lines: tuple[Line, ...]) -> tuple[Line, ...]:
+    """Split lines holding several "•" items into one bullet line per item.
+
+    Text before the first bullet glyph stays a line of its own (bullet only if the line was
+    a list item); a lone glyph with no text after it is dropped.
+    """
+    out: list[Line] = []
+    for line in lines:
+        if not _INLINE_BULLET.search(line.text):
+            out.append(line)
+            continue
+        parts = _INLINE_BULLET.split(line.text)
+        head = clean_space(parts[0])
+        if head:
+            out.append(Line(head, bold=line.bold, bullet=line.bullet))
+        out.extend(Line(clean_space(part), bold=line.bold, bullet=True) for part in parts[1:] if clean_space(part))
+    return tuple(out)
 
 
 def _plain_lines(text: str) -> tuple[Line, ...]:
-    out = []
+    out: list[Line] = []
     for raw in text.split("\n"):
         line = clean_space(raw)
         if not line:
@@ -59,7 +81,7 @@ def _plain_lines(text: str) -> tuple[Line, ...]:
             out.append(Line(clean_space(match.group(1)), bold=True))
         else:
             out.append(Line(line))
-    return tuple(out)
+    return split_inline_bullets(tuple(out))
 
 
 class _LineBuilder:
@@ -103,7 +125,8 @@ def _walk(node: Tag, builder: _LineBuilder, bold: bool, in_li: bool) -> None:
             builder.flush()
             continue
         child_bold = bold or name in _BOLD_TAGS
-        if name == "li":
+        if name == "li" or (name in ("ul", "ol") and not child.find("li")):
+            # A list without <li> (seen in exports: <ul> holding "• a • b") is one item.
             builder.start_item()
             _walk(child, builder, child_bold, in_li=True)
             builder.flush()

@@ -1,0 +1,139 @@
+"""Small text rules for refs, cross-reference links and heading rows.
+
+Headings are the rows and lines that are not actions but give context to the actions below
+them: section / pillar titles, "1.1 Outcome: ..." area headings, "Accountable Leads: ..."
+lines, and objective notes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_REF = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2}){0,3})\.?(?=\s|$|[A-Za-z(])")
+_MULTI_LEVEL_REF = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2}){1,3})\.?(?=\s|$)")
+_LINKS_LABEL = re.compile(r"\blinks?\s+to\b:?", re.I)
+_LINK = re.compile(r"\b([A-Z]{2,5})\s?(\d{1,3})\b")
+_AREA_HEADING = re.compile(
+    r"^\s*(?P<ref>\d{1,2}(?:\.\d{1,2}){1,3})\.?\s*"
+    r"(?:(?P<label>outcomes?|operational|objectives?|priority|aim|theme)\s*)?[:–—-]?\s*(?P<text>.+)$",
+    re.I | re.S,
+)
+_SECTION_NUMBER = re.compile(r"^\s*(\d{1,2})\.?\s+(?=[A-Z])")
+_ACCOUNTABLE = re.compile(r"^\s*(?:accountable|responsible|lead)\s+(?:leads?|officers?|person)\s*[:–-]\s*(?P<names>.+)$", re.I | re.S)
+_NOTE_LABEL = re.compile(r"^\s*(?:key\s+)?(?:objectives?|aims?|purpose|vision|note)\s*[:–-]", re.I)
+
+
+def leading_ref(text: str, multi_level_only: bool = False) -> str:
+    """The reference a cell starts with ("1.1.3", "2.10"), trimmed of trailing dots, or ""."""
+    match = (_MULTI_LEVEL_REF if multi_level_only else _REF).match(text or "")
+    return match.group(1) if match else ""
+
+
+def strip_leading_ref(text: str, ref: str) -> str:
+    """Remove ``ref`` from the start of ``text`` ("1.1 Reiterate advice" -> "Reiterate advice")."""
+    if ref and text.lstrip().startswith(ref):
+        rest = text.lstrip()[len(ref):]
+        if not rest or not rest[0].isdigit():
+            return rest.lstrip(". ").strip()
+    return text.strip()
+
+
+def parse_links(text: str) -> tuple[str, ...]:
+    """Cross-references printed with a ref: "Links to OR 2 OR 9 IN 8 IN18" -> ("OR 2", "OR 9", "IN 8", "IN 18")."""
+    links = []
+    for prefix, number in _LINK.findall(text or ""):
+        link = f"{prefix} {number}"
+        if link not in links:
+            links.append(link)
+    return tuple(links)
+
+
+def split_ref_cell(text: str) -> tuple[str, tuple[str, ...], str]:
+    """A ref cell to (ref, links, leftover text): "1.1.1 Links to OR 1" -> ("1.1.1", ("OR 1",), "")."""
+    ref = leading_ref(text)
+    rest = strip_leading_ref(text, ref) if ref else text.strip()
+    links = parse_links(rest) if (_LINKS_LABEL.search(rest) or _only_links(rest)) else ()
+    leftover = _LINK.sub("", _LINKS_LABEL.sub("", rest)).strip(" ;,") if links else rest
+    return ref, links, leftover
+
+
+def _only_links(text: str) -> bool:
+    return bool(text.strip()) and not _LINK.sub("", text).strip(" ;,")
+
+
+def is_links_only(text: str) -> bool:
+    """True for a cell that holds only cross-references ("Links to OR 12 IN 13")."""
+    rest = _LINKS_LABEL.sub("", text or "")
+    return bool(parse_links(rest)) and _only_links(rest)
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A classified heading row or line. ``kind``: section, area, lead, note or continuation."""
+
+    kind: str
+    text: str
+    ref: str = ""
+
+
+def classify_heading(text: str) -> Heading:
+    """Decide what a one-cell row or narrative line is.
+
+    >>> classify_heading("1.1 Outcome: Leaders are clear").kind
+    'area'
+    >>> classify_heading("Accountable Leads: Malcolm Newsam").text
+    'Malcolm Newsam'
+    """
+    stripped = " ".join(text.split())
+    accountable = _ACCOUNTABLE.match(stripped)
+    if accountable:
+        return Heading("lead", accountable.group("names").strip())
+    area = _AREA_HEADING.match(stripped)
+    if area and area.group("text").strip():
+        return Heading("area", clean_heading(area.group("text")), ref=area.group("ref"))
+    if _NOTE_LABEL.match(stripped):
+        return Heading("note", stripped)
+    if stripped[:1].islower():
+        return Heading("continuation", stripped)
+    return Heading("section", stripped)
+
+
+def clean_heading(text: str) -> str:
+    """Drop a leading number and a label such as "Outcome:" from a heading; tidy " :"."""
+    text = " ".join(text.split())
+    text = re.sub(r"^\s*(?:outcomes?|operational|objectives?)\s*[:–—-]\s*", "", text, flags=re.I)
+    text = re.sub(r"\s+([:;,.])", r"\1", text)
+    return text.strip()
+
+
+def section_title(text: str) -> str:
+    """A section heading without its number: "2. Service management" -> "Service management"."""
+    return _SECTION_NUMBER.sub("", " ".join(text.split())).strip()
+
+
+_SHORT_WORDS = frozenset("a an and as at be by do for if in is it no of on or so the to up us we".split())
+
+
+def join_split_cells(texts: list[str]) -> tuple[str, bool]:
+    """Join cell texts of a row whose text overflowed across cells, re-gluing split words.
+
+    "Service management -" | "- within Children's Service a" | "nd across Service" | "s"
+    -> "Service management - within Children's Service and across Services".
+    Returns (text, glued) where glued says whether any word was split across cells.
+    """
+    out = ""
+    glued = False
+    for text in texts:
+        text = " ".join(text.split())
+        if not text:
+            continue
+        head = text.split()[0]
+        if out and out[-1].isalpha() and text[0].islower() and len(head) <= 3 and head not in _SHORT_WORDS:
+            out += text
+            glued = True
+        elif out.endswith("-") and text.startswith("-"):
+            out = out[:-1].rstrip() + " - " + text[1:].lstrip()
+        else:
+            out = f"{out} {text}" if out else text
+    return out, glued

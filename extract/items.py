@@ -1,0 +1,237 @@
+"""Enumerated cells to items, and item-by-item alignment of timescale / lead / status cells.
+
+A cell such as "1. Do this. 2. Do that" or "<p>i) SGU</p><p>ii) AD</p>" lists sub-actions.
+:func:`split_enumerated` finds the markers that form a sequence (``1. 2. 3.``, ``(1) (2)``,
+``i) ii)``, ``a) b)``), tolerating a lost first marker ("Agency staff ... 2. Recruit ...") and a
+repeated one ("i) ii) ii)"). :func:`align_column` then gives each action item its own entry of
+another column when that column enumerates the same way, or the whole cell when it cannot.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii")
+_ROMAN_VALUE = {numeral: index + 1 for index, numeral in enumerate(ROMAN)}
+
+# Each style: (name, pattern, value-of-match). A marker must start the text or follow
+# whitespace or sentence punctuation, so "Section 47." or "3.3.14" never count.
+_LEAD_IN = r"(?:(?<=^)|(?<=[\s;:,]))"
+_STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("paren-number", re.compile(_LEAD_IN + r"\((\d{1,2})\)\.?")),
+    ("number-paren", re.compile(_LEAD_IN + r"(\d{1,2})\)\.?(?=\s|$)")),
+    ("number-dot", re.compile(_LEAD_IN + r"(\d{1,2})\.(?=\s*[A-Za-z(\"'‘“])")),
+    ("roman", re.compile(_LEAD_IN + r"\(?(" + "|".join(sorted(ROMAN, key=len, reverse=True)) + r")\)\.?(?=\s|$)")),
+    ("letter", re.compile(_LEAD_IN + r"\(?([a-h])\)\.?(?=\s|$)")),
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One enumerated entry. ``marker`` is normalised ("1", "ii", "a"); ``inferred`` is True
+    when the source lost the marker and its place in the sequence supplied it."""
+
+    marker: str | None
+    text: str
+    inferred: bool = False
+
+
+@dataclass(frozen=True)
+class Enumeration:
+    style: str
+    prefix: str  # text before the first marker, when it is not itself an item
+    items: tuple[Item, ...]
+
+    @property
+    def markers(self) -> tuple[str | None, ...]:
+        return tuple(item.marker for item in self.items)
+
+
+def _value(style: str, raw: str) -> int:
+    if style == "roman":
+        return _ROMAN_VALUE[raw]
+    if style == "letter":
+        return ord(raw) - ord("a") + 1
+    return int(raw)
+
+
+def _label(style: str, value: int) -> str:
+    if style == "roman":
+        return ROMAN[value - 1] if 0 < value <= len(ROMAN) else str(value)
+    if style == "letter":
+        return chr(ord("a") + value - 1)
+    return str(value)
+
+
+def _chain(style: str, matches: list[re.Match[str]], text: str) -> list[re.Match[str]]:
+    """The longest run of markers, in text order, each equal to or one more than the last."""
+    best: list[re.Match[str]] = []
+    for start_index, first in enumerate(matches):
+        first_value = _value(style, first.group(1))
+        at_start = not text[: first.start()].strip()
+        if not at_start and first_value not in (1, 2):
+            continue
+        chain = [first]
+        last = first_value
+        for candidate in matches[start_index + 1:]:
+            value = _value(style, candidate.group(1))
+            if value == last + 1 or (value == last and style != "number-dot"):
+                chain.append(candidate)
+                last = value
+        if len(chain) > len(best):
+            best = chain
+    return best
+
+
+def split_enumerated(text: str) -> Enumeration | None:
+    """Find the enumeration in ``text``, or None.
+
+    >>> [i.text for i in split_enumerated("1. Agree reps. 2. Agree mechanisms").items]
+    ['Agree reps.', 'Agree mechanisms']
+    >>> split_enumerated("Agency staff in place. 2. Recruit two").markers
+    ('1', '2')
+    """
+    if not text or not text.strip():
+        return None
+    best: tuple[str, list[re.Match[str]]] | None = None
+    for style, pattern in _STYLES:
+        matches = list(pattern.finditer(text))
+        if style == "letter" and best and best[0] == "roman":
+            continue
+        chain = _chain(style, matches, text) if matches else []
+        if not chain:
+            continue
+        at_start = not text[: chain[0].start()].strip()
+        lost_first = _value(style, chain[0].group(1)) == 2  # "Did this. 2. Do that": marker 1 lost
+        if len(chain) < 2 and not at_start and not lost_first:
+            continue
+        if best is None or len(chain) > len(best[1]) or (len(chain) == len(best[1]) and chain[0].start() < best[1][0].start()):
+            best = (style, chain)
+    if best is None:
+        return None
+    style, chain = best
+    prefix = text[: chain[0].start()].strip()
+    items: list[Item] = []
+    first_value = _value(style, chain[0].group(1))
+    if prefix and first_value == 2:
+        items.append(Item(_label(style, 1), _clean_item(prefix), inferred=True))
+        prefix = ""
+    for index, match in enumerate(chain):
+        end = chain[index + 1].start() if index + 1 < len(chain) else len(text)
+        items.append(Item(_label(style, _value(style, match.group(1))), _clean_item(text[match.end():end])))
+    return Enumeration(style, _clean_item(prefix), tuple(items))
+
+
+def _clean_item(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().rstrip(";").strip()
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a cell, for splitting an unmarked cell by alignment with another column."""
+    return [part.strip() for part in _SENTENCE_END.split(text.strip()) if part.strip()]
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """Per-item text for one column; ``aligned`` False means the whole cell was repeated."""
+
+    texts: tuple[str, ...]
+    aligned: bool
+    prefix: str = ""
+
+
+def align_column(
+    cell_text: str,
+    lines: Sequence[str],
+    action_items: Sequence[Item],
+    split_entries: Callable[[str], list[str]] | None = None,
+) -> Alignment:
+    """Give each action item its entry of another column (timescale, lead, status).
+
+    Tried in order: the column's own enumeration (by marker, by position, or offset when its
+    labels start later: "ii) Aug 13 iii) Oct 13" for items i-iv); one paragraph per item;
+    one dated entry per item (``split_entries``, for timescales); else the whole cell.
+    """
+    count = len(action_items)
+    whole = cell_text.strip()
+    if count <= 1 or not whole:
+        return Alignment(tuple(whole for _ in range(max(count, 1))), aligned=True)
+    enumeration = split_enumerated(cell_text)
+    if enumeration and len(enumeration.items) >= 2 or (enumeration and count and enumeration.items and not enumeration.prefix and len(lines) == 1):
+        mapped = _align_enumeration(enumeration, action_items)
+        if mapped is not None:
+            return Alignment(mapped, aligned=True, prefix=enumeration.prefix)
+    paragraphs = [line.strip() for line in lines if line.strip()]
+    if len(paragraphs) == count:
+        return Alignment(tuple(paragraphs), aligned=True)
+    if len(paragraphs) == 1 and not enumeration:
+        if split_entries is not None:
+            entries = split_entries(whole)
+            if len(entries) == count:
+                return Alignment(tuple(entries), aligned=True)
+            if len(entries) <= 1:
+                return Alignment(tuple(whole for _ in range(count)), aligned=True)
+        else:
+            return Alignment(tuple(whole for _ in range(count)), aligned=True)
+    elif split_entries is not None and not enumeration:
+        entries = [entry for paragraph in paragraphs for entry in split_entries(paragraph)]
+        if len(entries) == count:
+            return Alignment(tuple(entries), aligned=True)
+    return Alignment(tuple(whole for _ in range(count)), aligned=False)
+
+
+def _align_enumeration(enumeration: Enumeration, action_items: Sequence[Item]) -> tuple[str, ...] | None:
+    entries = enumeration.items
+    count = len(action_items)
+    action_markers = [item.marker for item in action_items]
+    entry_markers = [entry.marker for entry in entries]
+    if len(entries) == count:
+        return tuple(entry.text for entry in entries)
+    if len(set(entry_markers)) == len(entry_markers) and set(entry_markers) <= set(action_markers):
+        by_marker = {entry.marker: entry.text for entry in entries}
+        return tuple(by_marker.get(marker, "") for marker in action_markers)
+    if entries[0].marker in action_markers:
+        offset = action_markers.index(entries[0].marker)
+        if offset + len(entries) == count:
+            return tuple([""] * offset + [entry.text for entry in entries])
+    return None
+
+
+def items_from_sentences(text: str, markers: Sequence[str | None]) -> tuple[Item, ...] | None:
+    """Split an unmarked cell into exactly ``len(markers)`` sentences, or None."""
+    sentences = split_sentences(text)
+    if len(sentences) != len(markers):
+        return None
+    return tuple(Item(marker, sentence, inferred=marker is not None) for marker, sentence in zip(markers, sentences))
+
+
+def extend_last_item(items: Sequence[Item], target: int, style: str) -> tuple[Item, ...] | None:
+    """Split the last item's trailing sentences off as lost-marker items to reach ``target``.
+
+    "3. Complete review. Work with partners." with a timescale enumerating (1)-(4) gives
+    items 3 and 4.
+    """
+    missing = target - len(items)
+    if missing <= 0 or not items:
+        return None
+    sentences = split_sentences(items[-1].text)
+    if len(sentences) != missing + 1:
+        return None
+    last = items[-1]
+    start = _value(style, last.marker) if last.marker and _is_label(style, last.marker) else None
+    extra = []
+    for offset, sentence in enumerate(sentences[1:], start=1):
+        label = _label(style, start + offset) if start is not None else None
+        extra.append(Item(label, sentence, inferred=True))
+    return tuple(items[:-1]) + (Item(last.marker, sentences[0], last.inferred),) + tuple(extra)
+
+
+def _is_label(style: str, marker: str) -> bool:
+    try:
+        _value(style, marker)
+    except (KeyError, ValueError):
+        return False
+    return True

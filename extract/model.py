@@ -1,0 +1,81 @@
+"""Records the extract stage hands to normalise: raw actions, issues and context, all frozen.
+
+A :class:`RawAction` holds text exactly as the source prints it for one action (after
+header mapping, row stitching and sub-item splitting), with its provenance. Nothing here is
+parsed into dates, statuses or people yet: that is normalise's job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # only for annotations; keeps this module importable on its own
+    from extract.glossary import GlossaryEntry, PersonEntry
+
+# The schema fields a table column can map to. "ignore" drops a column on purpose
+# (user config only); anything unmapped is kept in ``other`` and reported.
+FIELDS = (
+    "ref", "area", "finding", "action", "outcome", "measures", "lead", "timescale",
+    "status", "rag", "progress", "review_date",
+)
+
+
+@dataclass(frozen=True)
+class Provenance:
+    document: str
+    table: int
+    row: int
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class RawAction:
+    """One action as printed. Text fields are cleaned of markup, not interpreted."""
+
+    provenance: Provenance
+    ref: str = ""
+    links: tuple[str, ...] = ()
+    section: str = ""
+    area: str = ""
+    finding: str = ""
+    action: str = ""
+    outcome: str = ""
+    measures: str = ""
+    lead: str = ""
+    section_lead: str = ""
+    timescale: str = ""
+    timescale_prefix: str = ""
+    status: str = ""
+    rag: str = ""
+    progress: str = ""
+    review_date: str = ""
+    other: str = ""
+    issues: tuple[tuple[str, str], ...] = ()  # (code, message) raised while extracting
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A data-quality issue row (schema table ``issues``)."""
+
+    document: str
+    code: str
+    message: str
+    value: str = ""
+    page: int | None = None
+    table: int | None = None
+    row: int | None = None
+    column: str = ""
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything extract found in one document."""
+
+    document: str
+    actions: tuple[RawAction, ...]
+    issues: tuple[Issue, ...]
+    glossary: tuple["GlossaryEntry", ...]
+    people: tuple["PersonEntry", ...]
+    context_texts: tuple[str, ...]  # titles and narrative text, for date context and vocabulary
+    tables: int = 0
