@@ -1,0 +1,706 @@
+"""Lead cells to people and roles.
+
+A lead cell names people ("Susan Tinnion, Service Manager"), roles, teams and boards
+("Placement Service", "PMAE sub group"), abbreviations ("SGU SGS") or all of them run together
+without punctuation ("Maurice Lindsay Trina Shane Charlie Moat Liz Jones"). The gold rules
+(shared/gold/GUIDE.md): people are "First Last" as printed, de-duplicated in order, titles
+dropped; everything else that names a lead is a role, as printed.
+
+How it works, on spaCy's blank English tokenizer (no statistical model exists here):
+
+1. :func:`split_lead_items` cuts an enumerated cell ("i) SGU ii) Placement Service") into items.
+2. The ``lead_segmenter`` pipeline component scores every way of reading the tokens as
+   person names and keeps the best (a small dynamic programme): a name is a known person
+   from the same document (:class:`LeadKnowledge`), or a first name from gender-guesser's
+   lexicon followed by a capitalised surname, or "Unknown Name, Role". Runs of names are
+   paired left to right, so "Maurice Lindsay Trina Shane" is two people although Lindsay
+   and Shane are first names too.
+3. What is left between names is cut into roles at sentence ends, line breaks, commas
+   after a job title, and between abbreviations printed side by side.
+
+The result is stored on the ``Doc`` as ``PERSON`` and ``ROLE`` entities, so the pipeline can be
+inspected like any spaCy NER output; :func:`parse_lead` is the one-call API.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+from wordfreq import zipf_frequency
+
+from extract.glossary import (
+    GlossaryEntry,
+    PersonEntry,
+    first_name_popularity,
+    is_abbreviation,
+    lines_to_people,
+)
+
+__all__ = ["Lead", "LeadKnowledge", "parse_lead", "split_lead_items", "get_nlp", "clean_lead_text"]
+
+KNOWLEDGE_KEY = "lead_knowledge"
+"""``Doc.user_data`` key the segmenter reads the document's :class:`LeadKnowledge` from."""
+
+
+@dataclass(frozen=True)
+class LeadKnowledge:
+    """What the same document says elsewhere about its leads.
+
+    ``known_people``: full names printed elsewhere (people list, "Name, Title" lines, other
+    lead cells). ``abbreviations``: abbreviations its glossary defines.
+    """
+
+    known_people: frozenset[str] = frozenset()
+    abbreviations: frozenset[str] = frozenset()
+
+    @classmethod
+    def empty(cls) -> "LeadKnowledge":
+        return _EMPTY_KNOWLEDGE
+
+    @classmethod
+    def from_document(
+        cls,
+        lead_cells: Sequence[str],
+        people: Sequence[PersonEntry],
+        glossary: Sequence[GlossaryEntry],
+        other_texts: Sequence[str] = (),
+    ) -> "LeadKnowledge":
+        """Collect the document's own evidence about names and abbreviations.
+
+        People come from the people list, from "Name, Job title" lines in ``other_texts``
+        (board lists, section lead lines) and from every lead cell, read with the names found
+        so far, so that a name printed once with a comma ("Saheed Khan, LSCB Performance")
+        is recognised where it is printed alone.
+        """
+        abbreviations = frozenset(
+            part for entry in glossary for part in (entry.abbreviation, *entry.abbreviation.split("/")) if part
+        )
+        names = {person.name for person in people}
+        for text in other_texts:
+            names.update(person.name for person in lines_to_people(clean_lead_text(text).split("\n")))
+        seed = cls(frozenset(names), abbreviations)
+        for cell in lead_cells:
+            names.update(parse_lead(cell, seed).people)
+        return cls(frozenset(names), abbreviations)
+
+    @property
+    def first_names(self) -> frozenset[str]:
+        return frozenset(name.split()[0].lower() for name in self.known_people if len(name.split()) > 1)
+
+
+_EMPTY_KNOWLEDGE = LeadKnowledge()
+
+
+@dataclass(frozen=True)
+class Lead:
+    """A lead cell read into person names and non-person leads (roles, teams, boards)."""
+
+    people: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+
+
+# --------------------------------------------------------------------------- text cleaning
+
+_BLOCK_TAG = re.compile(r"<\s*(?:br|/p|/li|/div|/tr|/h\d)\s*/?>", re.I)
+_TAG = re.compile(r"<[^>]+>")
+_BULLET = re.compile(r"^\s*(?:[-*•●○▪■◦‣∙·]\s+|[•●○▪■◦‣∙·])")
+_INLINE_SPACE = re.compile(r"[ \t\u00a0\u2002\u2003\u2009\u200b]+")
+
+
+def clean_lead_text(text: str) -> str:
+    """HTML and entities out, one line per paragraph, bullets and extra spaces dropped.
+
+    >>> clean_lead_text("<p>PMAE Sub Group</p> <p>All sub-groups &amp; main Board</p>")
+    'PMAE Sub Group\\nAll sub-groups & main Board'
+    """
+    text = html.unescape(_TAG.sub(" ", _BLOCK_TAG.sub("\n", text or "")))
+    lines = (_INLINE_SPACE.sub(" ", _BULLET.sub("", line)).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+# --------------------------------------------------------------------------- enumerated items
+
+_MARKER = re.compile(
+    r"(?:^|(?<=\s))"
+    r"(?:\((?P<paren>[ivx]{1,5}|\d{1,2}|[a-h])\)"
+    r"|(?P<close>[ivx]{1,5}|\d{1,2}|[a-h])\)"
+    r"|(?P<dot>[ivx]{1,5}|\d{1,2})\.(?!\d))"
+    r"\.?(?=\s|[A-Z(]|$)"
+)
+_ROMAN = {"i": 1, "v": 5, "x": 10}
+
+
+@dataclass(frozen=True)
+class _Marker:
+    start: int
+    end: int
+    kind: str
+    value: int
+
+
+def _roman_value(text: str) -> int:
+    total = 0
+    for ch, nxt in zip(text, text[1:] + " "):
+        value = _ROMAN[ch]
+        total += -value if nxt != " " and _ROMAN.get(nxt, 0) > value else value
+    return total
+
+
+def _marker_of(match: re.Match) -> _Marker:
+    label = match["paren"] or match["close"] or match["dot"]
+    if re.fullmatch(r"[ivx]+", label):
+        kind, value = "roman", _roman_value(label)
+    elif label.isdigit():
+        kind, value = "digit", int(label)
+    else:
+        kind, value = "letter", ord(label) - ord("a") + 1
+    return _Marker(match.start(), match.end(), kind, value)
+
+
+def split_lead_items(text: str) -> list[str] | None:
+    """Items of an enumerated lead cell, markers removed; None when the cell is not enumerated.
+
+    A cell is enumerated when it starts with a marker ("i)", "1.", "(2)", "a)") or carries two
+    or more markers of one kind after a label ending in ":". Lines inside an item are kept
+    (joined by newlines).
+
+    >>> split_lead_items("i) SGU ii) Placement Service")
+    ['SGU', 'Placement Service']
+    >>> split_lead_items("1. PMAE sub group 2. L&D sub group")
+    ['PMAE sub group', 'L&D sub group']
+    >>> split_lead_items("Susan Tinnion, Service Manager") is None
+    True
+    """
+    cleaned = clean_lead_text(text)
+    markers = [_marker_of(m) for m in _MARKER.finditer(cleaned)]
+    if not markers:
+        return None
+    kind = markers[0].kind
+    markers = [m for m in markers if m.kind == kind]
+    prefix = cleaned[: markers[0].start].strip()
+    if prefix and not (prefix.endswith(":") and len(markers) >= 2):
+        return None
+    if not _plausible_sequence([m.value for m in markers]):
+        return None
+    bounds = [m.end for m in markers]
+    ends = [m.start for m in markers[1:]] + [len(cleaned)]
+    items = [cleaned[b:e].strip(" \n") for b, e in zip(bounds, ends)]
+    return [item for item in items if item]
+
+
+def _plausible_sequence(values: Sequence[int]) -> bool:
+    """Markers count up from a small start, allowing repeats and small gaps ("ii) ii)")."""
+    if values[0] > 12:
+        return False
+    return all(0 <= b - a <= 3 for a, b in zip(values, values[1:]))
+
+
+# --------------------------------------------------------------------------- vocabulary
+
+# Words that name roles, teams and organisations: never part of a person's name.
+ROLE_WORDS = frozenset(
+    """
+    manager managers director directors officer officers nurse nurses doctor doctors chair chairs
+    chairman chairperson head heads lead leads leader leaders team teams board boards group groups
+    committee committees panel panels service services unit units partnership partnerships centre
+    centres center centers council councils trust trusts hospital hospitals authority authorities
+    department departments member members executive executives coordinator coordinators
+    co-ordinator co-ordinators adviser advisers advisor advisors worker workers practitioner
+    practitioners commissioner commissioners partner partners agency agencies network forum school
+    schools college colleges police health care safeguarding children children's childrens social
+    family families education assistant deputy senior principal chief designated named independent
+    interim acting strategic operational corporate divisional business performance quality
+    assurance training development learning management leadership improvement planning policy sub
+    sub-group sub-groups subgroup subgroups practice protection review reviewing assessment
+    placement placements early years help youth offending adult adults mental community public
+    primary secondary local national regional district city county borough governance governors
+    governor headteacher headteachers teacher teachers staff consultant consultants paediatrician
+    midwife midwives visitor visitors workforce inspector inspectors constable superintendent
+    sergeant detective commissioning contracts data information intelligence systems legal housing
+    programme project strategy operations provider providers clinical medical specialist cabinet
+    portfolio holder professional professionals coordinating co-ordinating virtual administrator
+    administration secretary solicitor analyst commissioners lac leaving leavers looked
+    """.split()
+)
+# Job-title heads: a comma after one of these ends the title ("Service Manager, Safeguarding Unit").
+JOB_HEADS = frozenset(
+    """
+    manager managers director directors officer officers nurse nurses doctor doctors chair chairs
+    chairman chairperson lead leads leader leaders coordinator coordinators co-ordinator adviser
+    advisor worker workers practitioner practitioners commissioner executive consultant
+    administrator secretary solicitor analyst members member headteacher teacher inspector
+    """.split()
+)
+STOP_WORDS = frozenset(
+    """
+    all as see the and with for to by at of in on or per via any each every both other new our
+    their its this that these those not no none various relevant appropriate tbc tba n/a
+    january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
+    completed complete ongoing on-going implemented implement above below detailed including
+    """.split()
+)
+# Heads of organisation names that are often named after people ("Arthur Mellows Village College").
+ORG_HEADS = frozenset(
+    """
+    college colleges school schools academy academies hospital hospitals university institute
+    foundation house hall court road street lodge park centre center clinic surgery practice
+    library museum ward wing building estate unit
+    """.split()
+)
+HONORIFICS = frozenset(
+    "cllr councillor dr mr mrs ms miss mx prof professor sir dame rev revd lord lady".split()
+)
+_QUANTIFIERS = frozenset({"all", "each", "every"})
+_CONNECTIVES = frozenset({"and", "&", "with", "or", "/", "-", "–", "—", ":", ",", ".", ";", "by", "plus"})
+_LABELS = frozenset({"lead", "leads", "lead:", "leads:", "responsibility", "owner"})
+
+# zipf ceilings by first-name popularity: a token that is also a common English word must be
+# a popular first name to count as one ("Frank", "Mark" yes; "Will", "May", "Young" no).
+_FIRST_NAME_RULES = ((3.5, 0, 1), (4.0, 1, 1), (5.0, 3, 3), (5.6, 5, 5), (6.2, 7, 7))
+_NAME_LIKE_ZIPF = 4.0
+_UNKNOWN_SURNAME_ZIPF = 4.5
+
+
+@lru_cache(maxsize=65536)
+def _zipf(word: str) -> float:
+    return zipf_frequency(word.lower(), "en")
+
+
+def _is_word(text: str) -> bool:
+    return bool(re.fullmatch(r"[A-Za-z][A-Za-z'’\-]*", text))
+
+
+def _is_capitalised(text: str) -> bool:
+    """"Smith", "McDonald", "O'Brien", "Smith-Jones"; not "LSCB", "IROs" or "sub"."""
+    return _is_word(text) and text[0].isupper() and any(ch.islower() for ch in text) and not is_abbreviation(text)
+
+
+def _is_role_word(text: str) -> bool:
+    return text.lower().strip("'’") in ROLE_WORDS or text.lower() in ROLE_WORDS
+
+
+def _is_stop_word(text: str) -> bool:
+    return text.lower() in STOP_WORDS or text.lower().rstrip(".") in HONORIFICS
+
+
+@lru_cache(maxsize=65536)
+def _first_name_ok(text: str) -> bool:
+    if not _is_capitalised(text) or _is_role_word(text) or _is_stop_word(text):
+        return False
+    popularity = first_name_popularity(text)
+    if popularity is None:
+        return False
+    zipf = _zipf(text)
+    return any(zipf < ceiling and popularity.english >= english and popularity.anywhere >= anywhere
+               for ceiling, english, anywhere in _FIRST_NAME_RULES)
+
+
+@lru_cache(maxsize=65536)
+def _surname_ok(text: str) -> bool:
+    return (_is_capitalised(text) and len(text) >= 2 and not _is_role_word(text)
+            and not _is_stop_word(text))
+
+
+@lru_cache(maxsize=65536)
+def _name_like(text: str) -> bool:
+    """A capitalised token that is probably part of a name if it is not used in one."""
+    return _surname_ok(text) and (_first_name_ok(text) or _zipf(text) < _NAME_LIKE_ZIPF)
+
+
+def _is_initial(text: str) -> bool:
+    return bool(re.fullmatch(r"[A-Z]\.?", text))
+
+
+# --------------------------------------------------------------------------- spaCy pipeline
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    start: int
+    end: int
+    score: float
+    name_start: int  # first token of the printed name (after an honorific)
+
+
+@dataclass(frozen=True)
+class _Tokens:
+    """What the name search needs to know about a lead text's tokens."""
+
+    words: tuple[str, ...]
+    breaks: tuple[bool, ...]  # tokens a name cannot span (punctuation, line breaks)
+    known: dict[tuple[str, ...], int] = field(hash=False)
+    first_names: frozenset[str]
+    name_edges: frozenset[int] = frozenset()  # starts (+i) and ends (-i) of confident names
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+
+@Language.factory("lead_segmenter")
+def _make_lead_segmenter(nlp: Language, name: str) -> "LeadSegmenter":
+    return LeadSegmenter(nlp)
+
+
+class LeadSegmenter:
+    """Pipeline component: marks ``PERSON`` and ``ROLE`` entities in a lead cell.
+
+    Reads the document's :class:`LeadKnowledge` from ``doc.user_data[KNOWLEDGE_KEY]``.
+    """
+
+    def __init__(self, nlp: Language):
+        self.references = Matcher(nlp.vocab)
+        # "As above", "As detailed in 1.10 above", "See 3.0": pointers, not leads
+        self.references.add("REFERENCE", [
+            [{"LOWER": "as"}, {"LOWER": {"IN": ["above", "below", "detailed", "per", "before"]}}],
+            [{"LOWER": "see"}],
+        ])
+        self.tokenizer = nlp.tokenizer
+
+    def __call__(self, doc: Doc) -> Doc:
+        knowledge = doc.user_data.get(KNOWLEDGE_KEY, _EMPTY_KNOWLEDGE)
+        tokens = _Tokens(tuple(t.text for t in doc), tuple(_separators(doc)),
+                         _known_name_tokens(knowledge, self.tokenizer), knowledge.first_names)
+        tokens = _with_context(tokens)
+        people = _best_people(tokens)
+        spans = [Span(doc, c.name_start, c.end, label="PERSON") for c in people]
+        taken = {i for c in people for i in range(c.start, c.end)}
+        dropped = {i for _, s, e in self.references(doc) for i in range(s, _reference_end(doc, e))}
+        for start, end in _role_spans(doc, taken, dropped, knowledge):
+            spans.append(Span(doc, start, end, label="ROLE"))
+        doc.ents = sorted(spans, key=lambda span: span.start)
+        return doc
+
+
+def _reference_end(doc: Doc, end: int) -> int:
+    """A pointer runs on through lowercase words and numbers: "As detailed in 1.10 and 1.11 above"."""
+    while end < len(doc) and not doc[end].is_space and (doc[end].is_lower or doc[end].like_num
+                                                         or doc[end].text in {"(", ")", ".", "-"}):
+        end += 1
+    return end
+
+
+def _separators(doc: Doc) -> list[bool]:
+    """Tokens a name cannot span: punctuation, line breaks, and spacing marks."""
+    return [not _is_initial(t.text) and (t.is_punct or t.is_space or not _is_word(t.text))
+            or "\n" in t.whitespace_ for t in doc]
+
+
+@lru_cache(maxsize=64)
+def _known_name_tokens(knowledge: LeadKnowledge, tokenizer) -> dict[tuple[str, ...], int]:
+    known = {}
+    for name in knowledge.known_people:
+        tokens = tuple(t.text.lower() for t in tokenizer(name))
+        if len(tokens) >= 2:
+            known[tokens] = len(tokens)
+    return known
+
+
+def _with_context(tokens: _Tokens) -> _Tokens:
+    """Note where confident names (known, or lexicon first name + surname) start and end."""
+    confident = [c for i in range(len(tokens)) for c in _candidates_at(i, tokens) if c.score >= 2.0]
+    edges = frozenset({c.start for c in confident} | {-c.end for c in confident})
+    return _Tokens(tokens.words, tokens.breaks, tokens.known, tokens.first_names, edges)
+
+
+def _beside_names(i: int, end: int, tokens: _Tokens) -> bool:
+    """Tokens i..end-1 sit in a run of names: a confident name touches one side, and the
+    other side is a name too or the end of the segment."""
+    left_name = -i in tokens.name_edges
+    right_name = end in tokens.name_edges
+    left_edge = i == 0 or tokens.breaks[i - 1] or _starts_role(tokens.words[i - 1])
+    right_edge = end >= len(tokens) or tokens.breaks[end] or _starts_role(tokens.words[end])
+    return (left_name and (right_name or right_edge)) or (right_name and left_edge)
+
+
+def _candidates_at(i: int, tokens: _Tokens) -> list[_Candidate]:
+    """Every reading of a person name that starts at token ``i``."""
+    words, breaks, n = tokens.words, tokens.breaks, len(tokens)
+    found: list[_Candidate] = []
+    lower = [w.lower() for w in words[i:i + 4]]
+    for size in (4, 3, 2):
+        if i + size <= n and tuple(lower[:size]) in tokens.known:
+            found.append(_Candidate(i, i + size, 3.0 + 0.1 * size, i))
+    if breaks[i]:
+        return found
+    if lower[0].rstrip(".") in HONORIFICS:
+        return found + _after_honorific(i, tokens)
+
+    def is_first(k: int) -> bool:
+        return k < n and not breaks[k] and (_first_name_ok(words[k]) or words[k].lower() in tokens.first_names)
+
+    def is_surname(k: int) -> bool:
+        return k < n and not breaks[k] and _surname_ok(words[k])
+
+    if is_first(i) and is_surname(i + 1) and not _names_an_organisation(i + 2, tokens):
+        found.append(_Candidate(i, i + 2, 2.0, i))
+        # "Mary Ann Smith": a third token only as a lone run of three name-like words
+        if is_surname(i + 2) and is_first(i + 1) and _lone_triple(i, tokens):
+            found.append(_Candidate(i, i + 3, 2.2, i))
+    if is_first(i) and i + 2 < n and _is_initial(words[i + 1]) and is_surname(i + 2):
+        found.append(_Candidate(i, i + 3, 2.1, i))  # "John A. Smith"
+    if _is_initial(words[i]) and is_surname(i + 1) and (words[i].endswith(".") or _name_like(words[i + 1])):
+        found.append(_Candidate(i, i + 2, 1.6, i))  # "J. Smith"
+    if _unknown_name_before_role(i, tokens):
+        found.append(_Candidate(i, i + 2, 1.8, i))
+    elif (i + 1 < n and not breaks[i + 1] and _name_like(words[i]) and _name_like(words[i + 1])
+          and _beside_names(i, i + 2, tokens)):
+        # names the lexicon lacks, run together with ones it knows: "Jim Gould Nkechi Okafor"
+        found.append(_Candidate(i, i + 2, 1.0, i))
+    return found
+
+
+def _after_honorific(i: int, tokens: _Tokens) -> list[_Candidate]:
+    """"Cllr John Holdich" -> the name without the title; "Dr Smith" -> all there is."""
+    words, breaks, n = tokens.words, tokens.breaks, len(tokens)
+    head = i + 1 + (i + 1 < n and words[i + 1] == ".")
+    if head >= n or breaks[head]:
+        return []
+    found = [_Candidate(i, c.end, c.score + 0.1, c.name_start) for c in _candidates_at(head, tokens)]
+    if not found and _surname_ok(words[head]):
+        found.append(_Candidate(i, head + 1, 1.5, i))
+    return found
+
+
+def _starts_role(word: str) -> bool:
+    return (_is_role_word(word) and word[:1].isupper()) or is_abbreviation(word)
+
+
+def _names_an_organisation(k: int, tokens: _Tokens) -> bool:
+    """Whether the name just before token ``k`` starts an organisation's name."""
+    for j in (k, k + 1):
+        if j >= len(tokens) or tokens.breaks[j] or not _is_capitalised(tokens.words[j]):
+            return False
+        if tokens.words[j].lower() in ORG_HEADS:
+            return True
+    return False
+
+
+def _lone_triple(i: int, tokens: _Tokens) -> bool:
+    """Tokens i..i+2 are a run of exactly three name-like words, the last no first name."""
+    words, breaks, n = tokens.words, tokens.breaks, len(tokens)
+    before = i == 0 or breaks[i - 1] or not _name_like(words[i - 1])
+    after = i + 3 >= n or breaks[i + 3] or not _name_like(words[i + 3])
+    return before and after and first_name_popularity(words[i + 2]) is None
+
+
+def _unknown_name_before_role(i: int, tokens: _Tokens) -> bool:
+    """"Saheed Khan, LSCB Performance": two capitalised words, then a comma and a role.
+
+    Names the lexicon lacks are accepted in this shape: at the start of a segment, neither
+    word a role word, the surname not a common English word (unless the first name is in the
+    lexicon), a comma after them and a role word or abbreviation in the next few tokens.
+    """
+    words, breaks, n = tokens.words, tokens.breaks, len(tokens)
+    if i + 3 >= n or words[i + 2] != "," or (i > 0 and not breaks[i - 1]):
+        return False
+    first, last = words[i], words[i + 1]
+    if not (_surname_ok(first) and _surname_ok(last)) or breaks[i + 1]:
+        return False
+    if _zipf(last) >= _UNKNOWN_SURNAME_ZIPF and first_name_popularity(first) is None:
+        return False
+    return any(_is_role_word(w) or is_abbreviation(w) for w in words[i + 3:i + 8])
+
+
+def _best_people(tokens: _Tokens) -> list[_Candidate]:
+    """Highest-scoring set of non-overlapping names; ties go to the leftmost pairing."""
+    n = len(tokens)
+    leftover = [-1.0 if not tokens.breaks[k] and _name_like(tokens.words[k]) else 0.0 for k in range(n)]
+    best: list[tuple[float, tuple[_Candidate, ...]]] = [(0.0, ())] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        options = [(leftover[i] + best[i + 1][0], 0, best[i + 1][1])]
+        for c in _candidates_at(i, tokens):
+            options.append((c.score + best[c.end][0], 1, (c, *best[c.end][1])))
+        score, _, chosen = max(options, key=lambda o: (round(o[0], 6), o[1]))
+        best[i] = (score, chosen)
+    return list(best[0][1])
+
+
+def _role_spans(doc: Doc, taken: set[int], dropped: set[int],
+                knowledge: LeadKnowledge) -> list[tuple[int, int]]:
+    """Cut the tokens outside names into role spans."""
+    spans: list[tuple[int, int]] = []
+    current: list[int] = []
+    for token in doc:
+        i = token.i
+        if i in taken or i in dropped or _ends_segment_before(doc, i) or token.lower_.rstrip(".") in HONORIFICS:
+            spans.extend(_split_fragment(doc, current, knowledge))
+            current = []
+            if i in taken or i in dropped or token.is_space or token.text in {";", "|"}:
+                continue
+            if token.lower_.rstrip(".") in HONORIFICS:
+                continue
+        if token.is_space:
+            continue
+        current.append(i)
+        if "\n" in token.whitespace_ or _ends_sentence(doc, i):
+            spans.extend(_split_fragment(doc, current, knowledge))
+            current = []
+    spans.extend(_split_fragment(doc, current, knowledge))
+    return spans
+
+
+def _ends_segment_before(doc: Doc, i: int) -> bool:
+    return doc[i].is_space or doc[i].text in {";", "|"}
+
+
+def _ends_sentence(doc: Doc, i: int) -> bool:
+    """A full stop that ends a sentence: "Service Manager. Paul Hill"."""
+    token = doc[i]
+    if token.text != "." or i == 0:
+        return False
+    previous = doc[i - 1].text
+    if previous.lower() in HONORIFICS or _is_initial(previous):
+        return False
+    return i + 1 == len(doc) or doc[i + 1].text[:1].isupper() or doc[i + 1].is_space
+
+
+def _split_fragment(doc: Doc, indices: Sequence[int], knowledge: LeadKnowledge) -> list[tuple[int, int]]:
+    """A run of non-name tokens to role spans (start, end), trimmed and split."""
+    if not indices:
+        return []
+    pieces = _split_runs(doc, list(indices), knowledge)
+    spans = []
+    for piece in pieces:
+        trimmed = _trim(doc, piece)
+        if trimmed and _is_role_text(doc, trimmed):
+            spans.append((trimmed[0], trimmed[-1] + 1))
+    return spans
+
+
+def _split_runs(doc: Doc, indices: list[int], knowledge: LeadKnowledge) -> list[list[int]]:
+    """Split where one role ends and another begins, without punctuation between them."""
+    pieces: list[list[int]] = [[]]
+    for position, i in enumerate(indices):
+        text = doc[i].text
+        previous = doc[indices[position - 1]].text if position else None
+        if previous is not None and indices[position - 1] != i - 1:
+            pieces.append([])  # a name sat between them
+        elif previous is not None and _role_boundary(previous, text, knowledge):
+            pieces.append([])
+        if text == "," and pieces[-1] and doc[pieces[-1][-1]].lower_ in JOB_HEADS:
+            pieces.append([])  # "Service Manager, Safeguarding & Reviewing Unit"
+            continue
+        pieces[-1].append(i)
+    return [p for p in pieces if p]
+
+
+def _is_abbreviation_token(text: str, knowledge: LeadKnowledge) -> bool:
+    return is_abbreviation(text) or text in knowledge.abbreviations
+
+
+def _role_boundary(previous: str, current: str, knowledge: LeadKnowledge) -> bool:
+    """Whether ``current`` starts a new role right after ``previous`` ("SGU SGS")."""
+    prev_abbr = _is_abbreviation_token(previous, knowledge)
+    cur_abbr = _is_abbreviation_token(current, knowledge)
+    if prev_abbr and cur_abbr:
+        return True
+    if current.lower() in _QUANTIFIERS and current[0].isupper():
+        return True  # "... Health All Team Managers"
+    plural_abbr = bool(re.fullmatch(r"[A-Z]{2,}s", previous))
+    if plural_abbr and (_is_capitalised(current) or cur_abbr):
+        return True  # "IROs Designated Doctor"
+    plural_head = previous.lower().endswith("s") and previous.lower() in JOB_HEADS
+    return plural_head and (cur_abbr or (_is_capitalised(current) and current.lower() not in JOB_HEADS))
+
+
+def _trim(doc: Doc, piece: list[int]) -> list[int]:
+    """Drop connectives and punctuation at the edges, and a trailing "to implement"."""
+    piece = list(piece)
+    while piece and (doc[piece[0]].lower_ in _CONNECTIVES or doc[piece[0]].lower_ in {"'s", "’s"} or doc[piece[0]].is_punct and doc[piece[0]].text != "("):
+        piece.pop(0)
+    for k, i in enumerate(piece):
+        if doc[i].lower_ == "to" and k > 0 and all(doc[j].text.islower() for j in piece[k:]):
+            piece = piece[:k]
+            break
+    while piece and (doc[piece[-1]].lower_ in _CONNECTIVES or doc[piece[-1]].is_punct and doc[piece[-1]].text != ")"):
+        piece.pop()
+    return piece
+
+
+def _is_role_text(doc: Doc, piece: list[int]) -> bool:
+    words = [doc[i].text for i in piece if not doc[i].is_punct]
+    if not words:
+        return False
+    if len(words) == 1 and words[0].lower() in _LABELS:
+        return False  # the column label printed inside the cell ("Lead Liz Price ...")
+    return any(w[:1].isupper() or _is_role_word(w) for w in words)
+
+
+def _customise_tokenizer(nlp: Language) -> None:
+    """Split "/" off names ("Bennett/ Training ...") and keep "Smith-Jones" whole."""
+    suffixes = list(nlp.Defaults.suffixes) + [r"/"]
+    prefixes = list(nlp.Defaults.prefixes) + [r"/"]
+    infixes = [p for p in nlp.Defaults.infixes if "-" not in p] + [r"(?<=[a-z])/(?=[A-Za-z])", r"(?<=[A-Z])/(?=[A-Z])"]
+    nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
+    nlp.tokenizer.prefix_search = spacy.util.compile_prefix_regex(prefixes).search
+    nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
+
+
+@lru_cache(maxsize=1)
+def get_nlp() -> Language:
+    """The lead pipeline: spaCy blank English tokenizer + ``lead_segmenter``. Built once.
+
+    Loading also warms the first-name lexicon and word frequencies, so the cost is paid here.
+    """
+    nlp = spacy.blank("en")
+    _customise_tokenizer(nlp)
+    nlp.add_pipe("lead_segmenter")
+    first_name_popularity("warm")
+    _zipf("warm")
+    return nlp
+
+
+# --------------------------------------------------------------------------- API
+
+
+def parse_lead(text: str, knowledge: LeadKnowledge = LeadKnowledge.empty()) -> Lead:
+    """A lead cell to people and roles.
+
+    >>> parse_lead("Frank Hand, Service Manager, Safeguarding & Reviewing Unit")
+    Lead(people=('Frank Hand',), roles=('Service Manager', 'Safeguarding & Reviewing Unit'))
+    >>> parse_lead("Maurice Lindsay Trina Shane Charlie Moat Liz Jones").people
+    ('Maurice Lindsay', 'Trina Shane', 'Charlie Moat', 'Liz Jones')
+    >>> parse_lead("SGU SGS").roles
+    ('SGU', 'SGS')
+    """
+    items = split_lead_items(text)
+    chunks = items if items is not None else [clean_lead_text(text)]
+    people: list[str] = []
+    roles: list[str] = []
+    for chunk in chunks:
+        doc = analyse_lead(chunk, knowledge)
+        for span in doc.ents:
+            (people if span.label_ == "PERSON" else roles).append(_span_text(span))
+    return Lead(_dedupe(people), _dedupe(roles))
+
+
+def analyse_lead(text: str, knowledge: LeadKnowledge = LeadKnowledge.empty()) -> Doc:
+    """Run the pipeline on one (already cleaned, non-enumerated) lead text; see ``doc.ents``."""
+    nlp = get_nlp()
+    doc = nlp.make_doc(text)
+    doc.user_data[KNOWLEDGE_KEY] = knowledge
+    for _, component in nlp.pipeline:
+        doc = component(doc)
+    return doc
+
+
+def _span_text(span: Span) -> str:
+    return re.sub(r"\s+", " ", span.text).strip().rstrip(".,;:").strip()
+
+
+def _dedupe(values: Iterable[str]) -> tuple[str, ...]:
+    seen: dict[str, str] = {}
+    for value in values:
+        key = re.sub(r"[^a-z0-9]+", " ", value.lower()).strip()
+        if key and key not in seen:
+            seen[key] = value
+    return tuple(seen.values())
