@@ -84,25 +84,27 @@ def _nam_dict_path() -> Path:
 
 
 @lru_cache(maxsize=1)
-def _first_name_table() -> dict[str, FirstNamePopularity]:
-    table: dict[str, FirstNamePopularity] = {}
-    with _nam_dict_path().open(encoding="utf-8") as handle:
-        for line in handle:
-            if not line or line[0] in "#=" or len(line) < _COUNTRY_COLUMN:
-                continue
-            parts = line[:_COUNTRY_COLUMN].split()
-            if len(parts) < 2:
-                continue
-            values = [int(ch, 16) if ch not in " $\r\n" and ch in "0123456789ABCDEF" else 0
-                      for ch in line[_COUNTRY_COLUMN:].rstrip("\r\n$")]
-            english = max(values[:_ENGLISH_COUNTRIES], default=0)
-            anywhere = max(values, default=0)
-            for name in _expand_plus(parts[1]):
-                key = name.lower()
-                old = table.get(key)
-                if old is None or (english, anywhere) > (old.english, old.anywhere):
-                    table[key] = FirstNamePopularity(max(english, old.english if old else 0),
-                                                     max(anywhere, old.anywhere if old else 0))
+def _first_name_table() -> dict[str, tuple[str, str]]:
+    """name (lowercase) -> (highest English-speaking, highest overall) frequency digit.
+
+    Digits stay characters while loading (hex 1-D sort like their values): this runs once per
+    process inside the lead pipeline's load budget.
+    """
+    table: dict[str, tuple[str, str]] = {}
+    for line in _nam_dict_path().read_text(encoding="utf-8").split("\n"):
+        if not line or line[0] in "#=":
+            continue
+        parts = line[:_COUNTRY_COLUMN].split()
+        if len(parts) < 2:
+            continue
+        columns = line[_COUNTRY_COLUMN:].rstrip("\r$ ")
+        english = columns[:_ENGLISH_COUNTRIES].replace(" ", "") or "0"
+        anywhere = columns.replace(" ", "") or "0"
+        value = (max(english), max(anywhere))
+        for name in _expand_plus(parts[1]):
+            key = name.lower()
+            old = table.get(key)
+            table[key] = value if old is None else (max(old[0], value[0]), max(old[1], value[1]))
     return table
 
 
@@ -121,7 +123,13 @@ def first_name_popularity(token: str) -> FirstNamePopularity | None:
     >>> first_name_popularity("Manager") is None
     True
     """
-    return _first_name_table().get(token.lower())
+    return _popularity(token.lower())
+
+
+@lru_cache(maxsize=65536)
+def _popularity(key: str) -> FirstNamePopularity | None:
+    digits = _first_name_table().get(key)
+    return None if digits is None else FirstNamePopularity(int(digits[0], 16), int(digits[1], 16))
 
 
 # --------------------------------------------------------------------------- abbreviations
