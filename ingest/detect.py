@@ -10,6 +10,7 @@ from pathlib import Path
 from ingest.model import Document, UnreadableFile
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")  # stream name in an encrypted OOXML file
 
 
 def detect_format(data: bytes, suffix: str = "") -> str:
@@ -18,6 +19,10 @@ def detect_format(data: bytes, suffix: str = "") -> str:
     if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in data[:1024]:
         return "pdf"
     if head.startswith(_OLE_MAGIC):
+        # Word saves a password-protected .docx as an OLE container holding the encrypted
+        # package; the Word reader explains that better than "old .doc" would.
+        if suffix in (".docx", ".docm") or (suffix in ("", ".doc") and _ENCRYPTED_PACKAGE in data):
+            return "docx"
         return "doc"
     if head.startswith(b"PK\x03\x04"):
         try:
