@@ -161,12 +161,11 @@ def is_abbreviation(token: str) -> bool:
     return upper >= 2 and upper >= lower
 
 
-def _abbreviation_letters(abbreviation: str) -> str:
-    """Letters an expansion must supply: first slash part, plural 's' dropped, lowercased."""
-    first = abbreviation.split("/")[0]
-    if re.fullmatch(r"[A-Z&]{2,}'?s", first):
-        first = first.rstrip("s").rstrip("'")
-    return "".join(ch.lower() for ch in first if ch.isalpha())
+def _abbreviation_letters(part: str) -> str:
+    """Letters an expansion must supply: plural 's' dropped, lowercased ("IROs" -> "iro")."""
+    if re.fullmatch(r"[A-Z&]{2,}'?s", part):
+        part = part.rstrip("s").rstrip("'")
+    return "".join(ch.lower() for ch in part if ch.isalpha())
 
 
 def _expansion_words(expansion: str) -> list[str]:
@@ -194,15 +193,16 @@ def abbreviation_matches(abbreviation: str, expansion: str, *, strict: bool = Tr
     >>> abbreviation_matches("LSCB", "Chair to require Health providers", strict=False)
     False
     """
-    letters = _abbreviation_letters(abbreviation)
     words = _expansion_words(expansion)
-    if len(letters) < 2 or not words:
-        return False
-    if words[0].lower() == "the" and len(words) > 1 and letters[0] != "t":
-        words = words[1:]
-    if strict:
-        return _strict_initials(letters, words)
-    return _lenient_initials(letters, words)
+    # "CP/CPG", "IRO/IRS": any one spelling may be the one the expansion spells
+    for part in abbreviation.split("/"):
+        letters = _abbreviation_letters(part)
+        if len(letters) < 2 or not words:
+            continue
+        usable = words[1:] if words[0].lower() == "the" and len(words) > 1 and letters[0] != "t" else words
+        if (_strict_initials if strict else _lenient_initials)(letters, usable):
+            return True
+    return False
 
 
 def _strict_initials(letters: str, words: Sequence[str]) -> bool:
