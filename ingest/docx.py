@@ -7,7 +7,8 @@ tracked insertions in places and knows nothing of list numbering. What this read
 * **Blocks in body order**: each table, and each non-empty paragraph outside tables as its own
   :class:`TextBlock` (the text reader makes one block per line; this matches it).
 * **Lines**: one per paragraph (a manual line break starts a new line). A line is bold when
-  every visible run is bold, counting bold from character and paragraph styles.
+  every visible run is bold, counting bold from character and paragraph styles and from the
+  table style's header-row formatting (``w:tblStylePr w:type="firstRow"``).
 * **Automatic numbering** is rendered into the text as if typed ("i) Review ...",
   "(1) Completed ..."), see :mod:`ingest.docx_numbering`; bullet items get ``bullet=True``
   and no glyph.
@@ -246,13 +247,18 @@ class StyleSheet:
     numbering: Mapping[str, tuple[str | None, int | None]] = field(default_factory=dict)
     default_paragraph_style: str = ""
     default_bold: bool = False
+    first_row_bold: Mapping[str, bool] = field(default_factory=dict)  # table styles' header row
 
     @property
     def numbering_style_num_ids(self) -> dict[str, str]:
         return {style_id: num_id for style_id, (num_id, _) in self.numbering.items() if num_id}
 
-    def paragraph_bold(self, style_id: str) -> bool:
-        return self.bold.get(style_id or self.default_paragraph_style, self.default_bold)
+    def paragraph_bold(self, style_id: str, table_bold: bool | None = None) -> bool:
+        """Bold a paragraph's runs start from: its style's, else the table style's, else the default."""
+        style_bold = self.bold.get(style_id or self.default_paragraph_style)
+        if style_bold is not None:
+            return style_bold
+        return self.default_bold if table_bold is None else table_bold
 
 
 def parse_styles(root: etree._Element | None) -> StyleSheet:
@@ -269,6 +275,7 @@ def parse_styles(root: etree._Element | None) -> StyleSheet:
     default_bold = _bold_of(root.find(f"{w('docDefaults')}/{w('rPrDefault')}/{w('rPr')}"))
     bold = {}
     numbering = {}
+    first_row_bold = {}
     for style_id in raw:
         resolved_bold = _inherited(style_id, raw, lambda s: _bold_of(s.find(w("rPr"))))
         if resolved_bold is not None:
@@ -276,7 +283,18 @@ def parse_styles(root: etree._Element | None) -> StyleSheet:
         resolved_num = _inherited(style_id, raw, _style_num_pr)
         if resolved_num is not None:
             numbering[style_id] = resolved_num
-    return StyleSheet(bold, numbering, default_paragraph, bool(default_bold))
+        if raw[style_id].get(w("type")) == "table":
+            header_bold = _inherited(style_id, raw, _first_row_bold)
+            if header_bold is not None:
+                first_row_bold[style_id] = header_bold
+    return StyleSheet(bold, numbering, default_paragraph, bool(default_bold), first_row_bold)
+
+
+def _first_row_bold(style: etree._Element) -> bool | None:
+    for conditional in style.iterchildren(w("tblStylePr")):
+        if conditional.get(w("type")) == "firstRow":
+            return _bold_of(conditional.find(w("rPr")))
+    return None
 
 
 def _inherited(style_id: str, raw: Mapping[str, etree._Element], read):
@@ -376,15 +394,21 @@ def body_to_blocks(body: etree._Element, walk: _Walk) -> tuple[Block, ...]:
     return tuple(blocks)
 
 
-def paragraphs_to_lines(paragraphs: Iterable[etree._Element], walk: _Walk) -> list[tuple[Line, ...]]:
-    """Lines of each non-empty paragraph (a paragraph whose mark was deleted joins the next)."""
+def paragraphs_to_lines(
+    paragraphs: Iterable[etree._Element], walk: _Walk, table_bold: bool | None = None
+) -> list[tuple[Line, ...]]:
+    """Lines of each non-empty paragraph (a paragraph whose mark was deleted joins the next).
+
+    ``table_bold`` is the bold a table style's conditional formatting gives this cell, if any.
+    """
     out: list[tuple[Line, ...]] = []
     carried: list[Piece] = []
     carried_marker: Marker | None = None
     for paragraph in paragraphs:
         p_pr = paragraph.find(w("pPr"))
         style_id = _paragraph_style(p_pr, walk.styles)
-        pieces = carried + paragraph_pieces(paragraph, walk.styles.paragraph_bold(style_id), walk.styles)
+        base_bold = walk.styles.paragraph_bold(style_id, table_bold)
+        pieces = carried + paragraph_pieces(paragraph, base_bold, walk.styles)
         if _mark_deleted(p_pr):
             carried, carried_marker = pieces, carried_marker or _marker(p_pr, style_id, walk)
             continue
@@ -542,6 +566,7 @@ def table_to_rows(tbl: etree._Element, walk: _Walk, location: str) -> tuple[tupl
             break
         header_rows += 1
     grid_width = len(tbl.findall(f"{w('tblGrid')}/{w('gridCol')}"))
+    header_bold = table_first_row_bold(tbl, walk.styles)
     width = max([grid_width] + [cell.column + cell.span for row in placed for cell in row])
     rows: list[Row] = []
     open_merge = [False] * width  # a vertical merge is running in this column
@@ -551,7 +576,8 @@ def table_to_rows(tbl: etree._Element, walk: _Walk, location: str) -> tuple[tupl
             if cell.continues_above and open_merge[cell.column]:
                 out[cell.column : cell.column + cell.span] = [None] * cell.span
                 continue
-            lines = cell_to_lines(cell.element, walk, f"{location} row {row_number}")
+            table_bold = header_bold if row_number == 1 else None
+            lines = cell_to_lines(cell.element, walk, f"{location} row {row_number}", table_bold)
             out[cell.column] = Cell(lines=lines)
             out[cell.column + 1 : cell.column + cell.span] = [None] * (cell.span - 1)
             vmerge = cell.element.find(f"{w('tcPr')}/{w('vMerge')}") if cell.element is not None else None
@@ -599,7 +625,32 @@ def _row_deleted(tr: etree._Element) -> bool:
     return tr.find(f"{w('trPr')}/{w('del')}") is not None
 
 
-def cell_to_lines(tc: etree._Element | None, walk: _Walk, location: str) -> tuple[Line, ...]:
+def table_first_row_bold(tbl: etree._Element, styles: StyleSheet) -> bool | None:
+    """Bold the table style gives the first row, when the table turns its header row on.
+
+    Only the header row: Word styles also embolden the first column, but that is decoration,
+    and extract reads a bold first line as a heading.
+    """
+    table_properties = tbl.find(w("tblPr"))
+    if table_properties is None:
+        return None
+    style_id = w_val(table_properties.find(w("tblStyle")))
+    if style_id not in styles.first_row_bold:
+        return None
+    look = table_properties.find(w("tblLook"))
+    if look is None:
+        return None
+    first_row = look.get(w("firstRow"))
+    if first_row is None:  # Word 2007 writes only the bit mask
+        enabled = bool(int(look.get(w("val"), "0") or "0", 16) & 0x0020)
+    else:
+        enabled = _on(first_row)
+    return styles.first_row_bold[style_id] if enabled else None
+
+
+def cell_to_lines(
+    tc: etree._Element | None, walk: _Walk, location: str, table_bold: bool | None = None
+) -> tuple[Line, ...]:
     """Lines of a cell: its paragraphs, with nested tables flattened in place."""
     if tc is None:
         return ()
@@ -609,11 +660,11 @@ def cell_to_lines(tc: etree._Element | None, walk: _Walk, location: str) -> tupl
         if child.tag == _P:
             paragraphs.append(child)
             continue
-        for paragraph_lines in paragraphs_to_lines(paragraphs, walk):
+        for paragraph_lines in paragraphs_to_lines(paragraphs, walk, table_bold):
             lines.extend(paragraph_lines)
         paragraphs = []
         lines.extend(nested_table_lines(child, walk, location))
-    for paragraph_lines in paragraphs_to_lines(paragraphs, walk):
+    for paragraph_lines in paragraphs_to_lines(paragraphs, walk, table_bold):
         lines.extend(paragraph_lines)
     return tuple(lines)
 

@@ -208,6 +208,13 @@ def test_roman_letters_levels_and_styles() -> None:
     )
 
 
+def test_header_row_bold_from_the_table_style() -> None:
+    tables = docx("table_style_bold.docx").tables
+    header_bold = [[c.bold for c in table.rows[0]] for table in tables]
+    assert header_bold == [[True, True], [True, True], [False, False], [False, False]]
+    assert not any(c.bold for table in tables for c in table.rows[1])  # first-column bold ignored
+
+
 def test_empty_trailing_rows_and_columns_are_dropped() -> None:
     document = docx("empty_trailing_rows.docx")
     assert len(document.tables) == 1  # the all-empty second table is skipped
