@@ -14,9 +14,9 @@
 * **Text outside tables**: each heading, paragraph, list item or other leaf block is one
   :class:`TextBlock`, in document order (heading lines count as bold, as browsers show
   them); a ``<caption>`` is a text block before its table.
-* **Encoding**: a byte-order mark, else the declared charset (``<meta charset>``, XML
-  declaration; "latin-1" read as windows-1252, as browsers do), else UTF-8, else
-  windows-1252 (the browsers' fallback for English pages), else
+* **Encoding**: a byte-order mark, else UTF-8 when the bytes are valid UTF-8, else the
+  declared charset (``<meta charset>``, XML declaration; "latin-1" read as windows-1252, as
+  browsers do), else windows-1252 (the browsers' fallback for English pages), else
   :func:`ingest.decode.decode_bytes`.
 """
 
@@ -78,9 +78,19 @@ def read_html(path: Path, data: bytes | None = None, sha256: str = "") -> Docume
 
 
 def decode_html(raw: bytes) -> tuple[str, str]:
-    """Bytes to text: BOM, then the declared charset, then UTF-8, then windows-1252."""
+    """Bytes to text: BOM; valid UTF-8; the declared charset; windows-1252; the fallbacks.
+
+    Bytes that are valid UTF-8 beyond ASCII are read as UTF-8 even when the page declares a
+    single-byte charset: such declarations are stale template headers far more often than
+    the text is a coincidence, and honouring them turns "–" into "â€“".
+    """
     if raw.startswith(b"\xef\xbb\xbf") or raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return decode_bytes(raw)
+    if b"\x00" not in raw:
+        try:
+            return raw.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
     declared = EncodingDetector.find_declared_encoding(raw, is_html=True)
     if declared:
         encoding = declared.lower()
@@ -90,10 +100,6 @@ def decode_html(raw: bytes) -> tuple[str, str]:
             return raw.decode(encoding), encoding
         except (LookupError, UnicodeDecodeError):
             pass
-    try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
     # WHATWG's fallback for an undeclared page in an English locale; statistical guessing
     # (charset-normalizer) misreads short Windows pages as Baltic or Cyrillic code pages.
     try:

@@ -143,6 +143,13 @@ def test_wrong_declaration_falls_back(tmp_path: Path) -> None:
     assert table_texts(read_html(path))[0][0][0] == "Caf\u00e9"
 
 
+def test_utf8_page_with_a_stale_windows_declaration(tmp_path: Path) -> None:
+    path = tmp_path / "stale.html"
+    path.write_bytes('<meta charset="windows-1252"><table><tr><td>Review \u2013 now</td><td>x</td></tr></table>'.encode())
+    document = read_html(path)
+    assert table_texts(document)[0][0][0] == "Review \u2013 now" and not document.issues
+
+
 def test_page_without_tables_is_skipped(tmp_path: Path) -> None:
     path = tmp_path / "news.html"
     path.write_text("<html><body><h1>News</h1><p>No plan here.</p></body></html>")
