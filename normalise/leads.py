@@ -243,10 +243,22 @@ STOP_WORDS = frozenset(
     """
     all as see the and with for to by at of in on or per via any each every both other new our
     their its this that these those not no none various relevant appropriate tbc tba n/a
-    january february march april may june july august september october november december
-    jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
     completed complete ongoing on-going implemented implement above below detailed including
     """.split()
+)
+# Never a surname; as first names ("Jan", "June") they must pass the first-name test like any word.
+CALENDAR_WORDS = frozenset(
+    """
+    january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
+    """.split()
+)
+# Lowercase particles inside surnames: "Ann de Souza", "Jan van der Berg".
+SURNAME_PARTICLES = frozenset("de da di del della der den van von le la du ter ten bin al el".split())
+# Role words that are also common surnames: after a first name and before another name or the
+# end of the segment they are read as the surname ("Jenny Sergeant Liz Price").
+SURNAME_ROLE_WORDS = frozenset(
+    "head nurse sergeant bishop dean marshall steward chamberlain baker mason porter butler".split()
 )
 # Heads of organisation names that are often named after people ("Arthur Mellows Village College").
 ORG_HEADS = frozenset(
@@ -296,6 +308,8 @@ def _is_stop_word(text: str) -> bool:
 def _first_name_ok(text: str) -> bool:
     if not _is_capitalised(text) or _is_role_word(text) or _is_stop_word(text):
         return False
+    if "-" in text:  # "Mary-Jane": every part a first name
+        return all(_first_name_ok(part) for part in text.split("-") if part)
     popularity = first_name_popularity(text)
     if popularity is None:
         return False
@@ -307,7 +321,7 @@ def _first_name_ok(text: str) -> bool:
 @lru_cache(maxsize=65536)
 def _surname_ok(text: str) -> bool:
     return (_is_capitalised(text) and len(text) >= 2 and not _is_role_word(text)
-            and not _is_stop_word(text))
+            and not _is_stop_word(text) and text.lower() not in CALENDAR_WORDS)
 
 
 @lru_cache(maxsize=65536)
@@ -447,6 +461,8 @@ def _candidates_at(i: int, tokens: _Tokens) -> list[_Candidate]:
             found.append(_Candidate(i, i + 3, 2.2, i))
     if is_first(i) and i + 2 < n and _is_initial(words[i + 1]) and is_surname(i + 2):
         found.append(_Candidate(i, i + 3, 2.1, i))  # "John A. Smith"
+    if is_first(i):
+        found.extend(_particle_surname(i, tokens) + _role_word_surname(i, tokens))
     if _is_initial(words[i]) and is_surname(i + 1) and (words[i].endswith(".") or _name_like(words[i + 1])):
         found.append(_Candidate(i, i + 2, 1.6, i))  # "J. Smith"
     if _unknown_name_before_role(i, tokens):
@@ -456,6 +472,36 @@ def _candidates_at(i: int, tokens: _Tokens) -> list[_Candidate]:
         # names the lexicon lacks, run together with ones it knows: "Jim Gould Nkechi Okafor"
         found.append(_Candidate(i, i + 2, 1.0, i))
     return found
+
+
+def _particle_surname(i: int, tokens: _Tokens) -> list[_Candidate]:
+    """"Ann de Souza", "Jan van der Berg": first name, lowercase particles, surname."""
+    words, n = tokens.words, len(tokens)
+    k = i + 1
+    while k < n and k - i <= 2 and words[k] in SURNAME_PARTICLES and not tokens.breaks[k]:
+        k += 1
+    if k == i + 1 or k >= n or tokens.breaks[k] or not _surname_ok(words[k]):
+        return []
+    return [_Candidate(i, k + 1, 2.0, i)]
+
+
+def _role_word_surname(i: int, tokens: _Tokens) -> list[_Candidate]:
+    """"Jenny Sergeant Liz Price": a role word that is also a surname, between names."""
+    words, breaks, n = tokens.words, tokens.breaks, len(tokens)
+    k = i + 1
+    if k >= n or breaks[k] or words[k].lower() not in SURNAME_ROLE_WORDS or not words[k][0].isupper():
+        return []
+    after = k + 1
+    if after < n and not breaks[after] and not _first_name_ok(words[after]):
+        return []  # "Paul Head of Service", "Grace Nurse Practitioner"
+    if popularity_english(words[i]) < 3:
+        return []
+    return [_Candidate(i, k + 1, 1.2, i)]
+
+
+def popularity_english(word: str) -> int:
+    popularity = first_name_popularity(word)
+    return popularity.english if popularity else 0
 
 
 def _after_honorific(i: int, tokens: _Tokens) -> list[_Candidate]:
