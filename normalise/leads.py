@@ -39,6 +39,7 @@ from wordfreq import zipf_frequency
 from extract.glossary import (
     GlossaryEntry,
     PersonEntry,
+    find_section_lead,
     first_name_popularity,
     is_abbreviation,
     lines_to_people,
@@ -48,6 +49,12 @@ __all__ = ["Lead", "LeadKnowledge", "parse_lead", "split_lead_items", "get_nlp",
 
 KNOWLEDGE_KEY = "lead_knowledge"
 """``Doc.user_data`` key the segmenter reads the document's :class:`LeadKnowledge` from."""
+
+
+SCORES_KEY = "lead_person_scores"
+"""``Doc.user_data`` key of {(start, end): score} for the PERSON entities found."""
+CONFIDENT_SCORE = 1.8
+"""Readings at least this good (known, lexicon pair, "Name, Role") are evidence for the document."""
 
 
 @dataclass(frozen=True)
@@ -75,20 +82,26 @@ class LeadKnowledge:
     ) -> "LeadKnowledge":
         """Collect the document's own evidence about names and abbreviations.
 
-        People come from the people list, from "Name, Job title" lines in ``other_texts``
-        (board lists, section lead lines) and from every lead cell, read with the names found
-        so far, so that a name printed once with a comma ("Saheed Khan, LSCB Performance")
-        is recognised where it is printed alone.
+        People come from the people list, from "Name, Job title" lines and section lead lines
+        ("Accountable Leads: Ann Goldsmith") in ``other_texts``, and from every lead cell, read
+        with the names found so far, so that a name printed once with a comma ("Saheed Khan,
+        LSCB Performance") is recognised where it is printed alone. Only confident readings
+        (known, lexicon first name + surname, "Name, Role") are added, so a guess made in one
+        cell never outweighs the evidence in another.
         """
         abbreviations = frozenset(
             part for entry in glossary for part in (entry.abbreviation, *entry.abbreviation.split("/")) if part
         )
         names = {person.name for person in people}
+        section_leads = []
         for text in other_texts:
-            names.update(person.name for person in lines_to_people(clean_lead_text(text).split("\n")))
+            lines = clean_lead_text(text).split("\n")
+            names.update(person.name for person in lines_to_people(lines))
+            section_leads.extend(lead for line in lines for lead in (find_section_lead(line) or ()))
         seed = cls(frozenset(names), abbreviations)
-        for cell in lead_cells:
-            names.update(parse_lead(cell, seed).people)
+        for cell in [*lead_cells, *section_leads]:
+            for chunk in split_lead_items(cell) or [clean_lead_text(cell)]:
+                names.update(_confident_people(analyse_lead(chunk, seed)))
         return cls(frozenset(names), abbreviations)
 
     @property
@@ -391,6 +404,7 @@ class LeadSegmenter:
         for start, end in _role_spans(doc, taken, dropped, knowledge):
             spans.append(Span(doc, start, end, label="ROLE"))
         doc.ents = sorted(spans, key=lambda span: span.start)
+        doc.user_data[SCORES_KEY] = {(c.name_start, c.end): c.score for c in people}
         return doc
 
 
@@ -737,6 +751,12 @@ def analyse_lead(text: str, knowledge: LeadKnowledge = LeadKnowledge.empty()) ->
     for _, component in nlp.pipeline:
         doc = component(doc)
     return doc
+
+
+def _confident_people(doc: Doc) -> list[str]:
+    scores = doc.user_data.get(SCORES_KEY, {})
+    return [_span_text(e) for e in doc.ents
+            if e.label_ == "PERSON" and scores.get((e.start, e.end), 0.0) >= CONFIDENT_SCORE]
 
 
 def _span_text(span: Span) -> str:
