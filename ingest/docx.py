@@ -37,7 +37,7 @@ from __future__ import annotations
 import math
 import zipfile
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from io import BytesIO
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Sequence, Union
@@ -45,6 +45,7 @@ from typing import Iterable, Iterator, Mapping, Sequence, Union
 from lxml import etree
 
 from ingest.docx_numbering import (
+    MC_NS,
     Marker,
     NumberingCounter,
     NumberingDefinitions,
@@ -343,6 +344,8 @@ _INLINE_CONTAINERS = frozenset(
 )
 _P, _TBL, _TR, _TC, _R, _T = w("p"), w("tbl"), w("tr"), w("tc"), w("r"), w("t")
 _TAB, _PTAB, _BR, _CR, _NO_BREAK_HYPHEN = w("tab"), w("ptab"), w("br"), w("cr"), w("noBreakHyphen")
+_ALT_CHUNK = w("altChunk")
+_ALTERNATE_CONTENT, _FALLBACK = f"{{{MC_NS}}}AlternateContent", f"{{{MC_NS}}}Fallback"
 _LINE_BREAK = None  # a piece that ends the current line
 
 Piece = Union[tuple[str, bool], None]
@@ -382,9 +385,14 @@ def body_to_blocks(body: etree._Element, walk: _Walk) -> tuple[Block, ...]:
             blocks.append(TextBlock(lines=lines))
         paragraphs.clear()
 
-    for element in children(body, frozenset({_P, _TBL})):
+    for element in children(body, frozenset({_P, _TBL, _ALT_CHUNK})):
         if element.tag == _P:
             paragraphs.append(element)
+            continue
+        if element.tag == _ALT_CHUNK:
+            walk.issues.append(
+                SourceIssue("unread-content", "an embedded document (w:altChunk, e.g. pasted HTML) was not read")
+            )
             continue
         flush_paragraphs()
         table = table_to_block(element, walk)
@@ -476,6 +484,11 @@ def _collect_pieces(container: etree._Element, paragraph_bold: bool, styles: Sty
             _run_pieces(child, paragraph_bold, styles, out)
         elif child.tag in _INLINE_CONTAINERS:
             _collect_pieces(child, paragraph_bold, styles, out)
+        elif child.tag == _ALTERNATE_CONTENT:
+            # Markup compatibility: the fallback is the plain-run version every reader knows.
+            fallback = child.find(_FALLBACK)
+            if fallback is not None:
+                _collect_pieces(fallback, paragraph_bold, styles, out)
         # everything else (w:del, w:moveFrom, w:pPr, bookmarks, comment marks, math) is skipped
 
 
@@ -540,8 +553,9 @@ class _GridCell:
 
     column: int
     span: int
-    element: etree._Element | None
-    continues_above: bool = False  # w:vMerge continuation (or w:hMerge continuation)
+    element: etree._Element
+    merged_down: bool = False  # has w:vMerge: starts (or, if nothing is open, begins) a merge
+    continues_above: bool = False  # w:vMerge continuation: covered by the cell above
 
 
 def table_to_block(tbl: etree._Element, walk: _Walk) -> Table | None:
@@ -559,35 +573,30 @@ def table_to_block(tbl: etree._Element, walk: _Walk) -> Table | None:
 
 def table_to_rows(tbl: etree._Element, walk: _Walk, location: str) -> tuple[tuple[Row, ...], int]:
     """The rows of a table on its grid, and how many leading rows repeat as a header."""
-    placed = [row_to_grid_cells(tr) for tr in children(tbl, frozenset({_TR})) if not _row_deleted(tr)]
-    header_rows = 0
-    for tr in (tr for tr in children(tbl, frozenset({_TR})) if not _row_deleted(tr)):
-        if not _repeats_as_header(tr):
-            break
-        header_rows += 1
-    grid_width = len(tbl.findall(f"{w('tblGrid')}/{w('gridCol')}"))
+    row_elements = [tr for tr in children(tbl, frozenset({_TR})) if not _row_deleted(tr)]
+    placed = [row_to_grid_cells(tr) for tr in row_elements]
+    header_rows = next((i for i, tr in enumerate(row_elements) if not _repeats_as_header(tr)), len(row_elements))
     header_bold = table_first_row_bold(tbl, walk.styles)
+    grid_width = len(tbl.findall(f"{w('tblGrid')}/{w('gridCol')}"))
     width = max([grid_width] + [cell.column + cell.span for row in placed for cell in row])
     rows: list[Row] = []
-    open_merge = [False] * width  # a vertical merge is running in this column
+    merge_open = [False] * width  # a vertical merge runs down this column
     for row_number, row in enumerate(placed, start=1):
         out: list[Cell | None] = [Cell()] * width
+        still_open = [False] * width
         for cell in row:
-            if cell.continues_above and open_merge[cell.column]:
-                out[cell.column : cell.column + cell.span] = [None] * cell.span
+            columns = slice(cell.column, cell.column + cell.span)
+            if cell.continues_above and merge_open[cell.column]:
+                out[columns] = [None] * cell.span
+                still_open[columns] = [True] * cell.span
                 continue
             table_bold = header_bold if row_number == 1 else None
             lines = cell_to_lines(cell.element, walk, f"{location} row {row_number}", table_bold)
-            out[cell.column] = Cell(lines=lines)
-            out[cell.column + 1 : cell.column + cell.span] = [None] * (cell.span - 1)
-            vmerge = cell.element.find(f"{w('tcPr')}/{w('vMerge')}") if cell.element is not None else None
-            for column in range(cell.column, cell.column + cell.span):
-                open_merge[column] = vmerge is not None
-        for column in range(width):
-            if not any(c.column <= column < c.column + c.span for c in row):
-                open_merge[column] = False
+            out[columns] = [Cell(lines=lines)] + [None] * (cell.span - 1)
+            still_open[columns] = [cell.merged_down] * cell.span
+        merge_open = still_open
         rows.append(tuple(out))
-    return tuple(rows), min(header_rows, len(rows))
+    return tuple(rows), header_rows
 
 
 def row_to_grid_cells(tr: etree._Element) -> list[_GridCell]:
@@ -597,21 +606,20 @@ def row_to_grid_cells(tr: etree._Element) -> list[_GridCell]:
     placed: list[_GridCell] = []
     for tc in children(tr, frozenset({_TC})):
         tc_pr = tc.find(w("tcPr"))
-        span = 1
-        continues = False
-        if tc_pr is not None:
-            span = max(1, min(as_int(w_val(tc_pr.find(w("gridSpan"))), 1), 1000))
+        if tc_pr is None:
+            placed.append(_GridCell(column, 1, tc))
+            column += 1
+            continue
+        span = max(1, min(as_int(w_val(tc_pr.find(w("gridSpan"))), 1), 1000))
+        hmerge = tc_pr.find(w("hMerge"))  # legacy horizontal merge: widen the cell on the left
+        if tc_pr.find(w("cellDel")) is not None:
+            continue  # a tracked cell deletion, accepted: the cells to its right move left
+        if hmerge is not None and w_val(hmerge, "continue") == "continue" and placed:
+            placed[-1] = replace(placed[-1], span=placed[-1].span + span)
+        else:
             vmerge = tc_pr.find(w("vMerge"))
-            hmerge = tc_pr.find(w("hMerge"))
-            if hmerge is not None and w_val(hmerge, "continue") == "continue" and placed:
-                last = placed[-1]
-                placed[-1] = _GridCell(last.column, last.span + span, last.element, last.continues_above)
-                column += span
-                continue
-            if tc_pr.find(w("cellDel")) is not None:
-                continue
             continues = vmerge is not None and w_val(vmerge, "continue") == "continue"
-        placed.append(_GridCell(column, span, tc, continues))
+            placed.append(_GridCell(column, span, tc, merged_down=vmerge is not None, continues_above=continues))
         column += span
     return placed
 

@@ -156,6 +156,7 @@ def test_vertical_merge_reads_each_merged_cell_once() -> None:
         [None, "Action 3", None, None],
         ["Area B", "Action 4", "Jo Bloggs", "Jan 14"],
         ["", "Action 5 (no area cell)", "Team C", "Feb 14"],  # w:gridBefore: no cell, not spanned
+        ["Area C", "Action 6 across two", None, "Mar 14"],  # legacy w:hMerge
     ]
 
 
@@ -172,9 +173,22 @@ def test_tracked_changes_are_read_as_accepted() -> None:
     assert grid == [
         [["Area"], ["Action"], ["Timescale"]],
         [["Area A"], ["Review the new policy by March", "Moved here"], ["01/03/2014"]],
+        [["Area D"], ["Shifted left"], ["Apr 14"]],  # a deleted cell is gone
         [["Area B"], ["Joined sentence"], ["Visible"]],
         [["Area C"], ["Inserted action"], []],
     ]
+
+
+def test_text_inside_wrappers_and_fields_and_repeated_header_dropped() -> None:
+    document = docx("wrappers_and_fields.docx")
+    assert table_texts(document) == [[
+        ["Area", "Action", "Lead"],
+        ["Area in a control", "See the policy page by 01/04/2014", "Jo Bloggs"],
+        ["Area B", "Visit Peterborough", "Done"],  # mc:Fallback, not the newer mc:Choice
+        ["Area C", "Last action", "Ann Other"],  # the header repeated mid-table is dropped
+    ]]
+    assert [issue.code for issue in document.issues] == ["unread-content"]
+    assert [block.text for block in document.text_blocks] == ["Before"]
 
 
 def test_numbering_restarts_per_cell_and_continues_without_override() -> None:
