@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import spacy
+from spacy.lang.char_classes import HYPHENS
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
@@ -699,7 +700,8 @@ def _customise_tokenizer(nlp: Language) -> None:
     """Split "/" off names ("Bennett/ Training ...") and keep "Smith-Jones" whole."""
     suffixes = list(nlp.Defaults.suffixes) + [r"/"]
     prefixes = list(nlp.Defaults.prefixes) + [r"/"]
-    infixes = [p for p in nlp.Defaults.infixes if "-" not in p] + [r"(?<=[a-z])/(?=[A-Za-z])", r"(?<=[A-Z])/(?=[A-Z])"]
+    infixes = [p for p in nlp.Defaults.infixes if HYPHENS not in p]  # only the letter-hyphen-letter rule
+    infixes += [r"(?<=[a-z])/(?=[A-Za-z])", r"(?<=[A-Z])/(?=[A-Z])"]
     nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
     nlp.tokenizer.prefix_search = spacy.util.compile_prefix_regex(prefixes).search
     nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
