@@ -23,6 +23,7 @@
 from __future__ import annotations
 
 import re
+from html import escape
 from pathlib import Path
 from typing import Iterator
 
@@ -191,7 +192,7 @@ def flow_to_blocks(node: Tag, issues: list[SourceIssue]) -> Iterator[Block]:
     for child in node.children:
         if isinstance(child, NavigableString):
             if child.__class__.__name__ == "NavigableString" and child.strip():
-                inline.append(str(child))
+                inline.append(escape(str(child), quote=False))  # re-parsed below as HTML
             continue
         if not isinstance(child, Tag) or child.name in _SKIP:
             continue

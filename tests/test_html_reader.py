@@ -150,6 +150,12 @@ def test_utf8_page_with_a_stale_windows_declaration(tmp_path: Path) -> None:
     assert table_texts(document)[0][0][0] == "Review \u2013 now" and not document.issues
 
 
+def test_loose_text_around_tables_keeps_its_characters(tmp_path: Path) -> None:
+    path = tmp_path / "loose.html"
+    path.write_text("<body>Risk &lt;high&gt; &amp; rising<table><tr><td>a</td><td>b</td></tr></table>after</body>")
+    assert [block.text for block in read_html(path).text_blocks] == ["Risk <high> & rising", "after"]
+
+
 def test_page_without_tables_is_skipped(tmp_path: Path) -> None:
     path = tmp_path / "news.html"
     path.write_text("<html><body><h1>News</h1><p>No plan here.</p></body></html>")
