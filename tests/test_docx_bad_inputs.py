@@ -12,9 +12,13 @@ from typing import Iterator
 
 import pytest
 
-from ingest.detect import read_document
-from ingest.docx import PackageLimits, _open_package, read_docx
-from ingest.model import UnreadableFile
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # `pytest tests/...` without the project installed
+    sys.path.insert(0, str(ROOT))
+
+from ingest.detect import read_document  # noqa: E402
+from ingest.docx import PackageLimits, _open_package, read_docx  # noqa: E402
+from ingest.model import UnreadableFile  # noqa: E402
 
 DOCX = Path(__file__).resolve().parent / "fixtures" / "docx"
 XXE_PROBE = "/tmp/actionplans-xxe-probe.txt"  # where tests/fixtures/docx/xxe.docx points
