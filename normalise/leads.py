@@ -288,6 +288,7 @@ HONORIFICS = frozenset(
 _QUANTIFIERS = frozenset({"all", "each", "every"})
 _CONNECTIVES = frozenset({"and", "&", "with", "or", "/", "-", "–", "—", ":", ",", ".", ";", "by", "plus"})
 _LABELS = frozenset({"lead", "leads", "lead:", "leads:", "responsibility", "owner"})
+_PLACEHOLDERS = frozenset({"tbc", "tba", "tbd", "n/a", "na", "none", "nil", "various"})
 
 # zipf ceilings by first-name popularity: a token that is also a common English word must be
 # a popular first name to count as one ("Frank", "Mark" yes; "Will", "May", "Young" no).
@@ -631,7 +632,7 @@ def _split_fragment(doc: Doc, indices: Sequence[int], knowledge: LeadKnowledge) 
     pieces = _split_runs(doc, list(indices), knowledge)
     spans = []
     for piece in pieces:
-        trimmed = _trim(doc, piece)
+        trimmed = _unwrap(doc, _trim(doc, piece))
         if trimmed and _is_role_text(doc, trimmed):
             spans.append((trimmed[0], trimmed[-1] + 1))
     return spans
@@ -676,7 +677,8 @@ def _role_boundary(previous: str, current: str, knowledge: LeadKnowledge) -> boo
 def _trim(doc: Doc, piece: list[int]) -> list[int]:
     """Drop connectives and punctuation at the edges, and a trailing "to implement"."""
     piece = list(piece)
-    while piece and (doc[piece[0]].lower_ in _CONNECTIVES or doc[piece[0]].lower_ in {"'s", "’s"} or doc[piece[0]].is_punct and doc[piece[0]].text != "("):
+    while piece and (doc[piece[0]].lower_ in _CONNECTIVES | {"'s", "’s"}
+                     or doc[piece[0]].is_punct and doc[piece[0]].text != "("):
         piece.pop(0)
     for k, i in enumerate(piece):
         if doc[i].lower_ == "to" and k > 0 and all(doc[j].text.islower() for j in piece[k:]):
@@ -691,9 +693,18 @@ def _is_role_text(doc: Doc, piece: list[int]) -> bool:
     words = [doc[i].text for i in piece if not doc[i].is_punct]
     if not words:
         return False
-    if len(words) == 1 and words[0].lower() in _LABELS:
-        return False  # the column label printed inside the cell ("Lead Liz Price ...")
-    return any(w[:1].isupper() or _is_role_word(w) for w in words)
+    if "".join(doc[i].text for i in piece).lower() in _LABELS | _PLACEHOLDERS:
+        return False  # the column label printed inside the cell ("Lead Liz Price ..."), "TBC", "N/A"
+    return any(_is_role_word(w) or (w[:1].isupper() and w.lower() not in STOP_WORDS | CALENDAR_WORDS)
+               for w in words)
+
+
+def _unwrap(doc: Doc, piece: list[int]) -> list[int]:
+    """"(Head of Service)" -> "Head of Service"; "Assistant Director (AD)" stays whole."""
+    texts = [doc[i].text for i in piece]
+    if len(piece) > 2 and texts[0] == "(" and texts[-1] == ")" and texts.count("(") == 1:
+        return piece[1:-1]
+    return piece
 
 
 def _customise_tokenizer(nlp: Language) -> None:
