@@ -327,7 +327,9 @@ def text_to_inline_glossary(text: str) -> list[GlossaryEntry]:
     yields "Independent Reviewing Officer".
 
     >>> text_to_inline_glossary("Implementation of Multi-Agency Safeguarding Hub (MASH) and Early Help (EH) Panel.")
-    [GlossaryEntry(abbreviation='MASH', expansion='Multi-Agency Safeguarding Hub'), GlossaryEntry(abbreviation='EH', expansion='Early Help')]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [GlossaryEntry(abbreviation='MASH', expansion='Multi-Agency Safeguarding Hub'),
+     GlossaryEntry(abbreviation='EH', expansion='Early Help')]
     """
     text = _clean(text)
     found: list[tuple[int, GlossaryEntry]] = []

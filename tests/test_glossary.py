@@ -75,7 +75,7 @@ def test_plan_002_glossary_section_is_read_completely():
 
 def test_glossary_section_stops_short_of_ordinary_lines_after_it():
     lines = ["Abbreviations/ Glossary", "", "CAF Common Assessment Framework", "",
-             "Appendix to report to Early Years, Children and Youth Policy Development and Scrutiny Panel 9th July 2012"]
+             "Appendix to report to Early Years, Children and Youth Policy Development and Scrutiny Panel"]
     assert lines_to_glossary(lines) == [GlossaryEntry("CAF", "Common Assessment Framework")]
 
 

@@ -97,7 +97,8 @@ LEAD_CELLS = [
     # plan 004: boards and sub groups
     ("1. PMAE sub group 2. L&amp;D sub group", [], ["PMAE sub group", "L&D sub group"]),
     ("1. PMAE sub group 2. JTAI self-assessment group", [], ["PMAE sub group", "JTAI self-assessment group"]),
-    ("<p>PMAE Sub Group</p> <p>All sub-groups and main Board</p>", [], ["PMAE Sub Group", "All sub-groups and main Board"]),
+    ("<p>PMAE Sub Group</p> <p>All sub-groups and main Board</p>", [],
+     ["PMAE Sub Group", "All sub-groups and main Board"]),
     ("BSCB Business Unit", [], ["BSCB Business Unit"]),
 ]
 
@@ -162,7 +163,8 @@ def test_lead_rules(cell, people, roles):
         ("i) SGU ii) Placement Service", ["SGU", "Placement Service"]),
         ("1. PMAE sub group 2. L&D sub group", ["PMAE sub group", "L&D sub group"]),
         ("<p>i) SGU.</p> <p>ii) Placement Service.</p> <p>iii) SGS</p>", ["SGU.", "Placement Service.", "SGS"]),
-        ("<p>i) Assistant Director.</p> <p>EH/Early years and Children's Centres.</p> <p>ii) Health and Partnerships.</p>",
+        ("<p>i) Assistant Director.</p> <p>EH/Early years and Children's Centres.</p> "
+         "<p>ii) Health and Partnerships.</p>",
          ["Assistant Director.\nEH/Early years and Children's Centres.", "Health and Partnerships."]),
         ("i) AD ii) SGU iii) AD iv). EH, Early Years and Children's Centres.",
          ["AD", "SGU", "AD", "EH, Early Years and Children's Centres."]),
