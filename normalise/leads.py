@@ -96,9 +96,11 @@ class LeadKnowledge:
         names = {person.name for person in people}
         section_leads = []
         for text in other_texts:
-            lines = clean_lead_text(text).split("\n")
+            lines = _text_lines(text)
             names.update(person.name for person in lines_to_people(lines))
             section_leads.extend(lead for line in lines for lead in (find_section_lead(line) or ()))
+        # a section lead that is just a name ("Accountable Leads: Saheed Khan") names a person
+        names.update(lead for lead in section_leads if _bare_name(lead))
         seed = cls(frozenset(names), abbreviations)
         for cell in [*lead_cells, *section_leads]:
             for chunk in split_lead_items(cell) or [clean_lead_text(cell)]:
@@ -138,6 +140,20 @@ def clean_lead_text(text: str) -> str:
     text = html.unescape(_TAG.sub(" ", _BLOCK_TAG.sub("\n", text or "")))
     lines = (_INLINE_SPACE.sub(" ", _BULLET.sub("", line)).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+def _bare_name(text: str) -> bool:
+    """2-3 capitalised words, none a role, stop or calendar word: "Saheed Khan"."""
+    words = text.split()
+    return 2 <= len(words) <= 3 and all(
+        _surname_ok(w) or (_is_initial(w) and 0 < k < len(words) - 1) for k, w in enumerate(words)
+    )
+
+
+def _text_lines(text: str) -> list[str]:
+    """Lines of a text with HTML removed but TABs kept (two-cell "Name<TAB>Job title" rows)."""
+    text = html.unescape(_TAG.sub(" ", _BLOCK_TAG.sub("\n", text or "")))
+    return [line.strip() for line in text.split("\n") if line.strip()]
 
 
 # --------------------------------------------------------------------------- enumerated items

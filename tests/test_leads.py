@@ -205,9 +205,13 @@ def test_a_name_printed_once_with_a_role_is_known_where_printed_alone():
 def test_people_list_and_board_lines_feed_knowledge():
     knowledge = LeadKnowledge.from_document(
         [], [PersonEntry("Mary Ann Smith", "Service Manager")], [GlossaryEntry("CP/CPG", "Corporate Parenting Group")],
-        other_texts=["Flick Schofield, Chair of Peterborough Safeguarding Children Board"],
+        other_texts=["Flick Schofield, Chair of Peterborough Safeguarding Children Board",
+                     "<p>Jenny Sergeant\tHead of Work Force Development</p>", "Accountable Leads: Saheed Khan"],
     )
-    assert {"Mary Ann Smith", "Flick Schofield"} <= knowledge.known_people
+    assert {"Mary Ann Smith", "Flick Schofield", "Jenny Sergeant", "Saheed Khan"} <= knowledge.known_people
+    assert parse_lead("Saheed Khan", knowledge).people == ("Saheed Khan",)
+    section_role = LeadKnowledge.from_document([], [], [], other_texts=["Accountable Lead: Assistant Director"])
+    assert section_role.known_people == frozenset()
     assert {"CP/CPG", "CP", "CPG"} <= knowledge.abbreviations
     assert parse_lead("Mary Ann Smith Flick Schofield", knowledge).people == ("Mary Ann Smith", "Flick Schofield")
 
