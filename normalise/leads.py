@@ -12,9 +12,12 @@ How it works, on spaCy's blank English tokenizer (no statistical model exists he
 2. The ``lead_segmenter`` pipeline component scores every way of reading the tokens as
    person names and keeps the best (a small dynamic programme): a name is a known person
    from the same document (:class:`LeadKnowledge`), or a first name from gender-guesser's
-   lexicon followed by a capitalised surname, or "Unknown Name, Role". Runs of names are
+   lexicon followed by a capitalised surname (with a middle initial, a particle as in
+   "Ann de Souza", or an honorific dropped), or "Unknown Name, Role", or two rare capitalised
+   words run together with confident names. A lexicon name that is also a common English
+   word must be a popular first name ("Frank" yes, "Will" and "May" no). Runs of names are
    paired left to right, so "Maurice Lindsay Trina Shane" is two people although Lindsay
-   and Shane are first names too.
+   and Shane are first names too; three-word names need document evidence or a lone run.
 3. What is left between names is cut into roles at sentence ends, line breaks, commas
    after a job title, and between abbreviations printed side by side.
 
