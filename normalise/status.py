@@ -30,8 +30,12 @@ _TAG = re.compile(r"<[^<>]{0,300}>")
 _SPACE = re.compile(r"\s+")
 
 
-def clean_text(text: str) -> str:
-    """HTML tags removed, entities decoded, whitespace collapsed: the text the cues are read on."""
+def plain_text(text: str) -> str:
+    """HTML tags removed, entities decoded, whitespace collapsed: the text the cues are read on.
+
+    Unlike :func:`normalise.text.clean_text` this also strips tags, because these functions are
+    also called on raw cells of text exports, which carry HTML.
+    """
     text = html.unescape(_TAG.sub(" ", text or ""))
     return _SPACE.sub(" ", text.replace("\u00a0", " ")).strip()
 
@@ -95,7 +99,7 @@ def status_from_text(text: str) -> str | None:
     >>> status_from_text("May 2012 and on- going")
     'ongoing'
     """
-    text = clean_text(text)
+    text = plain_text(text)
     if not text:
         return None
     not_started = bool(_NOT_STARTED.search(text))
@@ -118,7 +122,7 @@ def status_from_text(text: str) -> str | None:
 
 def split_sentences(text: str) -> list[str]:
     """Sentences of a commentary (split after . ; ! ? and before a trailing RAG word)."""
-    return [s for s in _SENTENCE_END.split(clean_text(text)) if s.strip()]
+    return [s for s in _SENTENCE_END.split(plain_text(text)) if s.strip()]
 
 
 def status_from_progress(text: str) -> str | None:
@@ -155,7 +159,7 @@ def normalise_status(value: str | None) -> str | None:
     """A status code as is, or the status an explicit status-column text states ("Complete" ...)."""
     if value is None:
         return None
-    text = clean_text(str(value))
+    text = plain_text(str(value))
     code = text.lower().replace(" ", "_").replace("-", "_")
     if code in STATUSES:
         return code
@@ -242,7 +246,7 @@ def find_rag(text: str) -> str | None:
     >>> find_rag("Redbridge greenhouse reduced") is None
     True
     """
-    text = clean_text(text)
+    text = plain_text(text)
     if not text:
         return None
     label = _RAG_LABEL.match(text)

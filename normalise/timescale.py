@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from normalise.status import clean_text, status_from_text
+from normalise.status import plain_text, status_from_text
 
 # --- issue catalogue ---------------------------------------------------------------------------
 INVALID_DATE = "invalid-date"
@@ -164,14 +164,14 @@ class DateContext:
         >>> DateContext.from_texts(["Safeguarding Plan", "December 2011", "31.03.12 – 31.01.12"])
         DateContext(plan_year=2011, plan_date='2011-12')
         """
-        cleaned = [clean_text(text) for text in texts if text and text.strip()]
+        cleaned = [plain_text(text) for text in texts if text and text.strip()]
         typical = _typical_year(cleaned)
         candidates = [
             date
             for text in cleaned[:TITLE_TEXTS]
             if len(text) <= 300
             for date in _title_dates(text)
-            if typical is None or typical - 3 <= date.year <= typical + 1
+            if typical is None or typical - 3 <= date.year <= typical
         ]
         dated = sorted((d for d in candidates if d.month), key=PartialDate.first_day)
         if dated:
@@ -600,7 +600,7 @@ def _strip_header(text: str) -> str:
 
 def clean_timescale(text: str) -> str:
     """The cell text without HTML, a leading item marker ("(1)", "ii)") or a leaked header."""
-    return _strip_header(_LEADING_MARKER.sub("", clean_text(text), count=1))
+    return _strip_header(_LEADING_MARKER.sub("", plain_text(text), count=1))
 
 
 def _fallback_date(text: str) -> PartialDate | None:
@@ -693,14 +693,31 @@ def _typical_year(texts: Sequence[str]) -> int | None:
 
 
 _TITLE_YEARS = re.compile(r"(?<![\d./])((?:19|20)\d\d)(?:\s*(?:-|–|to)\s*(?:19|20)?\d\d)?(?![\d])")
+_TITLE_WORDS = re.compile(r"\b(?:plan|inspection|inspected|dated?|published|issued|updated|version|written)\b", re.I)
+_WORD = re.compile(r"[A-Za-z]{2,}")
 
 
 def _title_dates(text: str) -> list[PartialDate]:
-    """Dates in a title line: full dates, and a bare year or year range ("Plan 2016-18")."""
-    dates = _full_dates(text)
-    if dates:
-        return dates
-    if re.search(r"\b(?:plan|report|inspection|review|strategy)\b", text, re.I):
+    """The plan's own date in a title text, if it states one.
+
+    A date counts when the text is a title or a label ("... Inspection date: 18 Feb 2014",
+    "Improvement plan ... (January 2012)") or is little more than the date ("December 2011"),
+    and no deadline cue introduces it ("by December 2013"). A title may give only a year or a
+    range of years ("Plan 2016-18").
+    """
+    spans = [span for span in scan_dates(text, None) if span.point and span.point.month and not span.issue]
+    leftover = text
+    for span in reversed(spans):
+        leftover = leftover[: span.begin] + leftover[span.end :]
+    titled = bool(_TITLE_WORDS.search(text))
+    if spans and (titled or len(_WORD.findall(leftover)) <= 3):
+        previous_ends = [0] + [span.end for span in spans[:-1]]
+        return [
+            span.point
+            for span, previous_end in zip(spans, previous_ends)
+            if not _DUE_CUE.search(text[previous_end : span.begin])
+        ]
+    if titled and not spans:
         return [PartialDate(int(m.group(1))) for m in _TITLE_YEARS.finditer(text)]
     return []
 
@@ -834,5 +851,5 @@ def split_timescale_entries(text: str) -> list[str]:
     >>> split_timescale_entries("Henceforth From March 2012 March 2012")
     ['Henceforth', 'From March 2012', 'March 2012']
     """
-    cleaned = _strip_header(clean_text(text))
+    cleaned = _strip_header(plain_text(text))
     return [entry for chunk in _split_by_markers(cleaned) for entry in _split_unmarked(chunk)]
