@@ -1,0 +1,1 @@
+"""actionplans: the pipeline (ingest -> extract -> normalise -> export) and its command line."""

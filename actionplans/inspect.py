@@ -1,0 +1,185 @@
+"""See what the readers saw: per-page table descriptions, cells drawn on page images, and
+every table as JSON Lines (the ICDAR 2013 scoring format of ``shared/eval/icdar_eval.py``).
+
+Plain functions; the ``actionplans inspect`` command is a thin wrapper over them.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+from ingest.model import Cell, Document, Table, TextBlock, UnreadableFile
+from ingest.pdf import PdfSettings, pages_to_document, read_page_contents, read_pdf_pages
+from ingest.pdf_stitch import PageContent, PageTable
+
+_PREVIEW = 40
+
+
+def describe(path: Path | str) -> str:
+    """What the reader saw in any supported file (PDFs get the per-page view of
+    :func:`describe_pdf`)."""
+    path = Path(path)
+    if path.suffix.lower() == ".pdf" or _starts_like_pdf(path):
+        return describe_pdf(path)
+    from ingest import read_document
+
+    try:
+        document = read_document(path)
+    except UnreadableFile as error:
+        return f"{path.name}: unreadable ({error.reason})"
+    return "\n".join([f"{path.name}: {document.format}", *_describe_document(document)])
+
+
+def describe_pdf(path: Path | str, settings: PdfSettings = PdfSettings()) -> str:
+    """Per page: each table with its strategy (ruled "lines" or unruled "text"), bbox,
+    row x column counts and first cells; the number of text blocks. Then the document as
+    stitched (tables joined across pages, split rows re-joined) and its issues.
+
+    >>> print(describe_pdf("tests/fixtures/pdf/unruled_table.pdf"))  # doctest: +SKIP
+    unruled_table.pdf: 1 page(s)
+      page 1: 1 table(s), 2 text block(s)
+        table text bbox=(56.7, 120.0, 785.2, 330.5) 4 rows x 4 columns: Ref | Action | ...
+    """
+    path = Path(path)
+    try:
+        pages, issues, page_count = read_page_contents(path, settings)
+    except UnreadableFile as error:
+        return f"{path.name}: unreadable ({error.reason})"
+    out = [f"{path.name}: {page_count} page(s)"]
+    for page in pages:
+        tables = [block for block in page.blocks if isinstance(block, PageTable)]
+        texts = [block for block in page.blocks if isinstance(block, TextBlock)]
+        out.append(f"  page {page.page}: {len(tables)} table(s), {len(texts)} text block(s)")
+        for table in tables:
+            width = max((len(row) for row in table.rows), default=0)
+            first = " | ".join(_preview(cell) for cell in table.rows[0]) if table.rows else ""
+            out.append(
+                f"    table {table.strategy} bbox={tuple(round(v, 1) for v in table.bbox)} "
+                f"{len(table.rows)} rows x {width} columns: {first}"
+            )
+    document = pages_to_document(path.name, pages, page_count, issues=issues, settings=settings)
+    out.append("  document:")
+    out.extend("  " + line for line in _describe_document(document))
+    return "\n".join(out)
+
+
+def _describe_document(document: Document) -> list[str]:
+    out = []
+    for block in document.blocks:
+        if isinstance(block, Table):
+            pages = sorted({cell.page for row in block.rows for cell in row if cell is not None and cell.page})
+            span = f"pages {pages[0]}-{pages[-1]}" if len(pages) > 1 else f"page {block.page}"
+            out.append(f"  table {block.index} ({span}): {len(block.rows)} rows x {block.n_columns} columns")
+    for key, value in document.metadata:
+        out.append(f"  {key}: {value}")
+    for issue in document.issues:
+        where = f" (page {issue.page})" if issue.page else ""
+        out.append(f"  issue {issue.code}{where}: {issue.message}")
+    if not document.tables:
+        out.append("  no tables")
+    return out
+
+
+def _preview(cell: Cell | None) -> str:
+    if cell is None:
+        return "·"
+    text = " ".join(cell.text.split())
+    return text if len(text) <= _PREVIEW else text[: _PREVIEW - 1] + "…"
+
+
+def _starts_like_pdf(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return b"%PDF-" in handle.read(1024)
+    except OSError:
+        return False
+
+
+def draw_tables(path: Path | str, out_dir: Path | str, resolution: int = 72, settings: PdfSettings = PdfSettings()) -> list[Path]:
+    """One PNG per page with the detected table cells drawn (pdfplumber's page images):
+    ruled tables in red, unruled (text-aligned) tables in blue, text blocks in grey.
+    Returns the files written, ``<stem>_p<page>.png`` in ``out_dir``."""
+    import pdfplumber
+
+    path, out_dir = Path(path), Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    contents = {page.page: page for page in read_pdf_pages(path, settings)}
+    written = []
+    with pdfplumber.open(path, password=settings.password) as pdf:
+        for page in pdf.pages:
+            content = contents.get(page.page_number)
+            image = page.to_image(resolution=resolution)
+            if content is not None:
+                for block in content.blocks:
+                    if isinstance(block, PageTable):
+                        colour = (220, 30, 30) if block.strategy == "lines" else (30, 60, 220)
+                        boxes = [cell.bbox for row in block.rows for cell in row if cell is not None and cell.bbox]
+                        image.draw_rects(boxes, stroke=colour, fill=colour + (30,), stroke_width=1)
+                    elif block.bbox:
+                        image.draw_rect(block.bbox, stroke=(120, 120, 120), fill=(120, 120, 120, 20), stroke_width=1)
+            target = out_dir / f"{path.stem}_p{page.page_number:03d}.png"
+            image.save(target)
+            written.append(target)
+            page.close()
+    return written
+
+
+def page_table_record(document: str, table: PageTable) -> dict:
+    """One JSON Lines record: a table as found on one page, pdfplumber-style rows."""
+    return {
+        "document": document,
+        "page": table.page,
+        "bbox": [round(value, 2) for value in table.bbox],
+        "rows": [[None if cell is None else cell.text for cell in row] for row in table.rows],
+    }
+
+
+def tables_of(path: Path, settings: PdfSettings = PdfSettings()) -> Iterator[dict]:
+    """JSON Lines records of every table in a file: per page for PDFs (a table continued over
+    pages gives one record per page), per table for other formats (page and bbox null)."""
+    if path.suffix.lower() == ".pdf" or _starts_like_pdf(path):
+        for page in read_pdf_pages(path, settings):
+            for block in page.blocks:
+                if isinstance(block, PageTable):
+                    yield page_table_record(path.stem, block)
+        return
+    from ingest import read_document
+
+    for table in read_document(path).tables:
+        rows = [[None if cell is None else cell.text for cell in row] for row in table.rows]
+        yield {"document": path.stem, "page": table.page, "bbox": list(table.bbox) if table.bbox else None, "rows": rows}
+
+
+def write_tables_jsonl(paths: Iterable[Path | str], out_path: Path | str, settings: PdfSettings = PdfSettings()) -> int:
+    """Write every table the readers find in ``paths`` to ``out_path`` as JSON Lines:
+    ``{"document": stem, "page": 1-based, "bbox": [x0, top, x1, bottom], "rows": [[text or
+    null]]}``, one line per table per page. An unreadable file becomes a ``# stem: reason``
+    comment line (the ICDAR scorer skips those). Returns the number of tables written."""
+    count = 0
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(out_path, "w", encoding="utf-8") as handle:
+        for path in map(Path, paths):
+            try:
+                records = list(tables_of(path, settings))
+            except UnreadableFile as error:
+                handle.write(f"# {path.stem}: {error.reason}\n")
+                continue
+            for record in records:
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+                count += 1
+    return count
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m actionplans.inspect FILE...``: print :func:`describe` for each file."""
+    for name in argv if argv is not None else sys.argv[1:]:
+        print(describe(name))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,409 @@
+"""Reader for PDF files: tables (ruled or unruled) and text blocks, every cell traced to its page.
+
+One page at a time, released as soon as it is read so memory stays flat on long documents::
+
+    chars, edges -> ruled grids (pdfplumber lines strategy) -> text-aligned grids (the rest)
+                 -> chars by cell -> lines -> paragraphs -> cells; other lines -> text blocks
+    pages -> tables continued across page breaks stitched into one
+
+Bad files raise :class:`UnreadableFile` with a one-line reason ("encrypted (password
+required)", "no text layer (OCR not supported)", "corrupt PDF: ..."); no pdfminer exception
+escapes. A PDF without tables is read fine: its Document simply has no Table blocks.
+"""
+
+from __future__ import annotations
+
+import math
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Iterator, Sequence
+
+import pdfplumber
+from pdfplumber.page import Page
+
+from ingest.model import BBox, Cell, Document, Row, SourceIssue, TextBlock, UnreadableFile
+from ingest.pdf_grid import CellGrid, assign_chars_to_cells
+from ingest.pdf_ruled import find_ruled_grids, is_data_table
+from ingest.pdf_stitch import PageContent, PageTable, StitchNote, stitch_pages
+from ingest.pdf_text import Char, TextLine, chars_to_text_lines, group_paragraphs, is_visible, text_lines_to_paragraphs
+from ingest.pdf_unruled import Rule, UnruledSettings, lines_to_aligned_runs, run_to_grid
+
+DEFAULT_SNAP_TOLERANCE = 3.0
+DEFAULT_JOIN_TOLERANCE = 3.0
+DEFAULT_INTERSECTION_TOLERANCE = 3.0
+DEFAULT_EDGE_MIN_LENGTH = 3.0
+DEFAULT_MIN_SLIVER_WIDTH = 7.0
+DEFAULT_MIN_SLIVER_HEIGHT = 4.0
+DEFAULT_MIN_FILLED_SHARE = 0.2
+DEFAULT_SPACE_RATIO = 0.2
+DEFAULT_STITCH_TOLERANCE = 4.0
+DEFAULT_TEXT_STITCH_TOLERANCE = 15.0
+DEFAULT_MIN_RULE_LENGTH = 30.0
+
+
+@dataclass(frozen=True)
+class PdfSettings:
+    """How the PDF reader finds tables. Distances are PDF points; ratios are of the font size.
+
+    - ``snap_tolerance``, ``join_tolerance``, ``intersection_tolerance``, ``edge_min_length``:
+      pdfplumber's lines-strategy settings for ruled tables.
+    - ``min_sliver_width`` / ``min_sliver_height``: empty columns / rows thinner than this
+      (inset shading, double rules) are merged into their neighbour.
+    - ``min_filled_share``: share of a ruled grid's cells that must hold text (charts fail).
+    - ``space_ratio``: a gap wider than this x font size between glyphs is a space.
+    - ``find_unruled``: also look for tables by text alignment (``unruled`` tunes it).
+    - ``stitch_pages``: join tables continued across page breaks; ``stitch_tolerance`` is
+      how far column edges may move between pages (``text_stitch_tolerance`` for unruled).
+    - ``password``: tried to open an encrypted file (the empty password by default).
+    """
+
+    snap_tolerance: float = DEFAULT_SNAP_TOLERANCE
+    join_tolerance: float = DEFAULT_JOIN_TOLERANCE
+    intersection_tolerance: float = DEFAULT_INTERSECTION_TOLERANCE
+    edge_min_length: float = DEFAULT_EDGE_MIN_LENGTH
+    min_sliver_width: float = DEFAULT_MIN_SLIVER_WIDTH
+    min_sliver_height: float = DEFAULT_MIN_SLIVER_HEIGHT
+    min_filled_share: float = DEFAULT_MIN_FILLED_SHARE
+    space_ratio: float = DEFAULT_SPACE_RATIO
+    min_rule_length: float = DEFAULT_MIN_RULE_LENGTH
+    find_unruled: bool = True
+    unruled: UnruledSettings = field(default_factory=UnruledSettings)
+    stitch_pages: bool = True
+    stitch_tolerance: float = DEFAULT_STITCH_TOLERANCE
+    text_stitch_tolerance: float = DEFAULT_TEXT_STITCH_TOLERANCE
+    password: str = ""
+
+    def __post_init__(self) -> None:
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if isinstance(value, float) and (value < 0 or math.isnan(value)):
+                raise ValueError(f"PdfSettings.{item.name} must be a non-negative number, not {value!r}")
+        if not 0 <= self.min_filled_share <= 1:
+            raise ValueError(f"PdfSettings.min_filled_share must be between 0 and 1, not {self.min_filled_share!r}")
+        if not 0 < self.space_ratio < 2:
+            raise ValueError(f"PdfSettings.space_ratio must be between 0 and 2, not {self.space_ratio!r}")
+
+    def table_settings(self) -> dict:
+        """pdfplumber ``table_settings`` for the ruled-table pass."""
+        return {
+            "vertical_strategy": "lines",
+            "horizontal_strategy": "lines",
+            "snap_tolerance": self.snap_tolerance,
+            "join_tolerance": self.join_tolerance,
+            "intersection_tolerance": self.intersection_tolerance,
+            "edge_min_length": self.edge_min_length,
+        }
+
+
+def read_pdf(path: Path, sha256: str = "", settings: PdfSettings = PdfSettings()) -> Document:
+    """Read a PDF into a :class:`Document`: tables and text blocks in reading order, tables
+    continued across pages stitched into one, every cell with its 1-based page and box."""
+    path = Path(path)
+    pages, issues, page_count = read_page_contents(path, settings)
+    return pages_to_document(path.name, pages, page_count, sha256=sha256, issues=issues, settings=settings)
+
+
+def read_page_contents(path: Path, settings: PdfSettings = PdfSettings()) -> tuple[list[PageContent], list[SourceIssue], int]:
+    """Every page's content (before stitching), the issues noticed, and the page count.
+    Raises :class:`UnreadableFile` for a file that cannot be read at all."""
+    pages: list[PageContent] = []
+    issues: list[SourceIssue] = []
+    with open_pdf(Path(path), settings) as pdf:
+        page_count = _page_count(pdf)
+        pages.extend(_read_pages(pdf, settings, issues))
+    if not any(page.blocks for page in pages):
+        raise UnreadableFile("no text layer (OCR not supported)")
+    return pages, issues, page_count
+
+
+def pages_to_document(
+    name: str,
+    pages: Sequence[PageContent],
+    page_count: int,
+    sha256: str = "",
+    issues: Sequence[SourceIssue] = (),
+    settings: PdfSettings = PdfSettings(),
+) -> Document:
+    """Stitch page contents into a :class:`Document`."""
+    if settings.stitch_pages:
+        blocks, notes = stitch_pages(pages, settings.stitch_tolerance, settings.text_stitch_tolerance)
+    else:
+        blocks, notes = _unstitched(pages)
+    return Document(
+        name=name,
+        format="pdf",
+        blocks=blocks,
+        pages=page_count,
+        sha256=sha256,
+        issues=tuple(issues),
+        metadata=stitch_metadata(notes),
+    )
+
+
+def read_pdf_pages(path: Path, settings: PdfSettings = PdfSettings()) -> Iterator[PageContent]:
+    """What the reader finds on each page, before stitching (for inspection and scoring:
+    a table continued over pages comes out once per page). Raises :class:`UnreadableFile`."""
+    issues: list[SourceIssue] = []
+    with open_pdf(Path(path), settings) as pdf:
+        _page_count(pdf)
+        yield from _read_pages(pdf, settings, issues)
+
+
+@contextmanager
+def open_pdf(path: Path, settings: PdfSettings = PdfSettings()) -> Iterator[pdfplumber.PDF]:
+    """Open a PDF with pdfplumber, turning every failure into :class:`UnreadableFile`."""
+    try:
+        pdf = pdfplumber.open(path, password=settings.password)
+    except OSError as error:
+        raise UnreadableFile(f"cannot open file: {error.strerror or error}") from error
+    except Exception as error:  # pdfminer raises many types; none may escape
+        raise UnreadableFile(reason_for(error, path)) from error
+    try:
+        yield pdf
+    finally:
+        try:
+            pdf.close()
+        except Exception:  # closing a half-parsed file must not hide the real error
+            pass
+
+
+def reason_for(error: BaseException, path: Path | None = None) -> str:
+    """A one-line reason for an exception raised while opening or reading a PDF."""
+    chain = [error]
+    while chain[-1].__cause__ is not None or (chain[-1].args and isinstance(chain[-1].args[0], BaseException)):
+        nxt = chain[-1].__cause__ or chain[-1].args[0]
+        if nxt in chain:
+            break
+        chain.append(nxt)
+    names = " ".join(type(item).__name__ for item in chain)
+    if "Password" in names or "Encryption" in names:
+        return "encrypted (password required)"
+    detail = ""
+    for item in reversed(chain):
+        text = " ".join(str(item).split())
+        if text and not text.startswith("<"):
+            detail = text
+            break
+    detail = detail or type(chain[-1]).__name__
+    if path is not None and not _has_eof_marker(path):
+        return f"corrupt PDF: truncated (no end-of-file marker; {detail[:80]})"
+    return f"corrupt PDF: {detail[:120]}"
+
+
+def _has_eof_marker(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(0, 2)
+            size = handle.tell()
+            handle.seek(max(0, size - 2048))
+            return b"%%EOF" in handle.read()
+    except OSError:
+        return False
+
+
+def _page_count(pdf: pdfplumber.PDF) -> int:
+    try:
+        count = len(pdf.pages)
+    except Exception as error:
+        raise UnreadableFile(reason_for(error, pdf.path)) from error
+    if count == 0:
+        raise UnreadableFile("corrupt PDF: no pages")
+    return count
+
+
+def _read_pages(pdf: pdfplumber.PDF, settings: PdfSettings, issues: list[SourceIssue]) -> Iterator[PageContent]:
+    failures = 0
+    first_failure = ""
+    total = len(pdf.pages)
+    for page in pdf.pages:
+        try:
+            content = page_to_content(page, settings, issues)
+        except Exception as error:  # one bad page is an issue, not a failed document
+            failures += 1
+            reason = reason_for(error)
+            first_failure = first_failure or reason
+            issues.append(SourceIssue("unreadable-page", f"page {page.page_number}: {reason}", page=page.page_number))
+            content = None
+        finally:
+            page.close()  # release the page's parsed objects now: memory stays flat
+        if content is not None:
+            yield content
+    if failures == total:
+        path = pdf.path
+        if first_failure.startswith("encrypted"):
+            raise UnreadableFile(first_failure)
+        if path is not None and not _has_eof_marker(path):
+            raise UnreadableFile(f"corrupt PDF: truncated (no end-of-file marker; {first_failure.removeprefix('corrupt PDF: ')[:80]})")
+        raise UnreadableFile(first_failure if first_failure.startswith("corrupt PDF") else f"corrupt PDF: {first_failure}")
+    if pdf.path is not None and not _has_eof_marker(pdf.path):
+        issues.append(SourceIssue("truncated-pdf", "the file has no end-of-file marker: it may be cut short"))
+
+
+def page_to_content(page: Page, settings: PdfSettings, issues: list[SourceIssue] | None = None) -> PageContent:
+    """Everything one page holds: tables and text blocks, in reading order."""
+    number = page.page_number
+    chars = [char for char in page.chars if is_visible(char)]
+    if not chars:
+        if page.images and issues is not None:
+            issues.append(SourceIssue("no-text-layer", f"page {number} is an image without text (OCR not supported)", page=number))
+        return PageContent(page=number, width=float(page.width), height=float(page.height), blocks=())
+    tables: list[PageTable] = []
+    taken: list[BBox] = []
+    for grid in find_ruled_grids(page, chars, settings.table_settings(), settings.min_sliver_width, settings.min_sliver_height):
+        table = grid_to_page_table(grid, chars, number, settings, ruled=True)
+        if table is not None:
+            tables.append(table)
+            taken.append(grid.bbox)
+    free = [char for char in chars if not _inside_any(char, taken)]
+    lines = chars_to_text_lines(free, settings.space_ratio)
+    if settings.find_unruled and lines:
+        rules = horizontal_rules(page, settings.min_rule_length)
+        for run in lines_to_aligned_runs([line for line in lines if _upright(line)], settings.unruled):
+            grid = run_to_grid(run, rules, settings.unruled)
+            if grid is None or any(_overlaps(grid.bbox, box) for box in taken):
+                continue
+            table = grid_to_page_table(grid, free, number, settings, ruled=False)
+            if table is not None:
+                tables.append(table)
+                taken.append(grid.bbox)
+        lines = [line for line in lines if not _line_inside_any(line, taken)]
+    text_blocks = lines_to_text_blocks(lines, number)
+    blocks: list[PageTable | TextBlock] = [*tables, *text_blocks]
+    blocks.sort(key=lambda block: (block.bbox[1], block.bbox[0]) if block.bbox else (0.0, 0.0))
+    return PageContent(page=number, width=float(page.width), height=float(page.height), blocks=tuple(blocks))
+
+
+def _upright(line: TextLine) -> bool:
+    return line.bottom - line.top <= 2.5 * line.size
+
+
+def grid_to_page_table(
+    grid: CellGrid, chars: Sequence[Char], page: int, settings: PdfSettings, ruled: bool
+) -> PageTable | None:
+    """Read the text of a grid's cells; None when the grid does not hold a data table."""
+    by_cell = assign_chars_to_cells(grid, chars, settings.space_ratio)
+    lines_by_cell = {slot: chars_to_text_lines(cell_chars, settings.space_ratio) for slot, cell_chars in by_cell.items()}
+    if ruled and not is_data_table(grid, lines_by_cell, settings.min_filled_share):
+        return None
+    if not ruled and not _is_text_table(grid, lines_by_cell):
+        return None
+    rows: list[Row] = []
+    for r, grid_row in enumerate(grid.rows):
+        row: list[Cell | None] = []
+        for c, box in enumerate(grid_row):
+            if box is None:
+                row.append(None)
+                continue
+            cell_lines = lines_by_cell.get((r, c), [])
+            right_limit = _inner_right(box, cell_lines)
+            row.append(Cell(lines=text_lines_to_paragraphs(cell_lines, right_limit), page=page, bbox=_rounded(box)))
+        rows.append(tuple(row))
+    return PageTable(page=page, rows=tuple(rows), bbox=_rounded(grid.bbox), column_edges=grid.column_edges(), strategy=grid.strategy)
+
+
+def _is_text_table(grid: CellGrid, lines_by_cell: dict) -> bool:
+    columns = {c for (_, c), lines in lines_by_cell.items() if lines}
+    rows = {r for (r, _), lines in lines_by_cell.items() if lines}
+    return len(columns) >= 2 and len(rows) >= 2
+
+
+def _inner_right(box: BBox, lines: Sequence[TextLine]) -> float:
+    """Where wrapped text in the cell breaks: its right edge less the padding on the left."""
+    if not lines:
+        return box[2]
+    padding = min(max(min(line.x0 for line in lines) - box[0], 0.0), 8.0)
+    return max(box[2] - padding, max(line.x1 for line in lines))
+
+
+def _rounded(box: BBox) -> BBox:
+    return (round(box[0], 2), round(box[1], 2), round(box[2], 2), round(box[3], 2))
+
+
+def _inside_any(char: Char, boxes: Sequence[BBox]) -> bool:
+    """Is the char's centre in one of the boxes (sideways, by up to its own width: a glyph
+    sticking out of a table's edge is read with the table)?"""
+    x = (char["x0"] + char["x1"]) / 2
+    y = (char["top"] + char["bottom"]) / 2
+    reach = max(char["x1"] - char["x0"], 0.6 * (char.get("size") or 0.0))
+    return any(x0 - reach <= x <= x1 + reach and top <= y <= bottom for x0, top, x1, bottom in boxes)
+
+
+def _line_inside_any(line: TextLine, boxes: Sequence[BBox]) -> bool:
+    x = (line.x0 + line.x1) / 2
+    y = (line.top + line.bottom) / 2
+    return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+
+
+def _overlaps(a: BBox, b: BBox) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def horizontal_rules(page: Page, min_length: float) -> list[Rule]:
+    """Horizontal lines and thin rectangles at least ``min_length`` long: (x0, y, x1)."""
+    rules = []
+    for edge in page.edges:
+        if edge.get("orientation") == "h" and edge["x1"] - edge["x0"] >= min_length:
+            rules.append((float(edge["x0"]), float(edge["top"]), float(edge["x1"])))
+    return rules
+
+
+def lines_to_text_blocks(lines: Sequence[TextLine], page: int) -> list[TextBlock]:
+    """Narrative text, one block per paragraph as the text reader gives it: lines are first
+    grouped where they follow closely one below the other (same size and weight, overlapping
+    horizontally), then each group is cut into paragraphs."""
+    groups: list[list[TextLine]] = []
+    for line in sorted(lines, key=lambda item: (item.top, item.x0)):
+        if groups and _continues_block(groups[-1], line):
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    blocks = []
+    for group in groups:
+        for paragraph, members in group_paragraphs(group):
+            bbox = (
+                min(line.x0 for line in members),
+                min(line.top for line in members),
+                max(line.x1 for line in members),
+                max(line.bottom for line in members),
+            )
+            blocks.append(TextBlock(lines=(paragraph,), page=page, bbox=_rounded(bbox)))
+    return blocks
+
+
+def _continues_block(group: Sequence[TextLine], line: TextLine) -> bool:
+    last = group[-1]
+    gap = line.top - last.bottom
+    if gap > 0.8 * max(last.size, line.size) or gap < -0.5 * line.size:
+        return False
+    overlap = min(last.x1, line.x1) - max(last.x0, line.x0)
+    sizes = sorted((last.size, line.size))
+    # a heading (another size, or bold above plain) is a block of its own
+    return overlap > 0 and sizes[1] <= 1.1 * max(sizes[0], 1.0) and last.bold == line.bold
+
+
+def _unstitched(pages: Sequence[PageContent]) -> tuple[tuple, tuple[StitchNote, ...]]:
+    from ingest.pdf_stitch import parts_to_table
+
+    blocks = []
+    number = 0
+    for page in pages:
+        for block in page.blocks:
+            if isinstance(block, PageTable):
+                number += 1
+                blocks.append(parts_to_table([block], number)[0])
+            else:
+                blocks.append(block)
+    return tuple(blocks), ()
+
+
+def stitch_metadata(notes: Sequence[StitchNote]) -> tuple[tuple[str, str], ...]:
+    """Document metadata saying which tables were stitched across pages."""
+    if not notes:
+        return ()
+    described = "; ".join(
+        f"table {note.table}: pages {note.pages[0]}-{note.pages[-1]}"
+        + (f", {note.rejoined_rows} split row(s) re-joined" if note.rejoined_rows else "")
+        for note in notes
+    )
+    return (("pdf_stitched_tables", described),)

@@ -1,0 +1,260 @@
+"""Tables broken by page breaks, put back together.
+
+A table that ends a page and a table that starts the next one, with the same column
+positions and nothing but page furniture (running headers, footers, page numbers) between
+them, are one table: their rows are joined into one :class:`ingest.model.Table` whose cells
+keep their own pages. A header row repeated at the top of the page is left in (extract
+drops repeated header rows). A row split by the break (its continuation has an empty first
+cell and text that completes the row above) is re-joined into one row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Sequence
+
+from ingest.model import Block, Cell, Line, Row, Table, TextBlock
+from ingest.pdf_text import ENUMERATION_START, ends_sentence, join_wrapped
+
+
+@dataclass(frozen=True)
+class PageTable:
+    """A table as found on one page, before stitching."""
+
+    page: int
+    rows: tuple[Row, ...]
+    bbox: tuple[float, float, float, float]
+    column_edges: tuple[float, ...]
+    strategy: str = "lines"
+
+
+@dataclass(frozen=True)
+class PageContent:
+    """What one page holds, in reading order."""
+
+    page: int
+    width: float
+    height: float
+    blocks: tuple[PageTable | TextBlock, ...]
+
+
+@dataclass(frozen=True)
+class StitchNote:
+    """What the stitcher did to one table, for metadata and the inspect view."""
+
+    table: int
+    pages: tuple[int, ...]
+    rejoined_rows: int
+
+
+_DIGITS = re.compile(r"\d+")
+_PAGE_NUMBER = re.compile(r"^(page\s*)?\d+(\s*(of|/)\s*\d+)?$|^-\s*\d+\s*-$", re.IGNORECASE)
+
+
+def furniture_keys(pages: Sequence[PageContent]) -> set[str]:
+    """Texts (digits masked) of short text blocks that repeat near the top or bottom of
+    at least two pages: running headers and footers."""
+    counts: Counter[str] = Counter()
+    for page in pages:
+        seen = set()
+        for block in page.blocks:
+            if isinstance(block, TextBlock) and _in_margin(block, page) and len(block.lines) <= 3:
+                seen.add(_key(block))
+        counts.update(seen)
+    return {key for key, count in counts.items() if count >= 2}
+
+
+def _key(block: TextBlock) -> str:
+    return _DIGITS.sub("#", " ".join(block.text.split()).lower())
+
+
+def _in_margin(block: TextBlock, page: PageContent) -> bool:
+    if block.bbox is None:
+        return False
+    return block.bbox[3] <= 0.15 * page.height or block.bbox[1] >= 0.85 * page.height
+
+
+def is_furniture(block: TextBlock, page: PageContent, keys: set[str]) -> bool:
+    """A running header/footer or a bare page number, which may sit between two parts of
+    a table without separating them."""
+    text = " ".join(block.text.split())
+    if _PAGE_NUMBER.match(text):
+        return True
+    return _in_margin(block, page) and _key(block) in keys
+
+
+def columns_match(a: Sequence[float], b: Sequence[float], tolerance: float) -> bool:
+    """Same column boundaries within ``tolerance`` points (outer edges and most inner ones)."""
+    if len(a) < 2 or len(b) < 2:
+        return False
+    if abs(a[0] - b[0]) > tolerance or abs(a[-1] - b[-1]) > tolerance:
+        return False
+    inner_a, inner_b = a[1:-1], b[1:-1]
+    if not inner_a and not inner_b:
+        return True
+    matched = sum(1 for x in inner_a if any(abs(x - y) <= tolerance for y in inner_b))
+    return matched >= 0.7 * max(len(inner_a), len(inner_b))
+
+
+def stitch_pages(
+    pages: Sequence[PageContent], tolerance: float = 4.0, text_tolerance: float = 15.0
+) -> tuple[tuple[Block, ...], tuple[StitchNote, ...]]:
+    """Document blocks in reading order, tables continued across pages joined into one."""
+    keys = furniture_keys(pages)
+    blocks: list[Block] = []
+    parts: list[list[PageTable]] = []  # per output table: its page parts
+    rejoined: list[int] = []
+    open_index: int | None = None  # index into parts of a table that may continue
+    for page in pages:
+        substantive_seen = False
+        for block in page.blocks:
+            if isinstance(block, TextBlock):
+                if not is_furniture(block, page, keys):
+                    substantive_seen = True
+                    open_index = None
+                blocks.append(block)
+                continue
+            previous = parts[open_index][-1] if open_index is not None else None
+            if (
+                previous is not None
+                and not substantive_seen
+                and previous.page == page.page - 1
+                and _same_columns(previous, block, tolerance, text_tolerance)
+            ):
+                parts[open_index].append(block)
+            else:
+                parts.append([block])
+                rejoined.append(0)
+                blocks.append(_Placeholder(len(parts) - 1))  # type: ignore[arg-type]
+                open_index = len(parts) - 1
+            substantive_seen = True
+        # a table continues only onto the very next page
+        if open_index is not None and parts[open_index][-1].page != page.page:
+            open_index = None
+    out: list[Block] = []
+    notes: list[StitchNote] = []
+    table_number = 0
+    for block in blocks:
+        if isinstance(block, _Placeholder):
+            table_number += 1
+            table, joins = parts_to_table(parts[block.index], table_number)
+            out.append(table)
+            if len(parts[block.index]) > 1:
+                pages_spanned = tuple(part.page for part in parts[block.index])
+                notes.append(StitchNote(table_number, pages_spanned, joins))
+        else:
+            out.append(block)
+    return tuple(out), tuple(notes)
+
+
+@dataclass(frozen=True)
+class _Placeholder:
+    index: int
+
+
+def _same_columns(previous: PageTable, current: PageTable, tolerance: float, text_tolerance: float) -> bool:
+    loose = "text" in (previous.strategy, current.strategy)
+    return columns_match(previous.column_edges, current.column_edges, text_tolerance if loose else tolerance)
+
+
+def parts_to_table(parts: Sequence[PageTable], index: int) -> tuple[Table, int]:
+    """One Table from its page parts; returns it and the number of split rows re-joined."""
+    rows: list[Row] = list(parts[0].rows)
+    header = row_text(rows[0]) if rows else ()
+    joins = 0
+    for part in parts[1:]:
+        incoming = list(part.rows)
+        start = 1 if incoming and row_text(incoming[0]) == header and len(incoming) > 1 else 0
+        if rows and len(incoming) > start and row_text(rows[-1]) != header and is_split_row(rows[-1], incoming[start]):
+            merged = join_rows(rows[-1], incoming[start])
+            rows[-1] = merged
+            incoming = incoming[:start] + incoming[start + 1 :]
+            joins += 1
+        rows.extend(incoming)
+    first = parts[0]
+    table = Table(index=index, rows=tuple(rows), page=first.page, bbox=first.bbox, continued=False)
+    return table, joins
+
+
+def row_text(row: Row) -> tuple[str, ...]:
+    """The row's cell texts, whitespace-normalised (None stays None)."""
+    return tuple(None if cell is None else " ".join(cell.text.split()) for cell in row)  # type: ignore[misc]
+
+
+def is_split_row(above: Row, below: Row) -> bool:
+    """Is ``below`` the rest of ``above``, cut by a page break?
+
+    Evidence that a column runs on: its text below starts in lower case (a sentence carried
+    over). When the first cell below is empty, one such column is enough; or, weaker, text
+    above that stops mid-sentence in every column that goes on, with fewer cells filled below
+    than above (the short cells, such as ref, lead and date, fitted before the break). When
+    the first cell below has text (a long first cell broken too), two columns must run on.
+    """
+    first_below = next((cell for cell in below if cell is not None), None)
+    first_above = next((cell for cell in above if cell is not None), None)
+    if first_below is None or first_above is None:
+        return False
+    pairs = [
+        (a, b)
+        for a, b in zip(above, below)
+        if a is not None and b is not None and not a.is_empty and not b.is_empty
+    ]
+    if not pairs:
+        return False
+    lower = sum(1 for _, b in pairs if _starts_lower(b))
+    if not first_below.is_empty:
+        return lower >= 2 or (lower >= 1 and _starts_lower(first_below) and not _ends_sentence(first_above))
+    if lower:
+        return True
+    filled_above = sum(1 for cell in above if cell is not None and not cell.is_empty)
+    filled_below = sum(1 for cell in below if cell is not None and not cell.is_empty)
+    return filled_below < filled_above and all(_runs_on(a, b) for a, b in pairs)
+
+
+def _starts_lower(cell: Cell) -> bool:
+    """Starts with a lower-case word, not an item marker such as "i)" or "a)"."""
+    if not cell.lines or cell.lines[0].bullet:
+        return False
+    text = cell.lines[0].text
+    return text[:1].islower() and not ENUMERATION_START.match(text)
+
+
+def _ends_sentence(cell: Cell) -> bool:
+    return bool(cell.lines) and ends_sentence(cell.lines[-1].text)
+
+
+def _runs_on(above: Cell, below: Cell) -> bool:
+    """The text below may continue the text above: above stops mid-sentence and below does
+    not start a new item."""
+    last = above.lines[-1].text if above.lines else ""
+    first = below.lines[0] if below.lines else None
+    if first is None or not last:
+        return False
+    return not ends_sentence(last) and not first.bullet and not ENUMERATION_START.match(first.text)
+
+
+def join_rows(above: Row, below: Row) -> Row:
+    """Cell by cell, the text of ``below`` appended to ``above`` (page and box of above)."""
+    joined = []
+    for a, b in zip(above, below):
+        if a is None or b is None or b.is_empty:
+            joined.append(a)
+        elif a.is_empty:
+            joined.append(Cell(lines=b.lines, page=a.page, bbox=a.bbox))
+        else:
+            joined.append(Cell(lines=join_cell_lines(a.lines, b.lines), page=a.page, bbox=a.bbox))
+    joined.extend(above[len(below) :])
+    return tuple(joined)
+
+
+def join_cell_lines(above: Sequence[Line], below: Sequence[Line]) -> tuple[Line, ...]:
+    """Lines of a cell continued on the next page: a paragraph cut by the break is one again."""
+    if not above or not below:
+        return tuple(above) + tuple(below)
+    last, first = above[-1], below[0]
+    if not first.bullet and not ENUMERATION_START.match(first.text) and not ends_sentence(last.text):
+        merged = Line(join_wrapped([last.text, first.text]), bold=last.bold and first.bold, bullet=last.bullet)
+        return tuple(above[:-1]) + (merged,) + tuple(below[1:])
+    return tuple(above) + tuple(below)

@@ -1,0 +1,353 @@
+"""PDF characters to words, visual lines and paragraphs (:class:`ingest.model.Line`).
+
+The chain is ``chars -> text lines -> paragraphs``, each step a pure function over plain
+pdfplumber char dicts (``text``, ``fontname``, ``size``, ``x0``, ``x1``, ``top``, ``bottom``,
+``upright``, ``matrix``), so a cell, a text block or a whole page region is read the same way.
+
+Visual lines are joined into paragraphs because later stages treat a :class:`Line` as a
+paragraph, as the text and Word readers give it. A new paragraph starts at a bullet glyph,
+an enumeration marker, a change of boldness, extra vertical space, or after a line that
+ended short (the next line's first word would have fitted on it: a hard line break).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from statistics import median
+from typing import Iterable, Sequence
+
+from ingest.model import Line
+
+Char = dict
+"""A pdfplumber char dict."""
+
+BULLET_GLYPHS = frozenset(
+    "•●○▪■◦‣∙·▫□➢➤►▸"
+    # Symbol and Wingdings bullets as Word prints them: private-use code points.
+    "\uf0b7\uf0a7\uf0a8\uf076\uf0d8\uf0fc\uf06e\uf0e0\uf0d7\uf075\uf09f"
+)
+"""Glyphs that mark a bullet item; the glyph is dropped and ``Line.bullet`` set."""
+
+ENUMERATION_START = re.compile(
+    r"^(?:\(?\d{1,2}[.)](?!\d)|\(\d{1,2}\)|\(?(?:i|ii|iii|iv|v|vi|vii|viii|ix|x|xi|xii)[.)]|\(?[a-h]\))(?=\s|$)"
+)
+"""Markers that start an enumerated item: ``1.`` ``(2)`` ``3)`` ``iv)`` ``(b)`` ``c)``."""
+
+UNMAPPED_GLYPH = re.compile(r"^\(cid:\d+\)\s*")
+"""pdfminer's text for a glyph without a Unicode mapping (Word's Symbol-font bullets)."""
+
+_SENTENCE_END = ".!?:;"
+
+
+@dataclass(frozen=True)
+class Word:
+    """A run of characters with no gap wider than a space, on one visual line."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    bold: bool
+    size: float
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """One visual line: words left to right (or along the text direction if rotated)."""
+
+    words: tuple[Word, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(word.text for word in self.words)
+
+    @property
+    def x0(self) -> float:
+        return min(word.x0 for word in self.words)
+
+    @property
+    def x1(self) -> float:
+        return max(word.x1 for word in self.words)
+
+    @property
+    def top(self) -> float:
+        return min(word.top for word in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(word.bottom for word in self.words)
+
+    @property
+    def size(self) -> float:
+        return max(word.size for word in self.words)
+
+    @property
+    def bold(self) -> bool:
+        letters = sum(len(word.text) for word in self.words)
+        bold = sum(len(word.text) for word in self.words if word.bold)
+        return letters > 0 and bold >= 0.8 * letters
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        return (self.x0, self.top, self.x1, self.bottom)
+
+
+def is_bold_font(fontname: str) -> bool:
+    """True for bold faces: "Arial-BoldMT", "ABCDEE+Calibri,Bold", "Tahoma-Bold", "Semibold"."""
+    lowered = fontname.lower()
+    return "bold" in lowered or "black" in lowered or "heavy" in lowered
+
+
+def is_visible(char: Char) -> bool:
+    """False for spaces and control characters, which carry no ink."""
+    text = char.get("text") or ""
+    return bool(text.strip()) and text.isprintable()
+
+
+def char_is_upright(char: Char) -> bool:
+    """Upright text runs left to right; pdfplumber flags rotated glyphs ``upright=False``."""
+    return bool(char.get("upright", True))
+
+
+def chars_to_text_lines(chars: Iterable[Char], space_ratio: float = 0.2) -> list[TextLine]:
+    """Group chars into visual lines, top to bottom; rotated chars are read along their
+    direction (see :func:`rotated_chars_to_text_lines`)."""
+    upright: list[Char] = []
+    rotated: list[Char] = []
+    for char in chars:
+        (upright if char_is_upright(char) else rotated).append(char)
+    lines = upright_chars_to_text_lines(upright, space_ratio)
+    if rotated:
+        lines += rotated_chars_to_text_lines(rotated, space_ratio)
+        lines.sort(key=lambda line: (line.top, line.x0))
+    return lines
+
+
+def upright_chars_to_text_lines(chars: Sequence[Char], space_ratio: float = 0.2) -> list[TextLine]:
+    """Cluster upright chars into lines by vertical overlap, then split each line into words
+    where the gap exceeds ``space_ratio`` x font size or a space char stands."""
+    groups = cluster_by_span(chars, start="top", end="bottom")
+    lines = []
+    for group in groups:
+        group.sort(key=lambda char: char["x0"])
+        words = _chars_to_words(group, space_ratio, along="x")
+        if words:
+            lines.append(TextLine(tuple(words)))
+    lines.sort(key=lambda line: (line.top, line.x0))
+    return lines
+
+
+def rotated_chars_to_text_lines(chars: Sequence[Char], space_ratio: float = 0.2) -> list[TextLine]:
+    """Lines of text rotated by 90 degrees (a rotated header cell): chars are clustered by
+    their horizontal span and read bottom-to-top (or top-to-bottom when turned clockwise).
+    Lines come out in reading order: left to right for upward text, right to left otherwise."""
+    groups = cluster_by_span(chars, start="x0", end="x1")
+    lines: list[tuple[float, TextLine]] = []
+    for group in groups:
+        upward = sum(1 for char in group if _runs_upward(char)) * 2 >= len(group)
+        group.sort(key=lambda char: -char["bottom"] if upward else char["top"])
+        words = _chars_to_words(group, space_ratio, along="-y" if upward else "y")
+        if words:
+            line = TextLine(tuple(words))
+            lines.append((line.x0 if upward else -line.x1, line))
+    lines.sort(key=lambda item: item[0])
+    return [line for _, line in lines]
+
+
+def _runs_upward(char: Char) -> bool:
+    matrix = char.get("matrix") or (1, 0, 0, 1, 0, 0)
+    return matrix[1] > 0
+
+
+def cluster_by_span(chars: Sequence[Char], start: str, end: str) -> list[list[Char]]:
+    """Group chars whose spans along one axis overlap by at least 40% of the smaller span."""
+    ordered = sorted(chars, key=lambda char: (char[start], char[end]))
+    groups: list[list[Char]] = []
+    low = high = 0.0
+    for char in ordered:
+        char_low, char_high = char[start], char[end]
+        if groups:
+            overlap = min(high, char_high) - max(low, char_low)
+            smaller = max(min(high - low, char_high - char_low), 0.1)
+            if overlap >= 0.4 * smaller:
+                groups[-1].append(char)
+                high = max(high, char_high)
+                continue
+        groups.append([char])
+        low, high = char_low, char_high
+    return groups
+
+
+def _chars_to_words(chars: Sequence[Char], space_ratio: float, along: str) -> list[Word]:
+    """Split an ordered run of chars into words at spaces and at gaps wider than a space."""
+    words: list[Word] = []
+    current: list[Char] = []
+    previous_end = 0.0
+    for char in chars:
+        if not is_visible(char):
+            if current:
+                words.append(_word(current))
+                current = []
+            continue
+        begin, finish = _extent(char, along)
+        if current:
+            if begin - previous_end > space_ratio * max(char.get("size") or 1.0, 1.0):
+                words.append(_word(current))
+                current = []
+            elif _is_duplicate(current[-1], char):
+                continue  # fake bold: the same glyph printed twice at (almost) one place
+        previous_end = finish if not current else max(previous_end, finish)
+        current.append(char)
+    if current:
+        words.append(_word(current))
+    return words
+
+
+def _extent(char: Char, along: str) -> tuple[float, float]:
+    if along == "x":
+        return char["x0"], char["x1"]
+    if along == "y":
+        return char["top"], char["bottom"]
+    return -char["bottom"], -char["top"]
+
+
+def _is_duplicate(previous: Char, char: Char) -> bool:
+    return (
+        previous.get("text") == char.get("text")
+        and abs(previous["x0"] - char["x0"]) < 1.0
+        and abs(previous["top"] - char["top"]) < 1.0
+    )
+
+
+def _word(chars: Sequence[Char]) -> Word:
+    visible = [char for char in chars if is_visible(char)]
+    bold_count = sum(1 for char in visible if is_bold_font(char.get("fontname") or ""))
+    return Word(
+        text="".join(char["text"] for char in chars),
+        x0=min(char["x0"] for char in chars),
+        top=min(char["top"] for char in chars),
+        x1=max(char["x1"] for char in chars),
+        bottom=max(char["bottom"] for char in chars),
+        bold=bool(visible) and bold_count * 2 > len(visible),
+        size=median(char.get("size") or 0.0 for char in chars),
+    )
+
+
+def text_lines_to_paragraphs(lines: Sequence[TextLine], right_limit: float | None = None) -> tuple[Line, ...]:
+    """Join visual lines into paragraphs (:class:`Line`), keeping bullets and boldness.
+
+    ``right_limit`` is the x where wrapped text would break (a cell's inner right edge); a
+    line ending well short of it, when the next word would have fitted, ended a paragraph.
+    Without it the widest line stands in.
+    """
+    return tuple(paragraph for paragraph, _ in group_paragraphs(lines, right_limit))
+
+
+def group_paragraphs(lines: Sequence[TextLine], right_limit: float | None = None) -> list[tuple[Line, list[TextLine]]]:
+    """Paragraphs with the visual lines each was made from (see :func:`text_lines_to_paragraphs`)."""
+    if not lines:
+        return []
+    limit = right_limit if right_limit is not None else max(line.x1 for line in lines)
+    pitch = _typical_pitch(lines)
+    paragraphs: list[tuple[Line, list[TextLine]]] = []
+    pieces: list[str] = []
+    members: list[TextLine] = []
+    bold_flags: list[bool] = []
+    bullet = False
+    previous: TextLine | None = None
+
+    def close() -> None:
+        if pieces:
+            paragraphs.append((_paragraph(pieces, bold_flags, bullet), list(members)))
+
+    for line in lines:
+        text, starts_bullet = strip_bullet(line.text)
+        if not text:  # a bullet glyph on a line of its own
+            if starts_bullet and pieces:
+                close()
+                pieces, bold_flags, members = [], [], []
+            bullet = bullet or starts_bullet
+            members.append(line)
+            previous = line
+            continue
+        if previous is None or starts_paragraph(previous, line, text, starts_bullet, limit, pitch):
+            if pieces:
+                close()
+                members = []
+            pieces, bold_flags = [], []
+            bullet = starts_bullet or (previous is not None and _is_bare_bullet(previous))
+        pieces.append(text)
+        bold_flags.append(line.bold)
+        members.append(line)
+        previous = line
+    close()
+    return paragraphs
+
+
+def _is_bare_bullet(line: TextLine) -> bool:
+    text, bullet = strip_bullet(line.text)
+    return bullet and not text
+
+
+def strip_bullet(text: str) -> tuple[str, bool]:
+    """Drop a leading bullet glyph: "• Do this" -> ("Do this", True). A glyph the font does
+    not map to Unicode, which pdfminer writes "(cid:127)", counts as a bullet at line start."""
+    stripped = text.lstrip()
+    if stripped and stripped[0] in BULLET_GLYPHS:
+        return stripped[1:].strip(), True
+    unmapped = UNMAPPED_GLYPH.match(stripped)
+    if unmapped:
+        return stripped[unmapped.end():].strip(), True
+    return stripped.strip(), False
+
+
+def starts_paragraph(
+    previous: TextLine, line: TextLine, text: str, bullet: bool, right_limit: float, pitch: float
+) -> bool:
+    """Does ``line`` start a new paragraph after ``previous``? (See the module docstring.)"""
+    if bullet or ENUMERATION_START.match(text):
+        return True
+    if previous.bold != line.bold:
+        return True
+    if line.top - previous.top > 1.2 * pitch and line.top - previous.bottom > 0.4 * line.size:
+        return True
+    first_word = line.words[0]
+    space = 0.3 * line.size
+    would_fit = previous.x1 + space + (first_word.x1 - first_word.x0) < right_limit - 0.5 * line.size
+    return would_fit and not previous.text.endswith("-")
+
+
+def _typical_pitch(lines: Sequence[TextLine]) -> float:
+    """The usual distance from one line's top to the next line's top."""
+    steps = [b.top - a.top for a, b in zip(lines, lines[1:]) if b.top > a.top]
+    base = 1.15 * median(line.size for line in lines) if lines else 12.0
+    if not steps:
+        return base
+    return max(min(steps), base)
+
+
+def _paragraph(pieces: Sequence[str], bold_flags: Sequence[bool], bullet: bool) -> Line:
+    return Line(text=join_wrapped(pieces), bold=all(bold_flags), bullet=bullet)
+
+
+def join_wrapped(pieces: Sequence[str]) -> str:
+    """Join wrapped visual lines with spaces; a line ending in a hyphen after a letter is
+    joined without a space, keeping the hyphen ("in-" + "service" -> "in-service") so that
+    normalise can decide whether it was a hyphenated word or a word split by the break."""
+    out = ""
+    for piece in pieces:
+        if not out:
+            out = piece
+        elif len(out) > 1 and out.endswith("-") and out[-2].isalpha() and piece[:1].isalpha():
+            out += piece
+        else:
+            out += " " + piece
+    return out
+
+
+def ends_sentence(text: str) -> bool:
+    """True when text ends with sentence punctuation (possibly before a closing bracket)."""
+    stripped = text.rstrip().rstrip(")]\"'’”")
+    return bool(stripped) and stripped[-1] in _SENTENCE_END

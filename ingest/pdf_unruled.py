@@ -1,0 +1,287 @@
+"""Unruled tables: columns found from text alignment, rows from line spacing and rules.
+
+Each visual line is cut into *segments* where words are separated by a column-sized gap.
+A table is a run of lines, most of them with two or more segments, whose segments leave the
+same vertical white corridors (*gutters*) free; lines with one segment may join the run when
+they fit inside one column (a wrapped cell). Horizontal rules, where the table has them
+(booktabs-style tables have rules but no vertical lines), bound the table and separate rows.
+
+Rows: when the table leaves extra space between rows, a row is a group of tightly spaced
+lines; otherwise each line is a row, except that a line with nothing in the first column
+continues the row above (a wrapped cell).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from statistics import median
+from typing import Sequence
+
+from ingest.model import BBox
+from ingest.pdf_grid import CellGrid, boxes_to_grid
+from ingest.pdf_text import BULLET_GLYPHS, ENUMERATION_START, UNMAPPED_GLYPH, TextLine, Word
+
+Rule = tuple[float, float, float]
+"""A horizontal rule: (x0, y, x1)."""
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Words of one line that belong together (no column-sized gap between them)."""
+
+    words: tuple[Word, ...]
+
+    @property
+    def x0(self) -> float:
+        return self.words[0].x0
+
+    @property
+    def x1(self) -> float:
+        return max(word.x1 for word in self.words)
+
+    @property
+    def text(self) -> str:
+        return " ".join(word.text for word in self.words)
+
+
+@dataclass(frozen=True)
+class AlignedLine:
+    line: TextLine
+    segments: tuple[Segment, ...]
+
+    @property
+    def is_multi(self) -> bool:
+        return len(self.segments) >= 2
+
+
+@dataclass(frozen=True)
+class UnruledSettings:
+    """Knobs of the text-alignment table finder (see :class:`ingest.pdf.PdfSettings`)."""
+
+    min_column_gap: float = 6.0
+    column_gap_ratio: float = 0.9
+    min_gutter_width: float = 2.0
+    min_rows: int = 3
+    max_line_gap_ratio: float = 1.6
+    min_rule_cover: float = 0.6
+
+
+def line_to_segments(line: TextLine, settings: UnruledSettings) -> tuple[Segment, ...]:
+    """Cut a line where words are a column gap apart. A leading bullet or list marker stays
+    with its text, so a bulleted or numbered list is not a two-column table."""
+    groups: list[list[Word]] = []
+    for word in line.words:
+        gap_needed = max(settings.min_column_gap, settings.column_gap_ratio * word.size)
+        if groups and word.x0 - groups[-1][-1].x1 < gap_needed:
+            groups[-1].append(word)
+        else:
+            groups.append([word])
+    if len(groups) >= 2 and _is_marker(groups[0]) and len(groups) == 2:
+        groups = [groups[0] + groups[1]]
+    return tuple(Segment(tuple(group)) for group in groups)
+
+
+def _is_marker(words: Sequence[Word]) -> bool:
+    text = " ".join(word.text for word in words)
+    return (
+        text in BULLET_GLYPHS
+        or bool(ENUMERATION_START.fullmatch(text))
+        or bool(UNMAPPED_GLYPH.fullmatch(text))
+        or text in ("-", "–", "o")
+    )
+
+
+def gutters(lines: Sequence[AlignedLine], min_width: float) -> list[tuple[float, float]]:
+    """White corridors between the segments of the given lines, left to right."""
+    spans = sorted((segment.x0, segment.x1) for aligned in lines for segment in aligned.segments)
+    if not spans:
+        return []
+    out = []
+    reach = spans[0][1]
+    for x0, x1 in spans[1:]:
+        if x0 - reach >= min_width:
+            out.append((reach, x0))
+        reach = max(reach, x1)
+    return out
+
+
+def _crosses(aligned: AlignedLine, corridors: Sequence[tuple[float, float]]) -> bool:
+    return any(seg.x0 < g1 and seg.x1 > g0 for seg in aligned.segments for g0, g1 in corridors)
+
+
+def lines_to_aligned_runs(lines: Sequence[TextLine], settings: UnruledSettings) -> list[list[AlignedLine]]:
+    """Runs of lines that share gutters: candidate tables, before judging."""
+    runs: list[list[AlignedLine]] = []
+    run: list[AlignedLine] = []
+    for line in sorted(lines, key=lambda item: (item.top, item.x0)):
+        aligned = AlignedLine(line, line_to_segments(line, settings))
+        if run and _fits(run, aligned, settings):
+            run.append(aligned)
+            continue
+        if run:
+            runs.append(run)
+        run = [aligned] if aligned.is_multi else []
+    if run:
+        runs.append(run)
+    return [_trim_tail(run) for run in runs if sum(1 for a in run if a.is_multi) >= settings.min_rows]
+
+
+def _fits(run: list[AlignedLine], aligned: AlignedLine, settings: UnruledSettings) -> bool:
+    last = run[-1].line
+    if aligned.line.top - last.bottom > settings.max_line_gap_ratio * min(last.size, aligned.line.size):
+        return False
+    if aligned.line.top < last.top + 0.3 * last.size:
+        return False  # beside, not below: another column of the page
+    multi = [a for a in run if a.is_multi]
+    if aligned.is_multi:
+        return bool(gutters(multi + [aligned], settings.min_gutter_width))
+    # A one-segment line fits inside a column (a wrapped cell); it may cross a gutter that
+    # only one line so far supports (a header cell), never an established one nor all.
+    current = gutters(multi, settings.min_gutter_width)
+    crossed = [corridor for corridor in current if _crosses(aligned, [corridor])]
+    if len(crossed) == len(current):
+        return False
+    return all(_support(multi, corridor) < 2 for corridor in crossed)
+
+
+def _support(lines: Sequence[AlignedLine], corridor: tuple[float, float]) -> int:
+    """How many lines have text on both sides of a gutter."""
+    g0, g1 = corridor
+    count = 0
+    for aligned in lines:
+        left = any(seg.x1 <= g0 + 0.01 for seg in aligned.segments)
+        right = any(seg.x0 >= g1 - 0.01 for seg in aligned.segments)
+        count += left and right
+    return count
+
+
+def _trim_tail(run: list[AlignedLine]) -> list[AlignedLine]:
+    """Drop single-segment lines after the last multi-segment line unless tightly spaced."""
+    while len(run) > 1 and not run[-1].is_multi:
+        previous, last = run[-2].line, run[-1].line
+        if last.top - previous.bottom <= 0.5 * last.size:
+            break
+        run = run[:-1]
+    return run
+
+
+def looks_like_prose(run: Sequence[AlignedLine], columns: Sequence[tuple[float, float]]) -> bool:
+    """Two or three wide columns of long lines are a page in columns, not a table."""
+    if len(columns) > 3:
+        return False
+    words_per_segment = [len(seg.words) for aligned in run for seg in aligned.segments]
+    widths = [x1 - x0 for x0, x1 in columns]
+    total = sum(widths) or 1.0
+    return median(words_per_segment) >= 5 and all(width / total >= 0.25 for width in widths)
+
+
+def run_to_grid(run: Sequence[AlignedLine], rules: Sequence[Rule], settings: UnruledSettings) -> CellGrid | None:
+    """Columns from the run's gutters, rows from spacing and rules; None if not a table."""
+    multi = [a for a in run if a.is_multi]
+    corridors = _supported_gutters(run, gutters(multi, settings.min_gutter_width))
+    if not corridors:
+        return None
+    left = min(a.line.x0 for a in run)
+    right = max(a.line.x1 for a in run)
+    bounds = [left] + [(g0 + g1) / 2 for g0, g1 in corridors] + [right]
+    columns = list(zip(bounds, bounds[1:]))
+    if looks_like_prose(run, columns):
+        return None
+    top, bottom = run[0].line.top, run[-1].line.bottom
+    inner_rules = [r for r in rules if _covers(r, left, right, settings) and top < r[1] < bottom]
+    row_groups = lines_to_rows(run, columns, inner_rules)
+    top, bottom, left, right = _extend_to_rules(top, bottom, left, right, rules, settings)
+    bounds[0], bounds[-1] = left, right
+    columns = list(zip(bounds, bounds[1:]))
+    boxes = []
+    edges = _row_edges(row_groups, top, bottom)
+    for group, (row_top, row_bottom) in zip(row_groups, edges):
+        for c0, c1 in _row_spans(group, columns):
+            boxes.append((columns[c0][0], row_top, columns[c1][1], row_bottom))
+    return boxes_to_grid(boxes, strategy="text")
+
+
+def _supported_gutters(run: Sequence[AlignedLine], corridors: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Keep gutters with text on both sides in at least two lines of the run."""
+    return [corridor for corridor in corridors if _support(run, corridor) >= 2]
+
+
+def _covers(rule: Rule, left: float, right: float, settings: UnruledSettings) -> bool:
+    x0, _, x1 = rule
+    overlap = min(x1, right) - max(x0, left)
+    return overlap >= settings.min_rule_cover * (right - left)
+
+
+def _extend_to_rules(
+    top: float, bottom: float, left: float, right: float, rules: Sequence[Rule], settings: UnruledSettings
+) -> tuple[float, float, float, float]:
+    """Grow the table box to a rule just above and just below it (within a line's height),
+    and sideways to the rules' ends when they are wider than the text."""
+    reach = 1.5 * 12.0
+    above = [r for r in rules if _covers(r, left, right, settings) and top - reach <= r[1] <= top]
+    below = [r for r in rules if _covers(r, left, right, settings) and bottom <= r[1] <= bottom + reach]
+    inside = [r for r in rules if _covers(r, left, right, settings) and top <= r[1] <= bottom]
+    new_top = min((r[1] for r in above), default=top)
+    new_bottom = max((r[1] for r in below), default=bottom)
+    bounding = above + below + inside
+    if bounding:
+        left = min(left, min(r[0] for r in bounding))
+        right = max(right, max(r[2] for r in bounding))
+    return new_top, new_bottom, left, right
+
+
+def lines_to_rows(
+    run: Sequence[AlignedLine], columns: Sequence[tuple[float, float]], inner_rules: Sequence[Rule]
+) -> list[list[AlignedLine]]:
+    """Group the run's lines into table rows (see the module docstring)."""
+    pitches = [b.line.top - a.line.top for a, b in zip(run, run[1:])]
+    tight = min(pitches) if pitches else 0.0
+    spaced = bool(pitches) and any(p > 1.4 * tight for p in pitches) and sum(p <= 1.15 * tight for p in pitches) >= 2
+    first_column_end = columns[0][1]
+    rows: list[list[AlignedLine]] = []
+    for i, aligned in enumerate(run):
+        if not rows:
+            rows.append([aligned])
+            continue
+        previous = run[i - 1]
+        ruled_between = any(previous.line.bottom <= r[1] <= aligned.line.top + 1 for r in inner_rules)
+        if ruled_between:
+            rows.append([aligned])
+        elif spaced:
+            if pitches[i - 1] > 1.25 * tight:
+                rows.append([aligned])
+            else:
+                rows[-1].append(aligned)
+        elif any(seg.x0 < first_column_end for seg in aligned.segments):
+            rows.append([aligned])
+        else:
+            rows[-1].append(aligned)
+    return rows
+
+
+def _row_edges(rows: Sequence[Sequence[AlignedLine]], top: float, bottom: float) -> list[tuple[float, float]]:
+    """Row boundaries halfway between the last line of a row and the first of the next."""
+    cuts = [top]
+    for upper, lower in zip(rows, rows[1:]):
+        cuts.append((max(a.line.bottom for a in upper) + min(a.line.top for a in lower)) / 2)
+    cuts.append(bottom)
+    return list(zip(cuts, cuts[1:]))
+
+
+def _row_spans(group: Sequence[AlignedLine], columns: Sequence[tuple[float, float]]) -> list[tuple[int, int]]:
+    """Column spans of one row's cells: a segment crossing a column boundary joins the
+    columns on both sides into one spanning cell."""
+    joined = [False] * (len(columns) - 1)
+    for aligned in group:
+        for seg in aligned.segments:
+            for i in range(len(columns) - 1):
+                boundary = columns[i][1]
+                if seg.x0 < boundary - 1.0 and seg.x1 > boundary + 1.0:
+                    joined[i] = True
+    spans = []
+    start = 0
+    for i in range(len(columns)):
+        if i == len(columns) - 1 or not joined[i]:
+            spans.append((start, i))
+            start = i + 1
+    return spans
