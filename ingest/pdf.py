@@ -153,6 +153,7 @@ def read_pdf_pages(path: Path, settings: PdfSettings = PdfSettings()) -> Iterato
 @contextmanager
 def open_pdf(path: Path, settings: PdfSettings = PdfSettings()) -> Iterator[pdfplumber.PDF]:
     """Open a PDF with pdfplumber, turning every failure into :class:`UnreadableFile`."""
+    _check_header(path)
     try:
         pdf = pdfplumber.open(path, password=settings.password)
     except OSError as error:
@@ -168,20 +169,28 @@ def open_pdf(path: Path, settings: PdfSettings = PdfSettings()) -> Iterator[pdfp
             pass
 
 
+def _check_header(path: Path) -> None:
+    """An empty file, or one without the ``%PDF-`` header, fails before pdfminer sees it."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(1024)
+    except OSError as error:
+        raise UnreadableFile(f"cannot open file: {error.strerror or error}") from error
+    if not head.strip():
+        raise UnreadableFile("empty file", status="skipped")
+    if b"%PDF-" not in head:
+        raise UnreadableFile("corrupt PDF: no %PDF header (not a PDF file)")
+
+
 def reason_for(error: BaseException, path: Path | None = None) -> str:
     """A one-line reason for an exception raised while opening or reading a PDF."""
-    chain = [error]
-    while chain[-1].__cause__ is not None or (chain[-1].args and isinstance(chain[-1].args[0], BaseException)):
-        nxt = chain[-1].__cause__ or chain[-1].args[0]
-        if nxt in chain:
-            break
-        chain.append(nxt)
+    chain = _exception_chain(error)
     names = " ".join(type(item).__name__ for item in chain)
     if "Password" in names or "Encryption" in names:
         return "encrypted (password required)"
     detail = ""
     for item in reversed(chain):
-        text = " ".join(str(item).split())
+        text = " ".join("".join(ch if ch.isprintable() else " " for ch in str(item)).split())
         if text and not text.startswith("<"):
             detail = text
             break
@@ -189,6 +198,18 @@ def reason_for(error: BaseException, path: Path | None = None) -> str:
     if path is not None and not _has_eof_marker(path):
         return f"corrupt PDF: truncated (no end-of-file marker; {detail[:80]})"
     return f"corrupt PDF: {detail[:120]}"
+
+
+def _exception_chain(error: BaseException) -> list[BaseException]:
+    """The error and what it wraps: pdfplumber wraps pdfminer's exception as its argument."""
+    chain = [error]
+    while len(chain) < 10:
+        last = chain[-1]
+        wrapped = last.__cause__ or (last.args[0] if last.args and isinstance(last.args[0], BaseException) else None)
+        if wrapped is None or wrapped in chain:
+            break
+        chain.append(wrapped)
+    return chain
 
 
 def _has_eof_marker(path: Path) -> bool:
