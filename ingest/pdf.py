@@ -23,10 +23,18 @@ import pdfplumber
 from pdfplumber.page import Page
 
 from ingest.model import BBox, Cell, Document, Row, SourceIssue, TextBlock, UnreadableFile
-from ingest.pdf_grid import CellGrid, assign_chars_to_cells
+from ingest.pdf_grid import CellGrid, Slot, assign_chars_to_cells
 from ingest.pdf_ruled import find_ruled_grids, is_data_table
 from ingest.pdf_stitch import PageContent, PageTable, StitchNote, stitch_pages
-from ingest.pdf_text import Char, TextLine, chars_to_text_lines, group_paragraphs, is_visible, text_lines_to_paragraphs
+from ingest.pdf_text import (
+    Char,
+    TextLine,
+    chars_to_text_lines,
+    group_paragraphs,
+    is_visible,
+    text_lines_to_paragraphs,
+    typical_pitch,
+)
 from ingest.pdf_unruled import Rule, UnruledSettings, lines_to_aligned_runs, run_to_grid
 
 DEFAULT_SNAP_TOLERANCE = 3.0
@@ -269,13 +277,12 @@ def page_to_content(page: Page, settings: PdfSettings, issues: list[SourceIssue]
         if page.images and issues is not None:
             issues.append(SourceIssue("no-text-layer", f"page {number} is an image without text (OCR not supported)", page=number))
         return PageContent(page=number, width=float(page.width), height=float(page.height), blocks=())
-    tables: list[PageTable] = []
-    taken: list[BBox] = []
+    found: list[tuple[CellGrid, dict[Slot, list[TextLine]]]] = []
     for grid in find_ruled_grids(page, chars, settings.table_settings(), settings.min_sliver_width, settings.min_sliver_height):
-        table = grid_to_page_table(grid, chars, number, settings, ruled=True)
-        if table is not None:
-            tables.append(table)
-            taken.append(grid.bbox)
+        lines_by_cell = read_grid(grid, chars, settings)
+        if is_data_table(grid, lines_by_cell, settings.min_filled_share):
+            found.append((grid, lines_by_cell))
+    taken = [grid.bbox for grid, _ in found]
     free = [char for char in chars if not _inside_any(char, taken)]
     lines = chars_to_text_lines(free, settings.space_ratio)
     if settings.find_unruled and lines:
@@ -284,12 +291,14 @@ def page_to_content(page: Page, settings: PdfSettings, issues: list[SourceIssue]
             grid = run_to_grid(run, rules, settings.unruled)
             if grid is None or any(_overlaps(grid.bbox, box) for box in taken):
                 continue
-            table = grid_to_page_table(grid, free, number, settings, ruled=False)
-            if table is not None:
-                tables.append(table)
+            lines_by_cell = read_grid(grid, free, settings)
+            if _is_text_table(grid, lines_by_cell):
+                found.append((grid, lines_by_cell))
                 taken.append(grid.bbox)
         lines = [line for line in lines if not _line_inside_any(line, taken)]
-    text_blocks = lines_to_text_blocks(lines, number)
+    pitch = typical_pitch([*(cell for _, by_cell in found for cell in by_cell.values()), lines])
+    tables = [grid_to_page_table(grid, lines_by_cell, number, pitch) for grid, lines_by_cell in found]
+    text_blocks = lines_to_text_blocks(lines, number, pitch)
     blocks: list[PageTable | TextBlock] = [*tables, *text_blocks]
     blocks.sort(key=lambda block: (block.bbox[1], block.bbox[0]) if block.bbox else (0.0, 0.0))
     return PageContent(page=number, width=float(page.width), height=float(page.height), blocks=tuple(blocks))
@@ -299,16 +308,18 @@ def _upright(line: TextLine) -> bool:
     return line.bottom - line.top <= 2.5 * line.size
 
 
-def grid_to_page_table(
-    grid: CellGrid, chars: Sequence[Char], page: int, settings: PdfSettings, ruled: bool
-) -> PageTable | None:
-    """Read the text of a grid's cells; None when the grid does not hold a data table."""
+def read_grid(grid: CellGrid, chars: Sequence[Char], settings: PdfSettings) -> dict[Slot, list[TextLine]]:
+    """The visual lines of each cell of a grid."""
     by_cell = assign_chars_to_cells(grid, chars, settings.space_ratio)
-    lines_by_cell = {slot: chars_to_text_lines(cell_chars, settings.space_ratio) for slot, cell_chars in by_cell.items()}
-    if ruled and not is_data_table(grid, lines_by_cell, settings.min_filled_share):
-        return None
-    if not ruled and not _is_text_table(grid, lines_by_cell):
-        return None
+    return {slot: chars_to_text_lines(cell_chars, settings.space_ratio) for slot, cell_chars in by_cell.items()}
+
+
+def grid_to_page_table(
+    grid: CellGrid, lines_by_cell: dict[Slot, list[TextLine]], page: int, pitch: float | None = None
+) -> PageTable:
+    """Cells from each cell's lines (joined into paragraphs), with page and box; for the last
+    row, how much room each cell's last line left (to tell, when the row goes on over the
+    page, whether its paragraph does)."""
     rows: list[Row] = []
     for r, grid_row in enumerate(grid.rows):
         row: list[Cell | None] = []
@@ -318,9 +329,30 @@ def grid_to_page_table(
                 continue
             cell_lines = lines_by_cell.get((r, c), [])
             right_limit = _inner_right(box, cell_lines)
-            row.append(Cell(lines=text_lines_to_paragraphs(cell_lines, right_limit), page=page, bbox=_rounded(box)))
+            row.append(Cell(lines=text_lines_to_paragraphs(cell_lines, right_limit, pitch), page=page, bbox=_rounded(box)))
         rows.append(tuple(row))
-    return PageTable(page=page, rows=tuple(rows), bbox=_rounded(grid.bbox), column_edges=grid.column_edges(), strategy=grid.strategy)
+    last = len(grid.rows) - 1
+    tail_room = tuple(
+        None if box is None else _room_left(lines_by_cell.get((last, c), []), _inner_right(box, lines_by_cell.get((last, c), [])))
+        for c, box in enumerate(grid.rows[last])
+    )
+    return PageTable(
+        page=page,
+        rows=tuple(rows),
+        bbox=_rounded(grid.bbox),
+        column_edges=grid.column_edges(),
+        strategy=grid.strategy,
+        tail_room=tail_room,
+    )
+
+
+def _room_left(lines: Sequence[TextLine], right_limit: float) -> tuple[float, float] | None:
+    """(points left at the end of the cell's last line, mean glyph width on it)."""
+    if not lines:
+        return None
+    last = max(lines, key=lambda line: line.top)
+    letters = max(sum(len(word.text) for word in last.words), 1)
+    return (right_limit - last.x1, (last.x1 - last.x0) / (letters + len(last.words) - 1))
 
 
 def _is_text_table(grid: CellGrid, lines_by_cell: dict) -> bool:
@@ -369,7 +401,7 @@ def horizontal_rules(page: Page, min_length: float) -> list[Rule]:
     return rules
 
 
-def lines_to_text_blocks(lines: Sequence[TextLine], page: int) -> list[TextBlock]:
+def lines_to_text_blocks(lines: Sequence[TextLine], page: int, pitch: float | None = None) -> list[TextBlock]:
     """Narrative text, one block per paragraph as the text reader gives it: lines are first
     grouped where they follow closely one below the other (same size and weight, overlapping
     horizontally), then each group is cut into paragraphs."""
@@ -381,7 +413,7 @@ def lines_to_text_blocks(lines: Sequence[TextLine], page: int) -> list[TextBlock
             groups.append([line])
     blocks = []
     for group in groups:
-        for paragraph, members in group_paragraphs(group):
+        for paragraph, members in group_paragraphs(group, pitch=pitch):
             bbox = (
                 min(line.x0 for line in members),
                 min(line.top for line in members),

@@ -1,4 +1,4 @@
-"""Tables broken by page breaks, put back together.
+"""Tables broken by page breaks, put back together; printed page numbers dropped.
 
 A table that ends a page and a table that starts the next one, with the same column
 positions and nothing but page furniture (running headers, footers, page numbers) between
@@ -28,6 +28,9 @@ class PageTable:
     bbox: tuple[float, float, float, float]
     column_edges: tuple[float, ...]
     strategy: str = "lines"
+    tail_room: tuple[tuple[float, float] | None, ...] = ()
+    """Per position of the last row: (points left at the end of the cell's last visual line,
+    mean glyph width), to judge whether a paragraph runs on over the page break."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,11 @@ def _in_margin(block: TextBlock, page: PageContent) -> bool:
     return block.bbox[3] <= 0.15 * page.height or block.bbox[1] >= 0.85 * page.height
 
 
+def is_page_number(block: TextBlock) -> bool:
+    """A block holding only a printed page number: "7", "Page 7", "Page 7 of 20", "- 7 -"."""
+    return bool(_PAGE_NUMBER.match(" ".join(block.text.split())))
+
+
 def is_furniture(block: TextBlock, page: PageContent, keys: set[str]) -> bool:
     """A running header/footer or a bare page number, which may sit between two parts of
     a table without separating them."""
@@ -101,7 +109,8 @@ def columns_match(a: Sequence[float], b: Sequence[float], tolerance: float) -> b
 def stitch_pages(
     pages: Sequence[PageContent], tolerance: float = 4.0, text_tolerance: float = 15.0
 ) -> tuple[tuple[Block, ...], tuple[StitchNote, ...]]:
-    """Document blocks in reading order, tables continued across pages joined into one."""
+    """Document blocks in reading order, tables continued across pages joined into one,
+    page-number blocks left out (every cell and block keeps its page)."""
     keys = furniture_keys(pages)
     blocks: list[Block] = []
     parts: list[list[PageTable]] = []  # per output table: its page parts
@@ -111,6 +120,8 @@ def stitch_pages(
         substantive_seen = False
         for block in page.blocks:
             if isinstance(block, TextBlock):
+                if is_page_number(block):
+                    continue  # printed page numbers are not content: Cell.page keeps the page
                 if not is_furniture(block, page, keys):
                     substantive_seen = True
                     open_index = None
@@ -164,15 +175,17 @@ def parts_to_table(parts: Sequence[PageTable], index: int) -> tuple[Table, int]:
     rows: list[Row] = list(parts[0].rows)
     header = row_text(rows[0]) if rows else ()
     joins = 0
+    tail_room = parts[0].tail_room
     for part in parts[1:]:
         incoming = list(part.rows)
         start = 1 if incoming and row_text(incoming[0]) == header and len(incoming) > 1 else 0
         if rows and len(incoming) > start and row_text(rows[-1]) != header and is_split_row(rows[-1], incoming[start]):
-            merged = join_rows(rows[-1], incoming[start])
+            merged = join_rows(rows[-1], incoming[start], tail_room)
             rows[-1] = merged
             incoming = incoming[:start] + incoming[start + 1 :]
             joins += 1
         rows.extend(incoming)
+        tail_room = part.tail_room if incoming else tail_room
     first = parts[0]
     table = Table(index=index, rows=tuple(rows), page=first.page, bbox=first.bbox, continued=False)
     return table, joins
@@ -235,26 +248,45 @@ def _runs_on(above: Cell, below: Cell) -> bool:
     return not ends_sentence(last) and not first.bullet and not ENUMERATION_START.match(first.text)
 
 
-def join_rows(above: Row, below: Row) -> Row:
+def join_rows(above: Row, below: Row, tail_room: Sequence[tuple[float, float] | None] = ()) -> Row:
     """Cell by cell, the text of ``below`` appended to ``above`` (page and box of above)."""
     joined = []
-    for a, b in zip(above, below):
+    for c, (a, b) in enumerate(zip(above, below)):
         if a is None or b is None or b.is_empty:
             joined.append(a)
         elif a.is_empty:
             joined.append(Cell(lines=b.lines, page=a.page, bbox=a.bbox))
         else:
-            joined.append(Cell(lines=join_cell_lines(a.lines, b.lines), page=a.page, bbox=a.bbox))
+            room = tail_room[c] if c < len(tail_room) else None
+            joined.append(Cell(lines=join_cell_lines(a.lines, b.lines, room), page=a.page, bbox=a.bbox))
     joined.extend(above[len(below) :])
     return tuple(joined)
 
 
-def join_cell_lines(above: Sequence[Line], below: Sequence[Line]) -> tuple[Line, ...]:
-    """Lines of a cell continued on the next page: a paragraph cut by the break is one again."""
+def join_cell_lines(
+    above: Sequence[Line], below: Sequence[Line], room: tuple[float, float] | None = None
+) -> tuple[Line, ...]:
+    """Lines of a cell continued on the next page: a paragraph cut by the break is one again.
+
+    It was cut when the last line above was full (``room``: the next word would not have
+    fitted in the space left), or, without that measure, when the text above stops
+    mid-sentence; text below starting in lower case always continues. A bullet or item
+    marker below starts a new paragraph.
+    """
     if not above or not below:
         return tuple(above) + tuple(below)
     last, first = above[-1], below[0]
-    if not first.bullet and not ENUMERATION_START.match(first.text) and not ends_sentence(last.text):
+    if first.bullet or ENUMERATION_START.match(first.text):
+        runs_on = False
+    elif first.text[:1].islower():
+        runs_on = True
+    elif room is not None:
+        space_left, glyph = room
+        next_word = first.text.split()[0] if first.text.split() else ""
+        runs_on = space_left < glyph * (len(next_word) + 2)  # a space and some slack
+    else:
+        runs_on = not ends_sentence(last.text)
+    if runs_on:
         merged = Line(join_wrapped([last.text, first.text]), bold=last.bold and first.bold, bullet=last.bullet)
         return tuple(above[:-1]) + (merged,) + tuple(below[1:])
     return tuple(above) + tuple(below)

@@ -235,22 +235,29 @@ def _word(chars: Sequence[Char]) -> Word:
     )
 
 
-def text_lines_to_paragraphs(lines: Sequence[TextLine], right_limit: float | None = None) -> tuple[Line, ...]:
+def text_lines_to_paragraphs(
+    lines: Sequence[TextLine], right_limit: float | None = None, pitch: float | None = None
+) -> tuple[Line, ...]:
     """Join visual lines into paragraphs (:class:`Line`), keeping bullets and boldness.
 
     ``right_limit`` is the x where wrapped text would break (a cell's inner right edge); a
     line ending well short of it, when the next word would have fitted, ended a paragraph.
-    Without it the widest line stands in.
+    Without it the widest line stands in. ``pitch`` is the page's usual distance between
+    lines of a paragraph (:func:`typical_pitch`): two lines alone cannot tell spacing between
+    paragraphs from the line spacing.
     """
-    return tuple(paragraph for paragraph, _ in group_paragraphs(lines, right_limit))
+    return tuple(paragraph for paragraph, _ in group_paragraphs(lines, right_limit, pitch))
 
 
-def group_paragraphs(lines: Sequence[TextLine], right_limit: float | None = None) -> list[tuple[Line, list[TextLine]]]:
+def group_paragraphs(
+    lines: Sequence[TextLine], right_limit: float | None = None, pitch: float | None = None
+) -> list[tuple[Line, list[TextLine]]]:
     """Paragraphs with the visual lines each was made from (see :func:`text_lines_to_paragraphs`)."""
     if not lines:
         return []
     limit = right_limit if right_limit is not None else max(line.x1 for line in lines)
-    pitch = _typical_pitch(lines)
+    local = _typical_pitch(lines)
+    pitch = min(local, pitch) if pitch else local
     paragraphs: list[tuple[Line, list[TextLine]]] = []
     pieces: list[str] = []
     members: list[TextLine] = []
@@ -306,17 +313,38 @@ def strip_bullet(text: str) -> tuple[str, bool]:
 def starts_paragraph(
     previous: TextLine, line: TextLine, text: str, bullet: bool, right_limit: float, pitch: float
 ) -> bool:
-    """Does ``line`` start a new paragraph after ``previous``? (See the module docstring.)"""
-    if bullet or ENUMERATION_START.match(text):
+    """Does ``line`` start a new paragraph after ``previous``? (See the module docstring.)
+    An item marker starts one only after a sentence ends: "(1) ... (2) ..." run together in
+    one paragraph may wrap with a marker at a line start."""
+    if bullet or previous.bold != line.bold:
         return True
-    if previous.bold != line.bold:
+    if line.top - previous.top > 1.2 * pitch:
+        return True  # paragraph spacing
+    if previous.text.endswith("-"):
+        return False
+    if ended_short(previous, line.words[0], right_limit):
         return True
-    if line.top - previous.top > 1.2 * pitch and line.top - previous.bottom > 0.4 * line.size:
-        return True
-    first_word = line.words[0]
-    space = 0.3 * line.size
-    would_fit = previous.x1 + space + (first_word.x1 - first_word.x0) < right_limit - 0.5 * line.size
-    return would_fit and not previous.text.endswith("-")
+    return bool(ENUMERATION_START.match(text)) and len(text.split()) > 1 and ends_sentence(previous.text)
+
+
+def ended_short(previous: TextLine, next_word: Word, right_limit: float) -> bool:
+    """Would the next line's first word have fitted at the end of ``previous``? Then the
+    line was broken by hand, not by wrapping."""
+    space = 0.3 * next_word.size
+    return previous.x1 + space + (next_word.x1 - next_word.x0) < right_limit - 0.5 * next_word.size
+
+
+def typical_pitch(groups: Iterable[Sequence[TextLine]]) -> float | None:
+    """The page's usual line pitch (top to top) inside paragraphs: the lower quartile of the
+    steps between consecutive lines of each group (cells, text), so spacing between
+    paragraphs does not count. None when no group has two lines."""
+    steps = sorted(
+        b.top - a.top
+        for lines in groups
+        for a, b in zip(lines, lines[1:])
+        if 0.8 * a.size < b.top - a.top < 3.0 * a.size
+    )
+    return steps[len(steps) // 4] if steps else None
 
 
 def _typical_pitch(lines: Sequence[TextLine]) -> float:
