@@ -1,0 +1,115 @@
+"""An :class:`extract.model.Extraction` to normalised actions and issue rows.
+
+Per document: a date context (the plan's own year and date), a vocabulary for repairing
+cut-off words, and lead knowledge (people and abbreviations the plan names) are built once,
+then every raw action goes through the normalisers: text cleaning, heading repair, timescale
+(start, due, status), progress status and RAG, review date, and lead parsing. Each doubtful
+value becomes an issue row beside an empty field, never a guess.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from extract.model import Extraction, Issue, RawAction
+from normalise.leads import LeadKnowledge, parse_lead
+from normalise.model import Action, DocumentRecord, NormalisedDocument
+from normalise.repair import Vocabulary, looks_clipped, repair_text
+from normalise.status import combine_status, find_rag, normalise_status, status_from_progress
+from normalise.text import clean_text
+from normalise.timescale import DateContext, parse_review_date, parse_timescale
+
+
+@dataclass(frozen=True)
+class DocumentContext:
+    """What every action of one document is normalised against."""
+
+    dates: DateContext
+    vocabulary: Vocabulary
+    leads: LeadKnowledge
+
+
+def build_context(extraction: Extraction) -> DocumentContext:
+    texts = list(extraction.context_texts) + [text for action in extraction.actions for text in _action_texts(action)]
+    lead_cells = [action.lead for action in extraction.actions if action.lead] + [action.section_lead for action in extraction.actions if action.section_lead]
+    return DocumentContext(
+        dates=DateContext.from_texts(texts),
+        vocabulary=Vocabulary.from_texts(texts),
+        leads=LeadKnowledge.from_document(lead_cells, list(extraction.people), list(extraction.glossary), list(extraction.context_texts)),
+    )
+
+
+def _action_texts(action: RawAction) -> Sequence[str]:
+    return (action.section, action.area, action.finding, action.action, action.outcome, action.measures,
+            action.lead, action.timescale, action.progress)
+
+
+def normalise_extraction(extraction: Extraction, record: DocumentRecord) -> NormalisedDocument:
+    """Normalise every action of a document; returns the document with its issue rows."""
+    context = build_context(extraction)
+    actions: list[Action] = []
+    issues: list[Issue] = list(extraction.issues)
+    for raw in extraction.actions:
+        action, action_issues = normalise_action(raw, context)
+        actions.append(action)
+        issues.extend(action_issues)
+    issues = list(dict.fromkeys(issues))  # sub-items of one row share their row's issues: one row each
+    title = next((text for text in extraction.context_texts if text.strip()), "")
+    record = DocumentRecord(
+        document=record.document, format=record.format, pages=record.pages, tables=extraction.tables,
+        actions=len(actions), status=record.status, error=record.error, sha256=record.sha256,
+        title=clean_text(title)[:300], plan_date=context.dates.plan_date or (str(context.dates.plan_year) if context.dates.plan_year else ""),
+    )
+    return NormalisedDocument(record, tuple(actions), tuple(issues), extraction.glossary, extraction.people)
+
+
+def normalise_action(raw: RawAction, context: DocumentContext) -> tuple[Action, list[Issue]]:
+    """One raw action to its normalised record and issue rows."""
+    where = raw.provenance
+    issues: list[Issue] = []
+
+    def issue(code: str, message: str, value: str = "", column: str = "") -> None:
+        issues.append(Issue(where.document, code, message, value, where.page, where.table, where.row, column))
+
+    for code, message in raw.issues:
+        issue(code, message, raw.ref)
+    area = clean_text(raw.area)
+    if area and looks_clipped(area, context.vocabulary):
+        repaired, repairs = repair_text(area, context.vocabulary)
+        for repair in repairs:
+            issue("repaired-word", f"cut-off word restored: {repair.before!r} -> {repair.after!r}", area, "area")
+        area = repaired
+    timescale_text = clean_text(raw.timescale)
+    timescale = parse_timescale(timescale_text, context.dates) if timescale_text else None
+    timescale_status = timescale.status if timescale else None
+    if timescale and timescale_status is None and raw.timescale_prefix:
+        timescale_status = parse_timescale(clean_text(raw.timescale_prefix), context.dates).status
+    if timescale:
+        for code, message in timescale.issues:
+            issue(code, message, timescale_text, "timescale")
+    progress = clean_text(raw.progress)
+    status = combine_status(timescale_status, status_from_progress(progress) if progress else None,
+                            normalise_status(clean_text(raw.status)) if raw.status else None)
+    rag = find_rag(clean_text(raw.rag)) if raw.rag else None
+    rag = rag or (find_rag(progress) if progress else None)
+    review = clean_text(raw.review_date)
+    review_date = parse_review_date(review, context.dates) if review else None
+    lead_text = clean_text(raw.lead)
+    lead_source = "row" if lead_text else ("section" if raw.section_lead else "")
+    # Paragraph breaks separate leads ("All sub groups" / "BSCB Board"): keep them for the parser.
+    lead_lines = "\n".join(clean_text(line) for line in (raw.lead or raw.section_lead).splitlines() if line.strip())
+    lead = parse_lead(lead_lines, context.leads) if lead_lines else None
+    codes = tuple(dict.fromkeys(i.code for i in issues))
+    action = Action(
+        document=where.document, page=where.page, table=where.table, row=where.row,
+        section=clean_text(raw.section), area=area, ref=raw.ref, links="; ".join(raw.links),
+        finding=clean_text(raw.finding), action=clean_text(raw.action), outcome=clean_text(raw.outcome),
+        measures=clean_text(raw.measures), lead=lead_text,
+        lead_people="; ".join(lead.people) if lead else "", lead_roles="; ".join(lead.roles) if lead else "",
+        timescale=timescale_text, start_date=(timescale.start or "") if timescale else "",
+        due_date=(timescale.due or "") if timescale else "", status=status or "", rag=rag or "",
+        progress=progress, review_date=review_date or "", issues="; ".join(codes),
+        other=clean_text(raw.other), lead_source=lead_source,
+    )
+    return action, issues

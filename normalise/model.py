@@ -1,0 +1,75 @@
+"""The normalised records: one :class:`Action` per row of the ``actions`` table of
+``shared/schema.md``, and the document's other tables, all frozen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from extract.glossary import GlossaryEntry, PersonEntry
+from extract.model import Issue
+
+
+@dataclass(frozen=True)
+class Action:
+    """One action, as the schema's ``actions`` table has it (plus ``other`` and ``lead_source``)."""
+
+    document: str
+    page: int | None
+    table: int
+    row: int
+    section: str
+    area: str
+    ref: str
+    links: str
+    finding: str
+    action: str
+    outcome: str
+    measures: str
+    lead: str
+    lead_people: str
+    lead_roles: str
+    timescale: str
+    start_date: str
+    due_date: str
+    status: str
+    rag: str
+    progress: str
+    review_date: str
+    issues: str
+    other: str = ""
+    lead_source: str = ""
+
+    @classmethod
+    def columns(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls))
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """One row of the ``documents`` table."""
+
+    document: str
+    format: str
+    pages: int | None
+    tables: int
+    actions: int
+    status: str
+    error: str
+    sha256: str
+    title: str
+    plan_date: str
+
+    @classmethod
+    def columns(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls))
+
+
+@dataclass(frozen=True)
+class NormalisedDocument:
+    """Everything the pipeline knows about one input file, ready to export."""
+
+    record: DocumentRecord
+    actions: tuple[Action, ...] = ()
+    issues: tuple[Issue, ...] = ()
+    glossary: tuple[GlossaryEntry, ...] = ()
+    people: tuple[PersonEntry, ...] = ()
