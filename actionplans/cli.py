@@ -1,0 +1,136 @@
+"""Command line: ``actionplans convert | evaluate | inspect``.
+
+Thin commands over library calls. Exit status: 0 when every file converted, 1 when any file
+failed, 2 for a usage error. Errors are one line; ``-v`` adds detail and tracebacks.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from actionplans.pipeline import PIPELINE_VERSION, Dataset, Settings, convert
+from export import DEFAULT_FORMATS, FORMATS, write_dataset
+from extract import HeaderSettings
+
+log = logging.getLogger("actionplans")
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    chosen = tuple(part.strip().lower() for part in value.split(",") if part.strip())
+    unknown = [part for part in chosen if part not in FORMATS]
+    if unknown or not chosen:
+        raise click.BadParameter(f"unknown format {', '.join(unknown) or value!r}; choose from {', '.join(FORMATS)}")
+    return chosen
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(PIPELINE_VERSION, prog_name="actionplans")
+def main() -> None:
+    """Turn inspection action plans (text exports, PDF, Word, HTML) into one dataset of
+    actions, leads, timescales and statuses."""
+
+
+@main.command("convert")
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--out", "out", default="data/processed", show_default=True, type=click.Path(path_type=Path, file_okay=False), help="Folder to write the dataset into.")
+@click.option("--format", "formats", default=",".join(DEFAULT_FORMATS), show_default=True, help=f"Comma-separated output formats: {', '.join(FORMATS)}.")
+@click.option("--headers", "headers_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="TOML file of extra header synonyms ([synonyms] field = [\"Header\", ...]).")
+@click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 64), help="Files converted in parallel processes.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.option("--verbose", "-v", is_flag=True, help="Log detail and show tracebacks.")
+def convert_command(inputs: tuple[Path, ...], out: Path, formats: str, headers_file: Path | None, jobs: int, quiet: bool, verbose: bool) -> None:
+    """Convert plans in INPUTS (files or folders; default data/raw) into the dataset in --out."""
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    chosen = _formats(formats)
+    try:
+        headers = HeaderSettings.from_file(headers_file) if headers_file else HeaderSettings()
+    except (ValueError, OSError) as error:
+        raise click.BadParameter(str(error), param_hint="--headers")
+    started = time.perf_counter()
+    dataset = convert(inputs or (Path("data/raw"),), Settings(headers=headers), jobs=jobs)
+    frames = dataset.frames
+    summary = run_summary(dataset, inputs or (Path("data/raw"),), chosen, time.perf_counter() - started)
+    try:
+        write_dataset(frames, out, chosen, extra_files={"run.json": json.dumps(summary, indent=1)})
+    except OSError as error:
+        click.echo(f"error: cannot write the dataset to {out}: {error.strerror or error}", err=True)
+        sys.exit(1)
+    if not quiet:
+        click.echo(format_summary(dataset, frames, out))
+    sys.exit(1 if dataset.failed else 0)
+
+
+def run_summary(dataset: Dataset, inputs: tuple[Path, ...], formats: tuple[str, ...], seconds: float) -> dict[str, object]:
+    """The run's JSON summary (written as run.json beside the dataset)."""
+    records = [document.record for document in dataset.documents]
+    return {
+        "version": PIPELINE_VERSION,
+        "inputs": [str(path) for path in inputs],
+        "formats": list(formats),
+        "seconds": round(seconds, 3),
+        "files": len(records),
+        "status": dict(Counter(record.status for record in records)),
+        "actions": sum(record.actions for record in records),
+        "issues": dict(Counter(issue.code for document in dataset.documents for issue in document.issues)),
+        "failures": {record.document: record.error for record in records if record.status == "failed"},
+    }
+
+
+def format_summary(dataset: Dataset, frames: dict, out: Path) -> str:
+    """The one-screen summary printed at the end of a run."""
+    records = [document.record for document in dataset.documents]
+    status = Counter(record.status for record in records)
+    lines = [
+        f"{len(records)} files: " + ", ".join(f"{count} {name}" for name, count in sorted(status.items())),
+        f"{len(frames['actions'])} actions, {len(frames['issues'])} issues, {len(frames['glossary'])} glossary entries, {len(frames['people'])} people",
+    ]
+    codes = Counter(frames["issues"]["code"])
+    if codes:
+        lines.append("issues by code: " + ", ".join(f"{code} {count}" for code, count in codes.most_common()))
+    for record in records:
+        if record.status in ("failed", "skipped", "partial"):
+            lines.append(f"  {record.status}: {record.document}: {record.error}")
+    lines.append(f"dataset written to {out}")
+    return "\n".join(lines)
+
+
+@main.command("evaluate")
+@click.option("--gold", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path), help="Folder of gold records (*.jsonl).")
+@click.argument("actions_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
+def evaluate_command(gold: Path, actions_file: Path, as_json: bool) -> None:
+    """Score an actions.csv / actions.jsonl against hand-checked gold records."""
+    from actionplans.evaluate import evaluate, format_result
+
+    result = evaluate(gold, [actions_file])
+    click.echo(json.dumps(result, indent=1) if as_json else format_result(result))
+
+
+@main.command("inspect")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--tables-jsonl", type=click.Path(dir_okay=False, path_type=Path), help="Write every table found as JSON Lines (ICDAR scoring format).")
+@click.option("--draw", type=click.Path(file_okay=False, path_type=Path), help="Draw detected table cells onto page images in this folder (PDF only).")
+def inspect_command(files: tuple[Path, ...], tables_jsonl: Path | None, draw: Path | None) -> None:
+    """Show what the reader saw in FILES: tables, header map, stitched rows, issues."""
+    from actionplans import inspect as inspection
+
+    if tables_jsonl:
+        count = inspection.write_tables_jsonl(list(files), tables_jsonl)
+        click.echo(f"{count} tables written to {tables_jsonl}")
+        return
+    for path in files:
+        click.echo(inspection.describe(path))
+        if draw and path.suffix.lower() == ".pdf":
+            for image in inspection.draw_tables(path, draw):
+                click.echo(f"  drawn: {image}")
+
+
+if __name__ == "__main__":
+    main()

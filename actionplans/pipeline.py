@@ -1,0 +1,182 @@
+"""The whole job: files -> ingest -> extract -> normalise -> dataset tables.
+
+:func:`convert_file` never raises: a file that cannot be read becomes a ``documents`` row
+with status ``failed`` (or ``skipped``) and a one-line reason, so a batch always finishes.
+:func:`convert` runs a batch (optionally in parallel processes) and returns a
+:class:`Dataset`; :func:`convert_to_frames` is the one-call Python API.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import traceback
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Sequence
+
+import pandas as pd
+
+from export.tables import documents_to_frames
+from extract import HeaderSettings, extract_document
+from extract.model import Issue
+from ingest import UnreadableFile, read_document
+from normalise.document import normalise_extraction
+from normalise.model import DocumentRecord, NormalisedDocument
+from normalise.timescale import split_timescale_entries
+
+PIPELINE_VERSION = "0.1.0"
+"""Bumped whenever a change alters output; part of the cache key."""
+ERROR_CODES = frozenset({"garbled-row", "orphan-continuation", "unreadable-page"})
+"""Issue codes that make a converted document ``partial`` rather than ``success``."""
+SKIP_NAMES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini", ".gitkeep"})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a conversion depends on besides the file itself."""
+
+    headers: HeaderSettings = field(default_factory=HeaderSettings)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A converted batch: per-document results in input order."""
+
+    documents: tuple[NormalisedDocument, ...]
+
+    @property
+    def frames(self) -> dict[str, pd.DataFrame]:
+        return documents_to_frames(self.documents)
+
+    @property
+    def failed(self) -> tuple[NormalisedDocument, ...]:
+        return tuple(d for d in self.documents if d.record.status == "failed")
+
+
+def discover(inputs: Iterable[Path | str]) -> tuple[list[Path], list[NormalisedDocument]]:
+    """Files to convert (folders walked, sorted) and rows for inputs that cannot be used."""
+    files: list[Path] = []
+    problems: list[NormalisedDocument] = []
+    for raw in inputs:
+        path = Path(raw)
+        if path.is_dir():
+            for found in _walk(path, problems):
+                files.append(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.append(failed_document(path, "no such file or folder"))
+    return list(dict.fromkeys(files)), problems
+
+
+def _walk(folder: Path, problems: list[NormalisedDocument]) -> Iterator[Path]:
+    def on_error(error: OSError) -> None:
+        problems.append(failed_document(Path(error.filename or folder), f"cannot read folder entry: {error.strerror or error}"))
+
+    for root, dirs, names in os.walk(folder, onerror=on_error):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(names):
+            if name.startswith(".") or name in SKIP_NAMES or name.startswith("~$"):
+                continue
+            yield Path(root) / name
+
+
+def failed_document(path: Path, reason: str, status: str = "failed", sha256: str = "", fmt: str = "") -> NormalisedDocument:
+    record = DocumentRecord(document=path.name, format=fmt, pages=None, tables=0, actions=0, status=status,
+                            error=reason, sha256=sha256, title="", plan_date="")
+    issue = Issue(path.name, "unreadable-file" if status == "failed" else "skipped-file", reason, str(path))
+    return NormalisedDocument(record, issues=(issue,))
+
+
+def _sha256(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def convert_file(path: Path | str, settings: Settings = Settings()) -> NormalisedDocument:
+    """Convert one file; never raises (bad input becomes a failed ``documents`` row)."""
+    path = Path(path)
+    try:
+        document = read_document(path)
+    except UnreadableFile as error:
+        return failed_document(path, error.reason, error.status, _sha256(path))
+    except Exception as error:  # a reader bug must not stop the batch
+        return failed_document(path, f"cannot read: {type(error).__name__}: {_one_line(error)}", sha256=_sha256(path))
+    try:
+        extraction = extract_document(document, settings.headers, split_timescale_entries)
+        record = DocumentRecord(document=document.name, format=document.format, pages=document.pages,
+                                tables=0, actions=0, status="success", error="", sha256=document.sha256,
+                                title="", plan_date="")
+        result = normalise_extraction(extraction, record)
+    except Exception as error:
+        detail = traceback.format_exc(limit=-1).strip().splitlines()[-1]
+        return failed_document(path, f"internal error while converting: {detail}", sha256=document.sha256, fmt=document.format)
+    return _with_status(result, document_tables=len(document.tables))
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split())[:200] or type(error).__name__
+
+
+def _with_status(result: NormalisedDocument, document_tables: int) -> NormalisedDocument:
+    record = result.record
+    if not document_tables:
+        status, error = "skipped", "no tables found"
+    elif not result.actions:
+        status, error = "skipped", f"no action table found ({document_tables} tables read)"
+    else:
+        errors = [issue.code for issue in result.issues if issue.code in ERROR_CODES]
+        status = "partial" if errors else "success"
+        error = ", ".join(f"{errors.count(code)} {code}" for code in sorted(set(errors))) if errors else ""
+    record = DocumentRecord(**{**record.__dict__, "status": status, "error": error})
+    return NormalisedDocument(record, result.actions, result.issues, result.glossary, result.people)
+
+
+def convert(
+    inputs: Iterable[Path | str],
+    settings: Settings = Settings(),
+    jobs: int = 1,
+    on_document: Callable[[NormalisedDocument], None] | None = None,
+) -> Dataset:
+    """Convert files and folders into one dataset. ``jobs`` > 1 converts in parallel processes."""
+    files, problems = discover(inputs)
+    results: list[NormalisedDocument] = list(problems)
+    for result in problems:
+        if on_document:
+            on_document(result)
+    for result in _convert_all(files, settings, jobs):
+        results.append(result)
+        if on_document:
+            on_document(result)
+    order = {path.name: index for index, path in enumerate(files)}
+    results.sort(key=lambda d: order.get(d.record.document, -1))
+    return Dataset(tuple(results))
+
+
+def _convert_all(files: Sequence[Path], settings: Settings, jobs: int) -> Iterator[NormalisedDocument]:
+    if jobs <= 1 or len(files) <= 1:
+        for path in files:
+            yield convert_file(path, settings)
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(convert_file, path, settings) for path in files]
+        for path, future in zip(files, futures):
+            try:
+                yield future.result()
+            except Exception as error:  # a worker that died
+                yield failed_document(path, f"worker failed: {type(error).__name__}: {_one_line(error)}")
+
+
+def convert_to_frames(inputs: Iterable[Path | str] | Path | str, settings: Settings = Settings(), jobs: int = 1) -> dict[str, pd.DataFrame]:
+    """One call from Python: paths in, the dataset's tables out as pandas DataFrames.
+
+    >>> frames = convert_to_frames("data/raw")          # doctest: +SKIP
+    >>> frames["actions"][["ref", "due_date", "status"]]  # doctest: +SKIP
+    """
+    if isinstance(inputs, (str, Path)):
+        inputs = [inputs]
+    return convert(inputs, settings, jobs).frames

@@ -1,0 +1,213 @@
+"""Dataset writers: CSV, JSON Lines, XLSX, Parquet, SQLite, and an atomic output folder.
+
+Every writer takes the table frames from :func:`export.tables.documents_to_frames` and a
+folder. :func:`write_dataset` writes the chosen formats into a temporary folder beside the
+target and swaps it into place at the end, so an interrupted or failed run never leaves a
+half-written dataset.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import sqlite3
+import tempfile
+from pathlib import Path
+from typing import Callable, Iterable, Mapping
+
+import pandas as pd
+
+from export.tables import COLUMN_HELP, DATE_COLUMNS, TABLE_COLUMNS
+
+FORMATS = ("csv", "jsonl", "xlsx", "parquet", "sqlite")
+DEFAULT_FORMATS = ("csv", "jsonl", "xlsx")
+XLSX_NAME = "dataset.xlsx"
+SQLITE_NAME = "dataset.sqlite"
+MAX_COLUMN_WIDTH = 60
+
+Frames = Mapping[str, pd.DataFrame]
+
+
+def write_csv(frames: Frames, folder: Path) -> list[Path]:
+    paths = []
+    for name, frame in frames.items():
+        path = folder / f"{name}.csv"
+        frame.to_csv(path, index=False, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def write_jsonl(frames: Frames, folder: Path) -> list[Path]:
+    paths = []
+    for name, frame in frames.items():
+        path = folder / f"{name}.jsonl"
+        with path.open("w", encoding="utf-8") as out:
+            for record in frame.to_dict(orient="records"):
+                out.write(json.dumps({key: _json_value(value) for key, value in record.items()}, ensure_ascii=False) + "\n")
+        paths.append(path)
+    return paths
+
+
+def _json_value(value: object) -> object:
+    if value is pd.NA or value is None:
+        return None
+    if hasattr(value, "item"):
+        return value.item()  # numpy scalars
+    return value
+
+
+def day_date(value: str) -> dt.date | None:
+    """An ISO date at day precision as a date; partial dates ("2013-12") stay text."""
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def write_xlsx(frames: Frames, folder: Path) -> list[Path]:
+    """One workbook, a sheet per table plus a README sheet describing every column.
+
+    Header row frozen, autofilter on, column widths fitted, dates as real Excel dates where
+    the precision is a day and text otherwise.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    readme = workbook.active
+    readme.title = "README"
+    readme.append(["table", "column", "meaning"])
+    for cell in readme[1]:
+        cell.font = Font(bold=True)
+    for table, columns in TABLE_COLUMNS.items():
+        for column in columns:
+            key = f"{column} (documents)" if table == "documents" and column == "status" else column
+            readme.append([table, column, COLUMN_HELP.get(key, "")])
+    _fit_widths(readme)
+    for name, frame in frames.items():
+        sheet = workbook.create_sheet(name)
+        sheet.append(list(frame.columns))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        date_columns = {index for index, column in enumerate(frame.columns) if column in DATE_COLUMNS}
+        for record in frame.itertuples(index=False, name=None):
+            row = []
+            for index, value in enumerate(record):
+                value = None if value is pd.NA or (isinstance(value, float) and value != value) else value
+                if hasattr(value, "item"):
+                    value = value.item()
+                if index in date_columns and value:
+                    value = day_date(value) or value
+                row.append(_excel_safe(value))
+            sheet.append(row)
+        for index in date_columns:
+            letter = get_column_letter(index + 1)
+            for cell in sheet[letter][1:]:
+                if isinstance(cell.value, dt.date):
+                    cell.number_format = "yyyy-mm-dd"
+        sheet.freeze_panes = "A2"
+        if sheet.max_row >= 1 and sheet.max_column >= 1:
+            sheet.auto_filter.ref = f"A1:{get_column_letter(sheet.max_column)}{sheet.max_row}"
+        _fit_widths(sheet)
+    path = folder / XLSX_NAME
+    workbook.save(path)
+    return [path]
+
+
+def _excel_safe(value: object) -> object:
+    # A leading "=" would make Excel evaluate source text as a formula.
+    if isinstance(value, str) and value[:1] in ("=", "+", "@") and len(value) > 1:
+        return "'" + value
+    return value
+
+
+def _fit_widths(sheet) -> None:
+    from openpyxl.utils import get_column_letter
+
+    for index, column in enumerate(sheet.iter_cols(min_row=1, max_row=min(sheet.max_row, 200)), start=1):
+        longest = max((len(str(cell.value)) for cell in column if cell.value is not None), default=8)
+        sheet.column_dimensions[get_column_letter(index)].width = min(MAX_COLUMN_WIDTH, max(8, longest + 2))
+
+
+def write_parquet(frames: Frames, folder: Path) -> list[Path]:
+    """Parquet with proper types: dates as dates where the precision is a day
+    (``due_date_day``), beside the ISO text column that keeps every precision."""
+    paths = []
+    for name, frame in frames.items():
+        frame = frame.copy()
+        for column in DATE_COLUMNS:
+            if column in frame.columns:
+                frame[f"{column}_day"] = pd.array([day_date(v) for v in frame[column]], dtype="object")
+                frame[f"{column}_day"] = pd.to_datetime(frame[f"{column}_day"]).dt.date
+        path = folder / f"{name}.parquet"
+        frame.to_parquet(path, index=False)
+        paths.append(path)
+    return paths
+
+
+SQLITE_KEYS: Mapping[str, tuple[str, ...]] = {
+    "documents": ("document",),
+    "actions": ("document", "table", "row", "ref", "action"),
+}
+
+
+def write_sqlite(frames: Frames, folder: Path) -> list[Path]:
+    """One SQLite database, a table per dataset table, indexes on document and due date."""
+    path = folder / SQLITE_NAME
+    with sqlite3.connect(path) as connection:
+        for name, frame in frames.items():
+            columns = ", ".join(f'"{c}" {"INTEGER" if str(frame[c].dtype) == "Int64" else "TEXT"}' for c in frame.columns)
+            id_column = '"id" INTEGER PRIMARY KEY, ' if name != "documents" else ""
+            key = ', PRIMARY KEY ("document")' if name == "documents" else ""
+            connection.execute(f'DROP TABLE IF EXISTS "{name}"')
+            connection.execute(f'CREATE TABLE "{name}" ({id_column}{columns}{key})')
+            placeholders = ", ".join("?" for _ in frame.columns)
+            quoted = ", ".join(f'"{c}"' for c in frame.columns)
+            rows = [tuple(None if v is pd.NA else (v.item() if hasattr(v, "item") else v) for v in record) for record in frame.itertuples(index=False, name=None)]
+            connection.executemany(f'INSERT INTO "{name}" ({quoted}) VALUES ({placeholders})', rows)
+            if "document" in frame.columns and name != "documents":
+                connection.execute(f'CREATE INDEX "ix_{name}_document" ON "{name}" ("document")')
+        connection.execute('CREATE INDEX "ix_actions_due_date" ON "actions" ("due_date")')
+    return [path]
+
+
+WRITERS: Mapping[str, Callable[[Frames, Path], list[Path]]] = {
+    "csv": write_csv, "jsonl": write_jsonl, "xlsx": write_xlsx, "parquet": write_parquet, "sqlite": write_sqlite,
+}
+
+
+def write_dataset(frames: Frames, out: Path, formats: Iterable[str] = DEFAULT_FORMATS, extra_files: Mapping[str, str] | None = None) -> list[Path]:
+    """Write every table in every format into ``out`` atomically.
+
+    The new dataset is built in a temporary sibling folder (with any other files ``out``
+    already holds copied across), then swapped in with two renames. An exception, or a kill,
+    before the swap leaves ``out`` exactly as it was.
+    """
+    formats = list(dict.fromkeys(formats))
+    unknown = [f for f in formats if f not in WRITERS]
+    if unknown:
+        raise ValueError(f"unknown format(s) {unknown}; choose from {', '.join(FORMATS)}")
+    out = Path(out).resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
+    backup = out.parent / f".{out.name}-old-{os.getpid()}"
+    try:
+        written = [path.name for name in formats for path in WRITERS[name](frames, staging)]
+        for name, text in (extra_files or {}).items():
+            (staging / name).write_text(text, encoding="utf-8")
+            written.append(name)
+        if out.exists():
+            for item in out.iterdir():  # keep what the folder had that this run does not replace
+                if not (staging / item.name).exists():
+                    (shutil.copytree if item.is_dir() else shutil.copy2)(item, staging / item.name)
+            os.rename(out, backup)
+        os.rename(staging, out)
+        return [out / name for name in written]
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(backup, ignore_errors=True)
