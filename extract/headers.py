@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
@@ -71,15 +71,18 @@ DEFAULT_MIN_SCORE = 86.0
 class HeaderSettings:
     """Synonym table and fuzzy threshold; built from defaults plus an optional user file."""
 
-    synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: DEFAULT_SYNONYMS)
+    synonyms: tuple[tuple[str, tuple[str, ...]], ...] = tuple(DEFAULT_SYNONYMS.items())
     min_score: float = DEFAULT_MIN_SCORE
 
     def __post_init__(self) -> None:
-        unknown = set(self.synonyms) - set(FIELDS) - {"ignore"}
+        # Plain tuples keep the settings hashable and picklable (parallel workers get a copy).
+        object.__setattr__(self, "synonyms", tuple((name, tuple(headers)) for name, headers in dict(self.synonyms).items()))
+        unknown = {name for name, _ in self.synonyms} - set(FIELDS) - {"ignore"}
         if unknown:
             raise ValueError(f"header synonyms name unknown fields {sorted(unknown)}; use one of {FIELDS}")
         if not 0 < self.min_score <= 100:
             raise ValueError(f"min_score must be in (0, 100], got {self.min_score}")
+        object.__setattr__(self, "_table", self.user_exact())
 
     @classmethod
     def from_file(cls, path: Path | str) -> "HeaderSettings":
@@ -92,12 +95,12 @@ class HeaderSettings:
         merged = {"ignore": ()} | dict(user)
         for name, headers in DEFAULT_SYNONYMS.items():
             merged[name] = tuple(merged.get(name, ())) + headers
-        return cls(synonyms=MappingProxyType(merged), min_score=float(data.get("min_score", DEFAULT_MIN_SCORE)))
+        return cls(synonyms=tuple(merged.items()), min_score=float(data.get("min_score", DEFAULT_MIN_SCORE)))
 
     def user_exact(self) -> dict[str, str]:
         """Exact header -> field for every synonym (user entries first win)."""
         table: dict[str, str] = {}
-        for name, headers in self.synonyms.items():
+        for name, headers in self.synonyms:
             for header in headers:
                 table.setdefault(normalise_header(header), name)
         return table
@@ -129,10 +132,10 @@ def map_header(text: str, settings: HeaderSettings = HeaderSettings()) -> Header
     key = normalise_header(text)
     if not key:
         return HeaderMatch(None, 0.0, text)
-    exact = _exact_table(settings).get(key)
+    choices: dict[str, str] = settings._table  # type: ignore[attr-defined]
+    exact = choices.get(key)
     if exact:
         return HeaderMatch(exact, 100.0, text)
-    choices = _choices(settings)
     best = process.extractOne(key, list(choices), scorer=_score)
     if best is None or best[1] < settings.min_score:
         return HeaderMatch(None, best[1] if best else 0.0, text)
@@ -152,24 +155,6 @@ def _score(query: str, choice: str, **kwargs: object) -> float:
     if " " in choice and f" {choice} " in f" {query} ":
         return 92.0
     return fuzz.ratio(query, choice)
-
-
-_EXACT_CACHE: dict[int, dict[str, str]] = {}
-_CHOICE_CACHE: dict[int, dict[str, str]] = {}
-
-
-def _exact_table(settings: HeaderSettings) -> dict[str, str]:
-    key = id(settings.synonyms)
-    if key not in _EXACT_CACHE:
-        _EXACT_CACHE[key] = settings.user_exact()
-    return _EXACT_CACHE[key]
-
-
-def _choices(settings: HeaderSettings) -> dict[str, str]:
-    key = id(settings.synonyms)
-    if key not in _CHOICE_CACHE:
-        _CHOICE_CACHE[key] = settings.user_exact()
-    return _CHOICE_CACHE[key]
 
 
 def header_score(cells: list[str], settings: HeaderSettings = HeaderSettings()) -> tuple[int, int]:

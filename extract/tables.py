@@ -401,17 +401,19 @@ class _Walker:
                 return
         joined, glued = join_split_cells([texts[i] for i in filled])
         if glued and filled[0] == 0 and len(joined.split()) <= 25 and not leading_ref(joined, multi_level_only=True):
-            self.issue("split-heading", "heading text spread over several cells was re-joined", joined, page)
+            self.issue("split-heading", f"heading text spread over several cells re-joined as {joined!r}", " | ".join(texts[i] for i in filled), page)
             self.heading_row(joined, page)
             return
         self.last_heading = ""
-        cells = _strip_leaked_labels(row, column_map, self)
+        cells, leaks = _strip_leaked_labels(row, column_map)
         if self._starts_row([" ".join(line.text for line in lines) for lines in cells], column_map):
             self._new_draft(page, column_map)
         elif self.draft is None:
             self._new_draft(page, column_map)
             self.draft_issue("orphan-continuation", "row looks like a continuation but nothing precedes it")
         assert self.draft is not None
+        if leaks:
+            self.draft_issue("header-in-cell", "header text printed inside data cells was removed: " + "; ".join(leaks))
         for index, lines in enumerate(cells):
             self.draft.append((column_map.field_of(index), column_map.label_of(index)), lines)
 
@@ -467,8 +469,12 @@ def _row_page(row: Sequence[Cell | None]) -> int | None:
 
 
 def _mostly_refs(body: Sequence[Sequence[Cell | None]], column_map: ColumnMap) -> bool:
+    """Rows are keyed by a reference in their first cell: the first data row has one (a
+    continuation never comes first), or most rows do."""
     firsts = [cell_text(row[0]) for row in body if row and cell_text(row[0]) and sum(1 for c in row if cell_text(c)) > 1]
-    return bool(firsts) and sum(1 for text in firsts if leading_ref(text)) / len(firsts) >= 0.5
+    if not firsts:
+        return False
+    return bool(leading_ref(firsts[0], multi_level_only=True)) or sum(1 for text in firsts if leading_ref(text)) / len(firsts) >= 0.5
 
 
 def _map_fit(column_map: ColumnMap, body: Sequence[Sequence[Cell | None]]) -> int:
@@ -488,8 +494,13 @@ def _map_fit(column_map: ColumnMap, body: Sequence[Sequence[Cell | None]]) -> in
     return score
 
 
-def _strip_leaked_labels(row: Sequence[Cell | None], column_map: ColumnMap, walker: _Walker) -> list[tuple[Line, ...]]:
-    """Remove header labels printed at the start of data cells ("Lead Liz Price")."""
+def _strip_leaked_labels(row: Sequence[Cell | None], column_map: ColumnMap) -> tuple[list[tuple[Line, ...]], list[str]]:
+    """Remove header labels printed at the start of data cells ("Lead Liz Price").
+
+    Only when the row shows several leaks, one of them a multi-word label: a single cell
+    starting like its header ("Targets and measures are established") is just text.
+    Returns the cells' lines and the labels removed.
+    """
     out: list[tuple[Line, ...]] = []
     leaks = []
     for index, cell in enumerate(row):
@@ -500,10 +511,9 @@ def _strip_leaked_labels(row: Sequence[Cell | None], column_map: ColumnMap, walk
             leaks.append(label)
         out.append(stripped)
     multi_word = [label for label in leaks if len(label.split()) > 1]
-    if len(leaks) < 2 or not multi_word:  # one cell starting like its header is just text
-        return [cell.lines if cell is not None else () for cell in row]
-    walker.draft_issue("header-in-cell", "header text printed inside data cells was removed: " + "; ".join(leaks))
-    return out
+    if len(leaks) < 2 or not multi_word:
+        return [cell.lines if cell is not None else () for cell in row], []
+    return out, leaks
 
 
 def _strip_label(lines: tuple[Line, ...], label: str, first_word: str) -> tuple[Line, ...]:
