@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import time
 from collections import Counter
@@ -15,11 +16,47 @@ from pathlib import Path
 
 import click
 
+from actionplans.cache import Cache
 from actionplans.pipeline import PIPELINE_VERSION, Dataset, Settings, convert
+from normalise.model import NormalisedDocument
 from export import DEFAULT_FORMATS, FORMATS, write_dataset
 from extract import HeaderSettings
 
 log = logging.getLogger("actionplans")
+DEFAULT_TIMEOUT = 600.0
+CACHE_NAME = ".actionplans-cache"
+
+
+class Progress:
+    """A progress bar on a terminal (files, pages, actions, failures); silent otherwise."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar = None
+        self.pages = self.actions = self.failures = 0
+
+    def __enter__(self) -> "Progress":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+    def start(self, total: int) -> None:
+        if self.enabled:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="file", file=sys.stderr, dynamic_ncols=True)
+
+    def document(self, result: NormalisedDocument) -> None:
+        record = result.record
+        log.debug("%s: %s, %d actions%s", record.document, record.status, record.actions, f" ({record.error})" if record.error else "")
+        self.pages += record.pages or 0
+        self.actions += record.actions
+        self.failures += record.status == "failed"
+        if self.bar is not None:
+            self.bar.set_postfix(pages=self.pages, actions=self.actions, failed=self.failures, refresh=False)
+            self.bar.update(1)
 
 
 def _formats(value: str) -> tuple[str, ...]:
@@ -42,19 +79,32 @@ def main() -> None:
 @click.option("--out", "out", default="data/processed", show_default=True, type=click.Path(path_type=Path, file_okay=False), help="Folder to write the dataset into.")
 @click.option("--format", "formats", default=",".join(DEFAULT_FORMATS), show_default=True, help=f"Comma-separated output formats: {', '.join(FORMATS)}.")
 @click.option("--headers", "headers_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="TOML file of extra header synonyms ([synonyms] field = [\"Header\", ...]).")
-@click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 64), help="Files converted in parallel processes.")
+@click.option("--jobs", "-j", default=os.cpu_count() or 1, show_default="all cores", type=click.IntRange(1, 256), help="Files converted in parallel processes.")
+@click.option("--timeout", default=DEFAULT_TIMEOUT, show_default=True, type=click.FloatRange(0), help="Seconds one file may take before it is stopped and reported failed (0: no limit).")
+@click.option("--force", is_flag=True, help="Re-convert every file, ignoring the cache.")
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), help="Cache folder for incremental runs [default: OUT/.actionplans-cache].")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-@click.option("--verbose", "-v", is_flag=True, help="Log detail and show tracebacks.")
-def convert_command(inputs: tuple[Path, ...], out: Path, formats: str, headers_file: Path | None, jobs: int, quiet: bool, verbose: bool) -> None:
-    """Convert plans in INPUTS (files or folders; default data/raw) into the dataset in --out."""
+@click.option("--verbose", "-v", is_flag=True, help="Log detail per file and show tracebacks.")
+def convert_command(inputs: tuple[Path, ...], out: Path, formats: str, headers_file: Path | None, jobs: int, timeout: float,
+                    force: bool, cache_dir: Path | None, no_cache: bool, quiet: bool, verbose: bool) -> None:
+    """Convert plans in INPUTS (files or folders; default data/raw) into the dataset in --out.
+
+    Re-runs convert only new or changed files (the rest come from the cache). The dataset is
+    written atomically: an interrupted run leaves the previous one in place.
+    """
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(levelname)s %(message)s")
     chosen = _formats(formats)
     try:
         headers = HeaderSettings.from_file(headers_file) if headers_file else HeaderSettings()
     except (ValueError, OSError) as error:
         raise click.BadParameter(str(error), param_hint="--headers")
+    inputs = inputs or (Path("data/raw"),)
+    cache = None if no_cache else Cache(cache_dir or out / CACHE_NAME)
     started = time.perf_counter()
-    dataset = convert(inputs or (Path("data/raw"),), Settings(headers=headers), jobs=jobs)
+    with Progress(enabled=not quiet and sys.stderr.isatty()) as progress:
+        dataset = convert(inputs, Settings(headers=headers), jobs=jobs, timeout=timeout or None, cache=cache,
+                          force=force, on_document=progress.document, on_start=progress.start)
     frames = dataset.frames
     summary = run_summary(dataset, inputs or (Path("data/raw"),), chosen, time.perf_counter() - started)
     try:
@@ -76,6 +126,8 @@ def run_summary(dataset: Dataset, inputs: tuple[Path, ...], formats: tuple[str, 
         "formats": list(formats),
         "seconds": round(seconds, 3),
         "files": len(records),
+        "converted": dataset.converted,
+        "from_cache": dataset.from_cache,
         "status": dict(Counter(record.status for record in records)),
         "actions": sum(record.actions for record in records),
         "issues": dict(Counter(issue.code for document in dataset.documents for issue in document.issues)),
@@ -88,7 +140,7 @@ def format_summary(dataset: Dataset, frames: dict, out: Path) -> str:
     records = [document.record for document in dataset.documents]
     status = Counter(record.status for record in records)
     lines = [
-        f"{len(records)} files: " + ", ".join(f"{count} {name}" for name, count in sorted(status.items())),
+        f"{len(records)} files ({dataset.converted} converted, {dataset.from_cache} from cache): " + ", ".join(f"{count} {name}" for name, count in sorted(status.items())),
         f"{len(frames['actions'])} actions, {len(frames['issues'])} issues, {len(frames['glossary'])} glossary entries, {len(frames['people'])} people",
     ]
     codes = Counter(frames["issues"]["code"])

@@ -11,10 +11,9 @@ from __future__ import annotations
 import hashlib
 import os
 import traceback
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 import pandas as pd
 
@@ -25,6 +24,9 @@ from ingest import UnreadableFile, read_document
 from normalise.document import normalise_extraction
 from normalise.model import DocumentRecord, NormalisedDocument
 from normalise.timescale import split_timescale_entries
+
+if TYPE_CHECKING:
+    from actionplans.cache import Cache
 
 PIPELINE_VERSION = "0.1.0"
 """Bumped whenever a change alters output; part of the cache key."""
@@ -45,6 +47,8 @@ class Dataset:
     """A converted batch: per-document results in input order."""
 
     documents: tuple[NormalisedDocument, ...]
+    converted: int = 0  # files converted in this run
+    from_cache: int = 0  # files whose result came from the cache
 
     @property
     def frames(self) -> dict[str, pd.DataFrame]:
@@ -141,34 +145,53 @@ def convert(
     settings: Settings = Settings(),
     jobs: int = 1,
     on_document: Callable[[NormalisedDocument], None] | None = None,
+    timeout: float | None = None,
+    cache: "Cache | None" = None,
+    force: bool = False,
+    on_start: Callable[[int], None] | None = None,
 ) -> Dataset:
-    """Convert files and folders into one dataset. ``jobs`` > 1 converts in parallel processes."""
+    """Convert files and folders into one dataset.
+
+    ``jobs`` > 1 (or a ``timeout``) converts in worker processes, each file limited to
+    ``timeout`` seconds. With a ``cache``, files converted before (same bytes, name, version
+    and settings) are taken from it unless ``force``; new results are stored in it.
+    """
     files, problems = discover(inputs)
-    results: list[NormalisedDocument] = list(problems)
+    if on_start:
+        on_start(len(files) + len(problems))
+    results: dict[Path, NormalisedDocument] = {}
+    keys = {path: cache.key(path, settings) for path in files} if cache else {}
+    todo = []
+    for path in files:
+        cached = None if (force or cache is None) else cache.load(keys[path])
+        if cached is not None:
+            results[path] = cached
+            if on_document:
+                on_document(cached)
+        else:
+            todo.append(path)
     for result in problems:
         if on_document:
             on_document(result)
-    for result in _convert_all(files, settings, jobs):
-        results.append(result)
+    for path, result in _convert_all(todo, settings, jobs, timeout):
+        results[path] = result
+        if cache is not None:
+            cache.store(keys.get(path), result)
         if on_document:
             on_document(result)
-    order = {path.name: index for index, path in enumerate(files)}
-    results.sort(key=lambda d: order.get(d.record.document, -1))
-    return Dataset(tuple(results))
+    return Dataset(tuple(problems) + tuple(results[path] for path in files), converted=len(todo), from_cache=len(files) - len(todo))
 
 
-def _convert_all(files: Sequence[Path], settings: Settings, jobs: int) -> Iterator[NormalisedDocument]:
-    if jobs <= 1 or len(files) <= 1:
-        for path in files:
-            yield convert_file(path, settings)
+def _convert_all(files: Sequence[Path], settings: Settings, jobs: int, timeout: float | None) -> Iterator[tuple[Path, NormalisedDocument]]:
+    if not files:
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(convert_file, path, settings) for path in files]
-        for path, future in zip(files, futures):
-            try:
-                yield future.result()
-            except Exception as error:  # a worker that died
-                yield failed_document(path, f"worker failed: {type(error).__name__}: {_one_line(error)}")
+    if (jobs <= 1 and not timeout) or not files:
+        for path in files:
+            yield path, convert_file(path, settings)
+        return
+    from actionplans.workers import convert_in_workers
+
+    yield from convert_in_workers(files, settings, jobs, timeout)
 
 
 def convert_to_frames(inputs: Iterable[Path | str] | Path | str, settings: Settings = Settings(), jobs: int = 1) -> dict[str, pd.DataFrame]:

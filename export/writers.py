@@ -204,7 +204,7 @@ def write_dataset(frames: Frames, out: Path, formats: Iterable[str] = DEFAULT_FO
         if out.exists():
             for item in out.iterdir():  # keep what the folder had that this run does not replace
                 if not (staging / item.name).exists():
-                    (shutil.copytree if item.is_dir() else shutil.copy2)(item, staging / item.name)
+                    os.rename(item, staging / item.name)  # same file system: no copy (the cache can be large)
             os.rename(out, backup)
         os.rename(staging, out)
         return [out / name for name in written]
