@@ -135,17 +135,21 @@ def _fit_widths(sheet) -> None:
 
 
 def write_parquet(frames: Frames, folder: Path) -> list[Path]:
-    """Parquet with proper types: dates as dates where the precision is a day
-    (``due_date_day``), beside the ISO text column that keeps every precision."""
+    """Parquet with proper types: integers as int64, text as strings, and for each date
+    column a ``<column>_day`` date32 column (set where the precision is a day) beside the ISO
+    text column that keeps every precision."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     paths = []
     for name, frame in frames.items():
-        frame = frame.copy()
+        table = pa.Table.from_pandas(frame, preserve_index=False)
         for column in DATE_COLUMNS:
             if column in frame.columns:
-                frame[f"{column}_day"] = pd.array([day_date(v) for v in frame[column]], dtype="object")
-                frame[f"{column}_day"] = pd.to_datetime(frame[f"{column}_day"]).dt.date
+                days = pa.array([day_date(value) for value in frame[column]], type=pa.date32())
+                table = table.append_column(f"{column}_day", days)
         path = folder / f"{name}.parquet"
-        frame.to_parquet(path, index=False)
+        pq.write_table(table, path)
         paths.append(path)
     return paths
 
