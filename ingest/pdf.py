@@ -24,6 +24,7 @@ from pdfplumber.page import Page
 
 from ingest.model import BBox, Cell, Document, Row, SourceIssue, TextBlock, UnreadableFile
 from ingest.pdf_grid import CellGrid, Slot, assign_chars_to_cells
+from ingest.pdf_refine import merge_partly_ruled, split_spanning_cells, split_stacked_rows
 from ingest.pdf_ruled import find_ruled_grids, is_data_table
 from ingest.pdf_stitch import PageContent, PageTable, StitchNote, stitch_pages
 from ingest.pdf_text import (
@@ -280,6 +281,8 @@ def page_to_content(page: Page, settings: PdfSettings, issues: list[SourceIssue]
     found: list[tuple[CellGrid, dict[Slot, list[TextLine]]]] = []
     for grid in find_ruled_grids(page, chars, settings.table_settings(), settings.min_sliver_width, settings.min_sliver_height):
         lines_by_cell = read_grid(grid, chars, settings)
+        grid, lines_by_cell = split_spanning_cells(grid, lines_by_cell)
+        grid, lines_by_cell = split_stacked_rows(grid, lines_by_cell)
         if is_data_table(grid, lines_by_cell, settings.min_filled_share):
             found.append((grid, lines_by_cell))
     taken = [grid.bbox for grid, _ in found]
@@ -289,12 +292,16 @@ def page_to_content(page: Page, settings: PdfSettings, issues: list[SourceIssue]
         rules = horizontal_rules(page, settings.min_rule_length)
         for run in lines_to_aligned_runs([line for line in lines if _upright(line)], settings.unruled):
             grid = run_to_grid(run, rules, settings.unruled)
-            if grid is None or any(_overlaps(grid.bbox, box) for box in taken):
+            if grid is None:
                 continue
-            lines_by_cell = read_grid(grid, free, settings)
-            if _is_text_table(grid, lines_by_cell):
-                found.append((grid, lines_by_cell))
-                taken.append(grid.bbox)
+            overlapping = [i for i, box in enumerate(taken) if _overlaps(grid.bbox, box)]
+            if not overlapping:
+                lines_by_cell = read_grid(grid, free, settings)
+                if _is_text_table(grid, lines_by_cell):
+                    found.append((grid, lines_by_cell))
+                    taken.append(grid.bbox)
+            elif len(overlapping) == 1 and found[overlapping[0]][0].strategy == "lines":
+                _extend_partly_ruled(found, taken, overlapping[0], grid, chars, settings)
         lines = [line for line in lines if not _line_inside_any(line, taken)]
     pitch = typical_pitch([*(cell for _, by_cell in found for cell in by_cell.values()), lines])
     tables = [grid_to_page_table(grid, lines_by_cell, number, pitch) for grid, lines_by_cell in found]
@@ -302,6 +309,25 @@ def page_to_content(page: Page, settings: PdfSettings, issues: list[SourceIssue]
     blocks: list[PageTable | TextBlock] = [*tables, *text_blocks]
     blocks.sort(key=lambda block: (block.bbox[1], block.bbox[0]) if block.bbox else (0.0, 0.0))
     return PageContent(page=number, width=float(page.width), height=float(page.height), blocks=tuple(blocks))
+
+
+def _extend_partly_ruled(
+    found: list[tuple[CellGrid, dict[Slot, list[TextLine]]]],
+    taken: list[BBox],
+    index: int,
+    text_grid: CellGrid,
+    chars: Sequence[Char],
+    settings: PdfSettings,
+) -> None:
+    """Replace a ruled grid by its merge with an overlapping text-aligned grid (see
+    :func:`ingest.pdf_refine.merge_partly_ruled`), read again from all the page's chars."""
+    merged = merge_partly_ruled(found[index][0], text_grid)
+    if merged is None:
+        return
+    lines_by_cell = read_grid(merged, chars, settings)
+    merged, lines_by_cell = split_stacked_rows(merged, lines_by_cell)
+    found[index] = (merged, lines_by_cell)
+    taken[index] = merged.bbox
 
 
 def _upright(line: TextLine) -> bool:

@@ -190,7 +190,11 @@ def assign_chars_to_cells(grid: CellGrid, chars: Sequence[Char], space_ratio: fl
     word (chars without a gap on one line) moves whole to the cell most of its chars are in."""
     index = SlotIndex(grid)
     owners: list[tuple[Char, Slot]] = []
+    x0, top, x1, bottom = grid.bbox
+    margin = 12.0  # wider than any glyph allowed to stick out of the side
     for char in chars:
+        if char["x1"] < x0 - margin or char["x0"] > x1 + margin or char["bottom"] < top or char["top"] > bottom:
+            continue
         # a glyph sticking out of the table's side edge by less than its width still counts
         reach = max(char["x1"] - char["x0"], 0.6 * (char.get("size") or 0.0)) if char.get("upright", True) else 0.0
         slot = index.find((char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2, reach)

@@ -254,6 +254,24 @@ def test_table_continued_without_header_and_split_row():
     assert table.rows[-1][0].page == 2
 
 
+STATS = [
+    ["Country", "Fund A", "Fund B", "Total"],
+    ["Bulgaria", "2.3", "3.2", "5.5"],
+    ["Cyprus", "0.21", "0", "0.21"],
+    ["Estonia", "1.1", "1.8", "3.0"],
+    ["Latvia", "1.5", "2.4", "3.9"],
+]
+
+
+@pytest.mark.parametrize("name", ["header_only_vertical_rules.pdf", "stacked_rows_in_one_box.pdf", "partly_ruled_table.pdf"])
+def test_grids_coarser_than_their_table_are_refined_by_text(name):
+    """Rules that say less than the text: body rows without vertical rules, data rows
+    stacked in one ruled box, labels and a last column outside the ruled values."""
+    document = read_pdf(FIXTURES / name)
+    assert len(document.tables) == 1
+    assert cell_texts(document.tables[0]) == STATS
+
+
 def test_no_tables_is_read_with_text_only():
     document = read_pdf(FIXTURES / "no_tables.pdf")
     assert document.tables == ()

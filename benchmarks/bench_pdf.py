@@ -1,0 +1,143 @@
+"""Speed and memory of the PDF reader.
+
+    .venv/bin/python benchmarks/bench_pdf.py [--repeat 3] [--pages 1000] [--skip-memory]
+
+1. Pages per second of :func:`ingest.pdf.read_pdf` over the rendered seed PDFs
+   (tests/fixtures/pdf/seed_*.pdf), next to bare pdfplumber ``page.extract_tables()`` over the
+   same pages in the same run (target: ours at most 1.5x the bare time). Best of ``--repeat``.
+2. Peak memory (RSS, via psutil, in a fresh subprocess) of ``read_pdf`` over a long PDF: a
+   seed plan repeated to ``--pages`` pages, generated into a temporary directory (target:
+   under 400 MB for 1,000 pages). The bare pdfplumber peak over the same file is printed too.
+
+Not a test: timings depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+FIXTURES = ROOT / "tests" / "fixtures" / "pdf"
+SEEDS = Path("/work/shared/seeds")
+
+
+def time_ours(paths: list[Path]) -> tuple[float, int]:
+    from ingest.pdf import read_pdf
+
+    start = time.perf_counter()
+    pages = sum(read_pdf(path).pages or 0 for path in paths)
+    return time.perf_counter() - start, pages
+
+
+def time_bare(paths: list[Path]) -> tuple[float, int]:
+    import pdfplumber
+
+    start = time.perf_counter()
+    pages = 0
+    for path in paths:
+        with pdfplumber.open(path) as pdf:
+            for page in pdf.pages:
+                page.extract_tables()
+                page.close()
+                pages += 1
+    return time.perf_counter() - start, pages
+
+
+def build_long_pdf(target: Path, pages: int) -> int:
+    """A seed plan printed over and over (its tables repeated) until ``pages`` pages."""
+    sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
+    from make_pdf_fixtures import PlanPrinter  # noqa: E402  (the fixtures' Word-like printer)
+
+    from ingest.model import Table
+    from ingest.text import read_text_export
+
+    document = read_text_export(SEEDS / "002_93871fd4ab8d0ecd.txt")
+    printer = PlanPrinter(target, title="long plan")
+    while printer.page < pages:
+        for block in document.blocks:
+            if printer.page >= pages:
+                break
+            if isinstance(block, Table):
+                printer.table(block)
+            else:
+                printer.text_block(block)
+    printer.finish()
+    return printer.page
+
+
+_PEAK_SCRIPT = """
+import sys, threading, time, psutil
+sys.path.insert(0, {root!r})
+process = psutil.Process()
+peak = [process.memory_info().rss]
+done = threading.Event()
+def watch():
+    while not done.is_set():
+        peak[0] = max(peak[0], process.memory_info().rss)
+        time.sleep(0.05)
+threading.Thread(target=watch, daemon=True).start()
+start = time.perf_counter()
+if {mode!r} == "ours":
+    from ingest.pdf import read_pdf
+    document = read_pdf(__import__("pathlib").Path({path!r}))
+    rows = sum(len(t.rows) for t in document.tables)
+else:
+    import pdfplumber
+    rows = 0
+    with pdfplumber.open({path!r}) as pdf:
+        for page in pdf.pages:
+            rows += sum(len(t) for t in page.extract_tables())
+            page.close()
+done.set()
+peak[0] = max(peak[0], process.memory_info().rss)
+print(peak[0] / 2**20, time.perf_counter() - start, rows)
+"""
+
+
+def peak_memory(path: Path, mode: str) -> tuple[float, float, int]:
+    """(peak RSS in MB, seconds, table rows) of reading ``path`` in a fresh interpreter."""
+    script = _PEAK_SCRIPT.format(root=str(ROOT), path=str(path), mode=mode)
+    output = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    peak, seconds, rows = output.split()
+    return float(peak), float(seconds), int(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--pages", type=int, default=1000)
+    parser.add_argument("--skip-memory", action="store_true")
+    args = parser.parse_args(argv)
+
+    paths = sorted(FIXTURES.glob("seed_*.pdf"))
+    ours = min(time_ours(paths) for _ in range(args.repeat))
+    bare = min(time_bare(paths) for _ in range(args.repeat))
+    print(f"speed over {len(paths)} seed PDFs ({ours[1]} pages), best of {args.repeat}:")
+    print(f"  ours (read_pdf)                 {ours[0]:6.2f} s  {ours[1] / ours[0]:6.1f} pages/s")
+    print(f"  bare pdfplumber extract_tables  {bare[0]:6.2f} s  {bare[1] / bare[0]:6.1f} pages/s")
+    print(f"  ours / bare time: {ours[0] / bare[0]:.2f}x (target <= 1.5x)")
+
+    if args.skip_memory:
+        return 0
+    with tempfile.TemporaryDirectory() as folder:
+        long_pdf = Path(folder) / "long_plan.pdf"
+        pages = build_long_pdf(long_pdf, args.pages)
+        size = long_pdf.stat().st_size / 2**20
+        print(f"memory over a {pages}-page plan ({size:.1f} MB file), peak RSS in a fresh process:")
+        for mode in ("ours", "bare"):
+            peak, seconds, rows = peak_memory(long_pdf, mode)
+            label = "ours (read_pdf)" if mode == "ours" else "bare pdfplumber extract_tables"
+            print(f"  {label:32}{peak:7.0f} MB  {seconds:6.1f} s  {rows} table rows")
+        print("  target: ours under 400 MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
