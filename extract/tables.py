@@ -253,6 +253,7 @@ class _Walker:
     section_lead: str = ""
     last_heading: str = ""  # which context the last heading row set, for continuations
     reported_columns: set[tuple[int, str]] = field(default_factory=set)
+    first_cell_above: Cell | None = None  # for first-column cells merged downwards (None below)
 
     # -- output helpers
     def issue(self, code: str, message: str, value: str = "", page: int | None = None, row: int | None = None, column: str = "") -> None:
@@ -347,6 +348,7 @@ class _Walker:
         self.row_index = 0
         self.column_map = column_map
         self.base_map = column_map
+        self.first_cell_above = None
         self.ref_keyed = "ref" in column_map.fields or _mostly_refs(body, column_map)
         for column, (name, label) in enumerate(zip(column_map.fields, column_map.labels)):
             if name is None and any(column < len(row) and cell_text(row[column]) for row in body):
@@ -384,6 +386,7 @@ class _Walker:
             self.heading_row(" ".join(texts), _row_page(row))
 
     def _body_row(self, row: Sequence[Cell | None], column_map: ColumnMap) -> None:
+        row = self._fill_merged_first_cell(row)
         texts = row_texts(row)
         filled = [index for index, text in enumerate(texts) if text]
         page = _row_page(row)
@@ -405,6 +408,7 @@ class _Walker:
             self.heading_row(joined, page)
             return
         self.last_heading = ""
+        self.first_cell_above = row[0] if row and row[0] is not None else None
         cells, leaks = _strip_leaked_labels(row, column_map)
         if self._starts_row([" ".join(line.text for line in lines) for lines in cells], column_map):
             self._new_draft(page, column_map)
@@ -425,6 +429,17 @@ class _Walker:
         base = self.base_map or column_map
         self.draft.append((base.field_of(0), base.label_of(0)), (Line(" ".join(texts)),))
         self.draft.issues.append(("garbled-row", "row text was mixed with a header row"))
+
+    def _fill_merged_first_cell(self, row: Sequence[Cell | None]) -> Sequence[Cell | None]:
+        """A first-column cell merged down over several rows (Word vMerge, HTML rowspan) is
+        ``None`` below its origin: those rows are new rows under the same heading cell, not
+        page-break continuations. (Spans in other columns cannot be told from horizontal
+        ones in the model, so only the first column is filled.)"""
+        if not row or row[0] is not None or self.first_cell_above is None:
+            return row
+        if not any(cell is not None and not cell.is_empty for cell in row[1:]):
+            return row
+        return (self.first_cell_above,) + tuple(row[1:])
 
     def draft_issue(self, code: str, message: str) -> None:
         if self.draft is not None:

@@ -341,3 +341,14 @@ def test_all_seed_rows_walk_without_losing_logical_tables():
     for name, tables in [(PLAN_000, 1), (PLAN_001, 1), (PLAN_002, 1), (PLAN_003, 1), (PLAN_004, 1)]:
         walk = document_to_rows(read_document(RAW / name))
         assert walk.logical_tables == tables, name
+
+
+def test_first_column_merged_down_starts_new_rows_under_the_same_area():
+    # Word vMerge / HTML rowspan: the covered first-column positions are None, not empty.
+    from ingest import read_document
+
+    fixtures = Path(__file__).resolve().parent / "fixtures"
+    for path in (fixtures / "docx" / "vertical_merge.docx", fixtures / "html" / "rowspan_colspan.html"):
+        actions = extract_document(read_document(path)).actions
+        area_a = [a.action for a in actions if a.area == "Area A"]
+        assert area_a[:2] == ["Action 1", "Action 2"], path.name
