@@ -170,14 +170,10 @@ def test_parquet_day_columns_hold_dates_where_precision_is_a_day(frames, dataset
     printed = list(frames["actions"][column])
     table = pq.read_table(dataset / "actions.parquet")
     days = table.column(f"{column}_day").to_pylist()
-    assert [day if day is None else (day.date() if isinstance(day, dt.datetime) else day) for day in days] \
-        == [day_date(text) for text in printed]
-    if any(day_date(text) for text in printed):
-        assert table.schema.field(f"{column}_day").type == pa.date32()
+    assert days == [day_date(text) for text in printed]
+    assert table.schema.field(f"{column}_day").type == pa.date32()  # also where no value is known to the day
 
 
-@pytest.mark.xfail(strict=True, reason="write_parquet: a *_day column with no day-precision value is written as "
-                                      "timestamp[ms], not date32 (pd.to_datetime of all-None); fix in export/writers.py")
 def test_parquet_day_column_is_a_date_even_when_no_date_is_known_to_the_day(frames, tmp_path):
     actions = frames["actions"].copy()
     actions["due_date"] = actions["due_date"].where(actions["due_date"].str.len() != 10, "2014-03")
