@@ -253,6 +253,7 @@ class _Walker:
     section_lead: str = ""
     last_heading: str = ""  # which context the last heading row set, for continuations
     reported_columns: set[tuple[int, str]] = field(default_factory=set)
+    last_text_kind: str = ""  # "section" when the last text block set the section
     first_cell_above: Cell | None = None  # for first-column cells merged downwards (None below)
 
     # -- output helpers
@@ -271,14 +272,20 @@ class _Walker:
             return
         self.narrative.append(text)
         heading = classify_heading(text)
+        previous, self.last_text_kind = self.last_text_kind, ""
         if heading.kind == "lead":
             self.section_lead = heading.text
+        elif heading.kind == "continuation" and previous == "section":
+            # A title wrapped onto a second line that a reader gave as its own block.
+            self.section = f"{self.section} {text}"
+            self.last_text_kind = "section"
         elif len(text.split()) <= MAX_HEADING_WORDS and heading.kind in ("section", "area"):
             if heading.kind == "area":
                 self.area_heading = heading.text
             else:
                 self.section = section_title(text)
                 self.area_heading = ""
+                self.last_text_kind = "section"
 
     def heading_row(self, text: str, page: int | None) -> None:
         self.flush()
@@ -311,6 +318,7 @@ class _Walker:
 
     # -- tables
     def table(self, table: Table) -> None:
+        self.last_text_kind = ""
         rows = [tuple(row) for row in table.rows]
         if not rows:
             return

@@ -228,3 +228,20 @@ def test_every_action_is_traceable_to_table_and_row(seed_results):
     for result in seed_results.values():
         for action in result.actions:
             assert action.table >= 1 and action.row >= 1
+
+
+# --------------------------------------------------------------------------- every format alike
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+COMPARED = ["ref", "area", "action", "lead", "lead_people", "lead_roles", "timescale", "start_date", "due_date", "status", "rag"]
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx", "html"])
+@pytest.mark.parametrize("seed", [path.stem for path in SEEDS])
+def test_renderings_of_a_seed_give_the_text_exports_actions(fmt, seed, seed_results):
+    rendered = convert_file(FIXTURES / fmt / f"seed_{seed}.{fmt}")
+    expected = documents_to_frames([seed_results[f"{seed}.txt"]])["actions"][COMPARED]
+    got = documents_to_frames([rendered])["actions"]
+    pd.testing.assert_frame_equal(got[COMPARED].reset_index(drop=True), expected.reset_index(drop=True))
+    if fmt == "pdf":
+        assert got["page"].notna().all() and (got["page"] >= 1).all()
