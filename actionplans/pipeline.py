@@ -21,6 +21,7 @@ from export.tables import documents_to_frames
 from extract import HeaderSettings, extract_document
 from extract.model import Issue
 from ingest import UnreadableFile, read_document
+from ingest.issues import ERROR_CODES  # codes that make a document partial
 from normalise.document import normalise_extraction
 from normalise.model import DocumentRecord, NormalisedDocument
 from normalise.timescale import split_timescale_entries
@@ -30,8 +31,6 @@ if TYPE_CHECKING:
 
 PIPELINE_VERSION = "0.1.0"
 """Bumped whenever a change alters output; part of the cache key."""
-ERROR_CODES = frozenset({"garbled-row", "orphan-continuation", "unreadable-page"})
-"""Issue codes that make a converted document ``partial`` rather than ``success``."""
 SKIP_NAMES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini", ".gitkeep"})
 
 

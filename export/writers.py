@@ -20,6 +20,7 @@ from typing import Callable, Iterable, Mapping
 import pandas as pd
 
 from export.tables import COLUMN_HELP, DATE_COLUMNS, TABLE_COLUMNS
+from ingest.issues import ISSUE_TYPES
 
 FORMATS = ("csv", "jsonl", "xlsx", "parquet", "sqlite")
 DEFAULT_FORMATS = ("csv", "jsonl", "xlsx")
@@ -88,6 +89,12 @@ def write_xlsx(frames: Frames, folder: Path) -> list[Path]:
         for column in columns:
             key = f"{column} (documents)" if table == "documents" and column == "status" else column
             readme.append([table, column, COLUMN_HELP.get(key, "")])
+    readme.append([])
+    readme.append(["issue code", "severity", "meaning"])
+    for cell in readme[readme.max_row]:
+        cell.font = Font(bold=True)
+    for issue in ISSUE_TYPES.values():
+        readme.append([issue.code, issue.severity, issue.title])
     _fit_widths(readme)
     for name, frame in frames.items():
         sheet = workbook.create_sheet(name)

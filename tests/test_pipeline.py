@@ -245,3 +245,15 @@ def test_renderings_of_a_seed_give_the_text_exports_actions(fmt, seed, seed_resu
     pd.testing.assert_frame_equal(got[COMPARED].reset_index(drop=True), expected.reset_index(drop=True))
     if fmt == "pdf":
         assert got["page"].notna().all() and (got["page"] >= 1).all()
+
+
+def test_every_issue_code_written_is_in_the_catalogue(seed_results):
+    from ingest.issues import ISSUE_TYPES
+
+    results = list(seed_results.values())
+    for folder in ("pdf", "docx", "html"):
+        results += [convert_file(path) for path in sorted((FIXTURES / folder).iterdir()) if path.suffix in (".pdf", ".docx", ".html", ".doc")]
+    codes = {issue.code for result in results for issue in result.issues}
+    codes |= {code for result in results for action in result.actions for code in action.issues.split("; ") if code}
+    assert codes - set(ISSUE_TYPES) == set()
+    assert len(codes) >= 15  # the fixtures exercise most of the catalogue
