@@ -12,9 +12,6 @@ from typing import Iterator
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # `pytest tests/...` without the project installed
-    sys.path.insert(0, str(ROOT))
 
 from ingest.detect import read_document  # noqa: E402
 from ingest.docx import PackageLimits, _open_package, read_docx  # noqa: E402

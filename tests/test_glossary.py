@@ -3,14 +3,11 @@ abbreviations, people lists and section leads, and that ordinary text never beco
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # `pytest tests/...` without the project installed
-    sys.path.insert(0, str(ROOT))
 
 from extract.glossary import (  # noqa: E402
     GlossaryEntry,

@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,8 +16,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # `pytest tests/...` without the project installed
-    sys.path.insert(0, str(ROOT))
 
 from extract.glossary import GlossaryEntry, PersonEntry, lines_to_glossary, lines_to_people  # noqa: E402
 from normalise.leads import (  # noqa: E402
@@ -300,18 +296,6 @@ def test_pipeline_marks_people_and_roles_as_entities():
 
 def test_pipeline_is_built_once():
     assert get_nlp() is get_nlp()
-
-
-def test_pipeline_loads_in_under_two_seconds_in_a_fresh_process():
-    code = ("import time; t = time.perf_counter(); from normalise.leads import get_nlp; get_nlp(); "
-            "print(time.perf_counter() - t)")
-    timings = []
-    for _ in range(2):  # one retry: a busy machine should not fail the build
-        out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-        timings.append(float(out.stdout.strip()))
-        if timings[-1] < 2.0:
-            break
-    assert min(timings) < 2.0
 
 
 _PIECES = st.sampled_from(["Liz", "Price", "Trina", "Shane", "SGU", "Manager", "Service", "and", "with", ",", ".",

@@ -3,14 +3,11 @@ every seed plan proving that no correctly spelled word is ever "repaired"."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # `pytest tests/...` without the project installed
-    sys.path.insert(0, str(ROOT))
 
 from normalise.repair import (  # noqa: E402
     ATTESTED_RATIO,

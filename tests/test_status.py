@@ -6,16 +6,11 @@ expected values were decided by reading each commentary against gold/GUIDE.md).
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # `pytest tests/...` without the project installed
-    sys.path.insert(0, str(ROOT))
 
 from normalise.status import (  # noqa: E402
     STATUSES,
