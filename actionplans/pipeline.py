@@ -115,7 +115,7 @@ def convert_file(path: Path | str, settings: Settings = Settings()) -> Normalise
                                 tables=0, actions=0, status="success", error="", sha256=document.sha256,
                                 title="", plan_date="")
         result = normalise_extraction(extraction, record)
-    except Exception as error:
+    except Exception:  # an extract/normalise bug must not stop the batch; say where it was
         detail = traceback.format_exc(limit=-1).strip().splitlines()[-1]
         return failed_document(path, f"internal error while converting: {detail}", sha256=document.sha256, fmt=document.format)
     return _with_status(result, document_tables=len(document.tables))

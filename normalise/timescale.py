@@ -208,7 +208,7 @@ _NUM_LEFT = r"(?<![\d.,/£$])"
 
 # Order matters: at one position the first pattern that matches wins.
 _DATE_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("iso", rf"(?<![\d.])(?P<iso_y>(?:19|20)\d\d)-(?P<iso_m>\d\d?)-(?P<iso_d>\d\d?)(?!\d)"),
+    ("iso", r"(?<![\d.])(?P<iso_y>(?:19|20)\d\d)-(?P<iso_m>\d\d?)-(?P<iso_d>\d\d?)(?!\d)"),
     ("dayrange", rf"{_NUM_LEFT}(?P<dr_d1>\d\d?){_ORD}\s*(?:{_DASH}|to)\s*(?P<dr_d2>\d\d?){_ORD}\s+(?:of\s+)?(?P<dr_m>{_MONTH})[,]?\s*(?P<dr_y>\d{{4}}|\d\d)(?!\d)"),
     ("numeric", rf"{_NUM_LEFT}(?P<n_d>\d\d?)(?P<n_s>[./-])(?P<n_m>\d\d?)(?P=n_s)(?P<n_y>\d{{4}}|\d{{2,3}})(?![\d])"),
     ("daymonth", rf"{_NUM_LEFT}(?P<w_d>\d\d?){_ORD}\s*(?:of\s+)?(?P<w_m>{_MONTH})(?:[,]?\s*(?P<w_y>\d{{4}}|\d{{2,3}})(?![\d]))?"),
