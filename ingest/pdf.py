@@ -49,6 +49,7 @@ DEFAULT_SPACE_RATIO = 0.2
 DEFAULT_STITCH_TOLERANCE = 4.0
 DEFAULT_TEXT_STITCH_TOLERANCE = 15.0
 DEFAULT_MIN_RULE_LENGTH = 30.0
+DEFAULT_MAX_CHART_STROKES = 5
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,9 @@ class PdfSettings:
       (inset shading, double rules) are merged into their neighbour.
     - ``min_filled_share``: share of a ruled grid's cells that must hold text (charts fail).
     - ``space_ratio``: a gap wider than this x font size between glyphs is a space.
+    - ``min_rule_length``: shortest horizontal line that bounds or divides an unruled table.
+    - ``max_chart_strokes``: a "table" holding more slanted lines or curves than this is a
+      chart or diagram.
     - ``find_unruled``: also look for tables by text alignment (``unruled`` tunes it).
     - ``stitch_pages``: join tables continued across page breaks; ``stitch_tolerance`` is
       how far column edges may move between pages (``text_stitch_tolerance`` for unruled).
@@ -76,6 +80,7 @@ class PdfSettings:
     min_filled_share: float = DEFAULT_MIN_FILLED_SHARE
     space_ratio: float = DEFAULT_SPACE_RATIO
     min_rule_length: float = DEFAULT_MIN_RULE_LENGTH
+    max_chart_strokes: int = DEFAULT_MAX_CHART_STROKES
     find_unruled: bool = True
     unruled: UnruledSettings = field(default_factory=UnruledSettings)
     stitch_pages: bool = True
@@ -279,7 +284,10 @@ def page_to_content(page: Page, settings: PdfSettings, issues: list[SourceIssue]
             issues.append(SourceIssue("no-text-layer", f"page {number} is an image without text (OCR not supported)", page=number))
         return PageContent(page=number, width=float(page.width), height=float(page.height), blocks=())
     found: list[tuple[CellGrid, dict[Slot, list[TextLine]]]] = []
+    drawings = chart_strokes(page)
     for grid in find_ruled_grids(page, chars, settings.table_settings(), settings.min_sliver_width, settings.min_sliver_height):
+        if looks_like_chart(grid.bbox, drawings, settings.max_chart_strokes):
+            continue
         lines_by_cell = read_grid(grid, chars, settings)
         grid, lines_by_cell = split_spanning_cells(grid, lines_by_cell)
         grid, lines_by_cell = split_stacked_rows(grid, lines_by_cell)
@@ -292,7 +300,7 @@ def page_to_content(page: Page, settings: PdfSettings, issues: list[SourceIssue]
         rules = horizontal_rules(page, settings.min_rule_length)
         for run in lines_to_aligned_runs([line for line in lines if _upright(line)], settings.unruled):
             grid = run_to_grid(run, rules, settings.unruled)
-            if grid is None:
+            if grid is None or looks_like_chart(grid.bbox, drawings, settings.max_chart_strokes):
                 continue
             overlapping = [i for i, box in enumerate(taken) if _overlaps(grid.bbox, box)]
             if not overlapping:
@@ -416,6 +424,38 @@ def _line_inside_any(line: TextLine, boxes: Sequence[BBox]) -> bool:
 
 def _overlaps(a: BBox, b: BBox) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def chart_strokes(page: Page) -> list[BBox]:
+    """Boxes of the page's slanted lines and curves: plot lines, arrows and shapes of charts
+    and diagrams, which tables (ruled square) do not have."""
+    out = []
+    for line in page.lines:
+        if abs(line["x1"] - line["x0"]) > 1 and abs(line["bottom"] - line["top"]) > 1:
+            out.append((line["x0"], line["top"], line["x1"], line["bottom"]))
+    for curve in page.curves:
+        if _is_square_path(curve):
+            continue  # a rule or a box drawn as a path, as tables are
+        out.append((curve["x0"], curve["top"], curve["x1"], curve["bottom"]))
+    return out
+
+
+def _is_square_path(curve: dict) -> bool:
+    x0, top, x1, bottom = curve["x0"], curve["top"], curve["x1"], curve["bottom"]
+    if x1 - x0 <= 2 or bottom - top <= 2:
+        return True
+    points = curve.get("pts") or []
+    return bool(points) and all(
+        min(abs(x - x0), abs(x - x1)) < 1 and min(abs(y - top), abs(y - bottom)) < 1 for x, y in points
+    )
+
+
+def looks_like_chart(bbox: BBox, strokes: Sequence[BBox], limit: int) -> bool:
+    """More than ``limit`` slanted lines or curves reaching into the box: a chart or diagram whose
+    gridlines and labels look like a table (a rounded table border has four corner curves)."""
+    x0, top, x1, bottom = bbox
+    touching = sum(1 for a, b, c, d in strokes if a < x1 and c > x0 and b < bottom and d > top)
+    return touching > limit
 
 
 def horizontal_rules(page: Page, min_length: float) -> list[Rule]:

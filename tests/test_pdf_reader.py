@@ -272,6 +272,12 @@ def test_grids_coarser_than_their_table_are_refined_by_text(name):
     assert cell_texts(document.tables[0]) == STATS
 
 
+def test_chart_gridlines_are_not_a_table():
+    document = read_pdf(FIXTURES / "chart_gridlines.pdf")
+    assert document.tables == ()
+    assert any(block.text.startswith("Figure 3") for block in document.text_blocks)
+
+
 def test_no_tables_is_read_with_text_only():
     document = read_pdf(FIXTURES / "no_tables.pdf")
     assert document.tables == ()
