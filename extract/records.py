@@ -23,6 +23,7 @@ from ingest.model import Line
 EntrySplitter = Callable[[str], list[str]]
 ALIGNED_FIELDS = ("timescale", "lead", "status", "rag")
 _PARENT_CRITERION = re.compile(r"^(\d+)\.0$")
+_CRITERION_LABEL = re.compile(r"judged|criteri|good if|outstanding if", re.I)
 
 
 def format_lines(lines: Sequence[Line]) -> str:
@@ -72,7 +73,10 @@ def row_reference(row: DataRow) -> tuple[str, tuple[str, ...], str]:
     if parent and len(numbered) > 1 and numbered[1][0].startswith(parent.group(1) + "."):
         choice = 1
     ref, text = numbered[choice]
-    return ref, (), strip_leading_ref(text, ref)
+    # Only a criterion column ("Likely to be judged 'Good' if") names the row's area; an
+    # "Area for improvement" text is the finding the action answers (schema, GUIDE).
+    criterion = strip_leading_ref(text, ref) if _CRITERION_LABEL.search(first.label) else ""
+    return ref, (), criterion
 
 
 def _action_source(row: DataRow) -> tuple[str, list[Line]]:

@@ -15,6 +15,7 @@ per source row that starts an action row, carrying its section / area / lead con
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -22,6 +23,7 @@ from extract.context import (
     Heading, classify_heading, is_links_only, join_split_cells, leading_ref, section_title,
 )
 from extract.headers import HeaderSettings, map_header, normalise_header
+from extract.items import split_enumerated
 from extract.model import Issue
 from ingest.model import Cell, Document, Line, Table, TextBlock
 
@@ -253,7 +255,7 @@ class _Walker:
     section_lead: str = ""
     last_heading: str = ""  # which context the last heading row set, for continuations
     reported_columns: set[tuple[int, str]] = field(default_factory=set)
-    last_text_kind: str = ""  # "section" when the last text block set the section
+    pending_section: str = ""  # heading-like text just before the next table
     first_cell_above: Cell | None = None  # for first-column cells merged downwards (None below)
 
     # -- output helpers
@@ -267,25 +269,24 @@ class _Walker:
 
     # -- context
     def text_block(self, block: TextBlock) -> None:
+        """Narrative between tables. Only a heading-like line right before a table becomes
+        the section of the rows below; document titles, dated status lines and notes do not."""
         text = " ".join(block.text.split())
         if not text:
             return
         self.narrative.append(text)
         heading = classify_heading(text)
-        previous, self.last_text_kind = self.last_text_kind, ""
         if heading.kind == "lead":
             self.section_lead = heading.text
-        elif heading.kind == "continuation" and previous == "section":
+        elif heading.kind == "continuation" and self.pending_section:
             # A title wrapped onto a second line that a reader gave as its own block.
-            self.section = f"{self.section} {text}"
-            self.last_text_kind = "section"
-        elif len(text.split()) <= MAX_HEADING_WORDS and heading.kind in ("section", "area"):
-            if heading.kind == "area":
-                self.area_heading = heading.text
-            else:
-                self.section = section_title(text)
-                self.area_heading = ""
-                self.last_text_kind = "section"
+            self.pending_section = f"{self.pending_section} {text}"
+        elif heading.kind == "area":
+            self.area_heading = heading.text
+        elif heading.kind == "section" and _heading_like(text):
+            self.pending_section = section_title(text)
+        else:
+            self.pending_section = ""
 
     def heading_row(self, text: str, page: int | None) -> None:
         self.flush()
@@ -318,7 +319,8 @@ class _Walker:
 
     # -- tables
     def table(self, table: Table) -> None:
-        self.last_text_kind = ""
+        if self.pending_section:
+            self.section, self.area_heading, self.pending_section = self.pending_section, "", ""
         rows = [tuple(row) for row in table.rows]
         if not rows:
             return
@@ -484,6 +486,15 @@ def _take_long_cells(rows: list[tuple[Cell | None, ...]], span: tuple[int, int])
                 cleaned.append(cell)
         out[index] = tuple(cleaned)
     return out, taken
+
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _heading_like(text: str) -> bool:
+    """Short, undated, not a list and not a note: "Second review of progress – 26th June
+    2012" or "Areas ... themed 1. Practice ... 2. Service ..." are not section headings."""
+    return len(text.split()) <= MAX_HEADING_WORDS and not _YEAR.search(text) and split_enumerated(text) is None
 
 
 def _row_page(row: Sequence[Cell | None]) -> int | None:
