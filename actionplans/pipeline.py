@@ -18,13 +18,11 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 import pandas as pd
 
 from export.tables import documents_to_frames
-from extract import HeaderSettings, extract_document
+from extract.headers import HeaderSettings
 from extract.model import Issue
 from ingest import UnreadableFile, read_document
 from ingest.issues import ERROR_CODES  # codes that make a document partial
-from normalise.document import normalise_extraction
 from normalise.model import DocumentRecord, NormalisedDocument
-from normalise.timescale import split_timescale_entries
 
 if TYPE_CHECKING:
     from actionplans.cache import Cache
@@ -102,6 +100,12 @@ def _sha256(path: Path) -> str:
 
 def convert_file(path: Path | str, settings: Settings = Settings()) -> NormalisedDocument:
     """Convert one file; never raises (bad input becomes a failed ``documents`` row)."""
+    # Imported here, not at module level: a re-run served from the cache never needs the
+    # NLP and date-parsing stack, and starting the CLI stays fast.
+    from extract import extract_document
+    from normalise.document import normalise_extraction
+    from normalise.timescale import split_timescale_entries
+
     path = Path(path)
     try:
         document = read_document(path)

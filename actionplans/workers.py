@@ -25,7 +25,7 @@ _POLL_SECONDS = 0.5
 def _context() -> mp.context.BaseContext:
     try:
         context = mp.get_context("forkserver")
-        context.set_forkserver_preload(["actionplans.pipeline"])
+        context.set_forkserver_preload(["actionplans.pipeline", "extract", "normalise.document", "normalise.timescale"])
         return context
     except ValueError:  # platforms without fork server
         return mp.get_context("spawn")
