@@ -23,9 +23,9 @@ import pdfplumber
 from pdfplumber.page import Page
 
 from ingest.model import BBox, Cell, Document, Row, SourceIssue, TextBlock, UnreadableFile
-from ingest.pdf_grid import CellGrid, Slot, assign_chars_to_cells
+from ingest.pdf_grid import CellGrid, Slot, assign_chars_to_cells, uncovered_share
 from ingest.pdf_refine import merge_partly_ruled, split_spanning_cells, split_stacked_rows
-from ingest.pdf_ruled import find_ruled_grids, is_data_table
+from ingest.pdf_ruled import find_ruled_grids, is_data_table, is_text_highlight
 from ingest.pdf_stitch import PageContent, PageTable, StitchNote, stitch_pages
 from ingest.pdf_text import (
     Char,
@@ -289,6 +289,8 @@ def page_to_content(page: Page, settings: PdfSettings, issues: list[SourceIssue]
         if looks_like_chart(grid.bbox, drawings, settings.max_chart_strokes):
             continue
         lines_by_cell = read_grid(grid, chars, settings)
+        if is_text_highlight(grid, lines_by_cell) or uncovered_share(grid, chars) > 0.05:
+            continue
         grid, lines_by_cell = split_spanning_cells(grid, lines_by_cell)
         grid, lines_by_cell = split_stacked_rows(grid, lines_by_cell)
         if is_data_table(grid, lines_by_cell, settings.min_filled_share):

@@ -234,3 +234,17 @@ def _words_of(owners: list[tuple[Char, Slot]], space_ratio: float) -> Iterator[l
     for char, slot in owners:
         if not char.get("upright", True):
             yield [(char, slot)]
+
+
+def uncovered_share(grid: CellGrid, chars: Sequence[Char]) -> float:
+    """Share of the chars inside the grid's box that fall in no cell. A table keeps all its
+    text in cells; boxes drawn round parts of lines of prose leave most of it between them."""
+    index = SlotIndex(grid)
+    x0, top, x1, bottom = grid.bbox
+    inside = uncovered = 0
+    for char in chars:
+        x, y = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
+        if x0 <= x <= x1 and top <= y <= bottom:
+            inside += 1
+            uncovered += index.find(x, y) is None
+    return uncovered / inside if inside else 0.0

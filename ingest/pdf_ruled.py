@@ -36,8 +36,8 @@ def _chars_near(chars: Sequence[Char], bbox: tuple[float, float, float, float]) 
 
 def is_data_table(grid: CellGrid, lines_by_cell: dict[tuple[int, int], list[TextLine]], min_filled: float) -> bool:
     """Judge a ruled grid by its text: enough of its cells hold text (a chart's gridlines
-    hold almost none), and a one-column grid must look like a headed list of paragraphs
-    (a heading row, then rows of several lines), not a box of shaded single lines."""
+    hold almost none), and a one-column grid must look like a headed list of paragraphs (a
+    heading row, then rows of several lines), not a box of shaded single lines."""
     filled = [slot for slot, lines in lines_by_cell.items() if lines]
     total = sum(1 for _ in grid.cells())
     if not filled or total == 0:
@@ -50,6 +50,26 @@ def is_data_table(grid: CellGrid, lines_by_cell: dict[tuple[int, int], list[Text
     if grid.n_columns >= 2 and len(columns_with_text) >= 2:
         return True
     return _is_headed_box_list(grid, lines_by_cell)
+
+
+def is_text_highlight(grid: CellGrid, lines_by_cell: dict[tuple[int, int], list[TextLine]], tolerance: float = 2.0) -> bool:
+    """Boxes behind lines of prose (highlighting, a shaded quotation), not a table: one box
+    of text per row, each as wide as its line, so the rows end at different places. (A
+    table's rows share the outer borders; its header row alone may be shorter.)"""
+    if grid.n_rows < 2:
+        return False
+    filled_per_row = [sum(1 for (r, _), lines in lines_by_cell.items() if r == row and lines) for row in range(grid.n_rows)]
+    if any(count > 1 for count in filled_per_row):
+        return False
+    boxes = [box for _, _, box in grid.cells()]
+    lefts, rights = [], []
+    for row in grid.rows:
+        starts = [box for box in row if box is not None]
+        middle = (starts[0][1] + starts[0][3]) / 2
+        covering = [box for box in boxes if box[1] <= middle <= box[3]]
+        lefts.append(min(box[0] for box in covering))
+        rights.append(max(box[2] for box in covering))
+    return max(lefts) - min(lefts) > tolerance or max(rights) - min(rights) > tolerance
 
 
 def _is_headed_box_list(grid: CellGrid, lines_by_cell: dict[tuple[int, int], list[TextLine]]) -> bool:
