@@ -38,10 +38,15 @@ def describe_pdf(path: Path | str, settings: PdfSettings = PdfSettings()) -> str
     row x column counts and first cells; the number of text blocks. Then the document as
     stitched (tables joined across pages, split rows re-joined) and its issues.
 
-    >>> print(describe_pdf("tests/fixtures/pdf/unruled_table.pdf"))  # doctest: +SKIP
-    unruled_table.pdf: 1 page(s)
-      page 1: 1 table(s), 2 text block(s)
-        table text bbox=(56.7, 120.0, 785.2, 330.5) 4 rows x 4 columns: Ref | Action | ...
+    >>> print(describe_pdf("tests/fixtures/pdf/split_row_no_header_repeat.pdf"))  # doctest: +SKIP
+    split_row_no_header_repeat.pdf: 2 page(s)
+      page 1: 1 table(s), 1 text block(s)
+        table lines bbox=(36.0, 36.0, 736.0, 558.0) 29 rows x 3 columns: Ref | Action | Lead
+      page 2: 1 table(s), 1 text block(s)
+        table lines bbox=(36.0, 36.0, 736.0, 84.0) 2 rows x 3 columns:  | partners, train the auditors, and repor… |
+      document:
+        table 1 (pages 1-2): 30 rows x 3 columns
+        pdf_stitched_tables: table 1: pages 1-2, 1 split row(s) re-joined
     """
     path = Path(path)
     try:

@@ -325,3 +325,10 @@ def test_ofsted_priority_action_table_is_found():
     assert header == ["Responsible body", "Areas for priority action"]
     bullets = [line for row in table.rows for cell in row if cell for line in cell.lines if line.bullet]
     assert len(bullets) >= 5
+
+
+def test_ofsted_boxes_round_lines_of_prose_are_not_tables():
+    """Bexley's report outlines paragraphs and runs of text: pages 2 to 5 hold no table."""
+    document = read_pdf(CORPUS / "ofsted-reports" / "01_ofsted_area_send_bexley_2024-02-23.pdf")
+    assert not [table.page for table in document.tables if 2 <= table.page <= 5]
+    assert [table.page for table in document.tables] == [1, 6, 6, 7, 7]
