@@ -13,7 +13,7 @@ from typing import Iterable, Iterator, Sequence
 
 from ingest.model import Cell, Document, Table, TextBlock, UnreadableFile
 from ingest.pdf import PdfSettings, pages_to_document, read_page_contents, read_pdf_pages
-from ingest.pdf_stitch import PageContent, PageTable
+from ingest.pdf_stitch import PageTable
 
 _PREVIEW = 40
 

@@ -26,7 +26,7 @@ from ingest.model import BBox, Cell, Document, Row, SourceIssue, TextBlock, Unre
 from ingest.pdf_grid import CellGrid, Slot, assign_chars_to_cells, uncovered_share
 from ingest.pdf_refine import merge_partly_ruled, split_spanning_cells, split_stacked_rows
 from ingest.pdf_ruled import find_ruled_grids, is_data_table, is_text_highlight
-from ingest.pdf_stitch import PageContent, PageTable, StitchNote, stitch_pages
+from ingest.pdf_stitch import PageContent, PageTable, StitchNote, parts_to_table, stitch_pages
 from ingest.pdf_text import (
     Char,
     TextLine,
@@ -504,8 +504,7 @@ def _continues_block(group: Sequence[TextLine], line: TextLine) -> bool:
 
 
 def _unstitched(pages: Sequence[PageContent]) -> tuple[tuple, tuple[StitchNote, ...]]:
-    from ingest.pdf_stitch import parts_to_table
-
+    """Document blocks with every page's tables kept apart (``stitch_pages=False``)."""
     blocks = []
     number = 0
     for page in pages:

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from statistics import median
 from typing import Sequence
 
-from ingest.model import BBox
 from ingest.pdf_grid import CellGrid, boxes_to_grid
 from ingest.pdf_text import BULLET_GLYPHS, ENUMERATION_START, UNMAPPED_GLYPH, TextLine, Word
 
