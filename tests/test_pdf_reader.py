@@ -296,6 +296,40 @@ def test_read_pdf_pages_gives_one_table_per_page():
     assert [len(tables) for tables in per_page] == [1, 1]
 
 
+def test_unstitched_setting_keeps_page_parts_apart():
+    document = read_pdf(FIXTURES / "split_row_no_header_repeat.pdf", settings=PdfSettings(stitch_pages=False))
+    assert [table.page for table in document.tables] == [1, 2]
+
+
+def test_tables_jsonl_has_one_record_per_table_per_page(tmp_path):
+    """The ICDAR scoring format: a table stitched over two pages is written once per page."""
+    import json
+
+    from actionplans.inspect import write_tables_jsonl
+
+    out = tmp_path / "tables.jsonl"
+    count = write_tables_jsonl([FIXTURES / "split_row_no_header_repeat.pdf", FIXTURES / "encrypted.pdf"], out)
+    lines = out.read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines if not line.startswith("#")]
+    assert count == 2 and [record["page"] for record in records] == [1, 2]
+    assert records[0]["document"] == "split_row_no_header_repeat"
+    assert records[0]["rows"][0] == ["Ref", "Action", "Lead"]
+    x0, top, x1, bottom = records[0]["bbox"]
+    assert x0 < x1 and top < bottom
+    assert "# encrypted: encrypted (password required)" in lines
+
+
+def test_describe_and_draw_show_what_the_reader_saw(tmp_path):
+    from actionplans.inspect import describe_pdf, draw_tables
+
+    text = describe_pdf(FIXTURES / "split_row_no_header_repeat.pdf")
+    assert "table 1 (pages 1-2): 30 rows x 3 columns" in text
+    assert "1 split row(s) re-joined" in text
+    images = draw_tables(FIXTURES / "table_after_narrative.pdf", tmp_path)
+    assert [image.name for image in images] == ["table_after_narrative_p001.png"]
+    assert images[0].stat().st_size > 1000
+
+
 def test_settings_are_validated():
     with pytest.raises(ValueError, match="snap_tolerance"):
         PdfSettings(snap_tolerance=-1.0)
