@@ -40,9 +40,9 @@ def describe_pdf(path: Path | str, settings: PdfSettings = PdfSettings()) -> str
 
     >>> print(describe_pdf("tests/fixtures/pdf/split_row_no_header_repeat.pdf"))  # doctest: +SKIP
     split_row_no_header_repeat.pdf: 2 page(s)
-      page 1: 1 table(s), 1 text block(s)
+      page 1: 1 table(s), 2 text block(s)
         table lines bbox=(36.0, 36.0, 736.0, 558.0) 29 rows x 3 columns: Ref | Action | Lead
-      page 2: 1 table(s), 1 text block(s)
+      page 2: 1 table(s), 2 text block(s)
         table lines bbox=(36.0, 36.0, 736.0, 84.0) 2 rows x 3 columns:  | partners, train the auditors, and repor… |
       document:
         table 1 (pages 1-2): 30 rows x 3 columns

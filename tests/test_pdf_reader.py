@@ -252,6 +252,8 @@ def test_table_continued_without_header_and_split_row():
     assert long_row[2].text == "Chair of the quality sub-group"
     assert long_row[0].page == 1
     assert table.rows[-1][0].page == 2
+    running = "Partnership improvement plan - version 3, March 2014"
+    assert [block.text for block in document.text_blocks] == [running, running]  # page numbers dropped
 
 
 STATS = [
