@@ -13,9 +13,10 @@ ended short (the next line's first word would have fitted on it: a hard line bre
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from statistics import median
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
 
 from ingest.model import Line
 
@@ -40,9 +41,9 @@ UNMAPPED_GLYPH = re.compile(r"^\(cid:\d+\)\s*")
 _SENTENCE_END = ".!?:;"
 
 
-@dataclass(frozen=True)
-class Word:
-    """A run of characters with no gap wider than a space, on one visual line."""
+class Word(NamedTuple):
+    """A run of characters with no gap wider than a space, on one visual line. (A named
+    tuple: pages hold tens of thousands of words, and these are cheap to make.)"""
 
     text: str
     x0: float
@@ -55,45 +56,41 @@ class Word:
 
 @dataclass(frozen=True)
 class TextLine:
-    """One visual line: words left to right (or along the text direction if rotated)."""
+    """One visual line: words left to right (or along the text direction if rotated).
+    Its box, size and boldness are worked out once, when it is made."""
 
     words: tuple[Word, ...]
+    x0: float = field(init=False, repr=False, compare=False)
+    top: float = field(init=False, repr=False, compare=False)
+    x1: float = field(init=False, repr=False, compare=False)
+    bottom: float = field(init=False, repr=False, compare=False)
+    size: float = field(init=False, repr=False, compare=False)
+    bold: bool = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        words = self.words
+        letters = sum(len(word.text) for word in words)
+        bold = sum(len(word.text) for word in words if word.bold)
+        for name, value in (
+            ("x0", min(word.x0 for word in words)),
+            ("top", min(word.top for word in words)),
+            ("x1", max(word.x1 for word in words)),
+            ("bottom", max(word.bottom for word in words)),
+            ("size", max(word.size for word in words)),
+            ("bold", letters > 0 and bold >= 0.8 * letters),
+        ):
+            object.__setattr__(self, name, value)
 
     @property
     def text(self) -> str:
         return " ".join(word.text for word in self.words)
 
     @property
-    def x0(self) -> float:
-        return min(word.x0 for word in self.words)
-
-    @property
-    def x1(self) -> float:
-        return max(word.x1 for word in self.words)
-
-    @property
-    def top(self) -> float:
-        return min(word.top for word in self.words)
-
-    @property
-    def bottom(self) -> float:
-        return max(word.bottom for word in self.words)
-
-    @property
-    def size(self) -> float:
-        return max(word.size for word in self.words)
-
-    @property
-    def bold(self) -> bool:
-        letters = sum(len(word.text) for word in self.words)
-        bold = sum(len(word.text) for word in self.words if word.bold)
-        return letters > 0 and bold >= 0.8 * letters
-
-    @property
     def bbox(self) -> tuple[float, float, float, float]:
         return (self.x0, self.top, self.x1, self.bottom)
 
 
+@lru_cache(maxsize=1024)
 def is_bold_font(fontname: str) -> bool:
     """True for bold faces: "Arial-BoldMT", "ABCDEE+Calibri,Bold", "Tahoma-Bold", "Semibold"."""
     lowered = fontname.lower()
@@ -102,7 +99,11 @@ def is_bold_font(fontname: str) -> bool:
 
 def is_visible(char: Char) -> bool:
     """False for spaces and control characters, which carry no ink."""
-    text = char.get("text") or ""
+    return _has_ink(char.get("text") or "")
+
+
+@lru_cache(maxsize=4096)
+def _has_ink(text: str) -> bool:
     return bool(text.strip()) and text.isprintable()
 
 
@@ -222,16 +223,17 @@ def _is_duplicate(previous: Char, char: Char) -> bool:
 
 
 def _word(chars: Sequence[Char]) -> Word:
-    visible = [char for char in chars if is_visible(char)]
-    bold_count = sum(1 for char in visible if is_bold_font(char.get("fontname") or ""))
+    """A word from its chars (all visible: spaces end words before they get here)."""
+    bold_count = sum(1 for char in chars if is_bold_font(char.get("fontname") or ""))
+    sizes = sorted(char.get("size") or 0.0 for char in chars)
     return Word(
-        text="".join(char["text"] for char in chars),
-        x0=min(char["x0"] for char in chars),
-        top=min(char["top"] for char in chars),
-        x1=max(char["x1"] for char in chars),
-        bottom=max(char["bottom"] for char in chars),
-        bold=bool(visible) and bold_count * 2 > len(visible),
-        size=median(char.get("size") or 0.0 for char in chars),
+        "".join(char["text"] for char in chars),
+        min(char["x0"] for char in chars),
+        min(char["top"] for char in chars),
+        max(char["x1"] for char in chars),
+        max(char["bottom"] for char in chars),
+        bold_count * 2 > len(chars),
+        sizes[len(sizes) // 2],
     )
 
 
