@@ -118,6 +118,9 @@ def main() -> None:
         print(f"re-run from cache:          {rerun:7.2f} s  = {share:.1%} of the first run (target < {RERUN_SHARE_TARGET:.0%}) "
               f"{'OK' if share < RERUN_SHARE_TARGET else 'MISSED'}; {rerun / parallel:.1%} of the --jobs {args.jobs} run")
         print(f"re-run less CLI start-up:   {max(rerun - startup, 0):7.2f} s  = {max(rerun - startup, 0) / serial:.1%} of the first run")
+        # What no number of workers shortens: start-up, reading the results back, writing the files.
+        ceiling = serial / (rerun + (serial - rerun) / args.jobs)
+        print(f"speed-up ceiling (Amdahl):  {ceiling:7.2f}x  taking the re-run as the part that does not parallelise")
         print(f"datasets identical across runs: {'yes' if same else 'NO: the timings compare different work'}")
         if args.keep:
             print(f"kept: {work}")
