@@ -93,7 +93,8 @@ def test_xlsx_has_a_readme_sheet_describing_every_column(workbook):
     assert workbook.sheetnames == ["README", *TABLE_COLUMNS]
     rows = list(workbook["README"].iter_rows(values_only=True))
     assert rows[0] == ("table", "column", "meaning")
-    described = {(table, column): meaning for table, column, meaning in rows[1:]}
+    end = next((index for index, row in enumerate(rows) if not any(row)), len(rows))  # more follows a blank row
+    described = {(table, column): meaning for table, column, meaning in rows[1:end]}
     expected = [(table, column) for table, columns in TABLE_COLUMNS.items() for column in columns]
     assert list(described) == expected
     assert [key for key, meaning in described.items() if not meaning] == []
