@@ -29,6 +29,10 @@ CONNECT_TIMEOUT = 30.0
 """Seconds to wait for the scheduler to answer and for a first worker to join."""
 
 
+class DaskMissing(ImportError):
+    """Dask is not installed; the message says which extra to install."""
+
+
 class ClusterUnavailable(RuntimeError):
     """The scheduler cannot be reached, has no workers, or its workers run other code."""
 
@@ -40,7 +44,7 @@ def convert_on_cluster(files: Sequence[Path], settings: Settings, scheduler: str
     Never raises for one file: a task that fails (its worker died, say) yields
     :func:`~actionplans.pipeline.failed_document` for that file, as the local executor does.
     Raises :class:`ClusterUnavailable` before converting anything when the cluster cannot be
-    used, and ``ImportError`` when Dask is not installed.
+    used, and :class:`DaskMissing` (an ``ImportError``) when Dask is not installed.
     """
     client_class = _dask_client_class()  # now, so a missing extra fails before any work starts
     return _convert(client_class, [Path(path) for path in files], settings, scheduler, connect_timeout)
@@ -65,7 +69,7 @@ def _dask_client_class():
     try:
         from distributed import Client
     except ImportError as error:
-        raise ImportError(f"the Dask executor needs dask and distributed; {INSTALL_HINT}") from error
+        raise DaskMissing(f"the Dask executor needs dask and distributed; {INSTALL_HINT}") from error
     return Client
 
 

@@ -78,5 +78,5 @@ def test_an_unreachable_scheduler_is_one_clear_error():
 
 def test_without_dask_the_error_says_which_extra_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed -> ImportError
-    with pytest.raises(ImportError, match=r"install the 'dask' extra: pip install -e '\.\[dask\]'"):
+    with pytest.raises(executor.DaskMissing, match=r"install the 'dask' extra: pip install -e '\.\[dask\]'"):
         convert_on_cluster([RAW / "x.txt"], Settings(), "tcp://127.0.0.1:8786")  # before any iteration
