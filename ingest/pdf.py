@@ -23,7 +23,7 @@ import pdfplumber
 from pdfplumber.page import Page
 
 from ingest.model import BBox, Cell, Document, Row, SourceIssue, TextBlock, UnreadableFile
-from ingest.pdf_grid import CellGrid, Slot, assign_chars_to_cells, uncovered_share
+from ingest.pdf_grid import CellGrid, Slot, assign_chars_to_cells
 from ingest.pdf_refine import merge_partly_ruled, split_spanning_cells, split_stacked_rows
 from ingest.pdf_ruled import find_ruled_grids, is_data_table, is_text_highlight
 from ingest.pdf_stitch import PageContent, PageTable, StitchNote, parts_to_table, stitch_pages
@@ -288,8 +288,8 @@ def page_to_content(page: Page, settings: PdfSettings, issues: list[SourceIssue]
     for grid in find_ruled_grids(page, chars, settings.table_settings(), settings.min_sliver_width, settings.min_sliver_height):
         if looks_like_chart(grid.bbox, drawings, settings.max_chart_strokes):
             continue
-        lines_by_cell = read_grid(grid, chars, settings)
-        if is_text_highlight(grid, lines_by_cell) or uncovered_share(grid, chars) > 0.05:
+        lines_by_cell, uncovered = read_grid(grid, chars, settings)
+        if uncovered > 0.05 or is_text_highlight(grid, lines_by_cell):
             continue
         grid, lines_by_cell = split_spanning_cells(grid, lines_by_cell)
         grid, lines_by_cell = split_stacked_rows(grid, lines_by_cell)
@@ -306,7 +306,7 @@ def page_to_content(page: Page, settings: PdfSettings, issues: list[SourceIssue]
                 continue
             overlapping = [i for i, box in enumerate(taken) if _overlaps(grid.bbox, box)]
             if not overlapping:
-                lines_by_cell = read_grid(grid, free, settings)
+                lines_by_cell, _ = read_grid(grid, free, settings)
                 if _is_text_table(grid, lines_by_cell):
                     found.append((grid, lines_by_cell))
                     taken.append(grid.bbox)
@@ -334,7 +334,7 @@ def _extend_partly_ruled(
     merged = merge_partly_ruled(found[index][0], text_grid)
     if merged is None:
         return
-    lines_by_cell = read_grid(merged, chars, settings)
+    lines_by_cell, _ = read_grid(merged, chars, settings)
     merged, lines_by_cell = split_stacked_rows(merged, lines_by_cell)
     found[index] = (merged, lines_by_cell)
     taken[index] = merged.bbox
@@ -344,10 +344,12 @@ def _upright(line: TextLine) -> bool:
     return line.bottom - line.top <= 2.5 * line.size
 
 
-def read_grid(grid: CellGrid, chars: Sequence[Char], settings: PdfSettings) -> dict[Slot, list[TextLine]]:
-    """The visual lines of each cell of a grid."""
-    by_cell = assign_chars_to_cells(grid, chars, settings.space_ratio)
-    return {slot: chars_to_text_lines(cell_chars, settings.space_ratio) for slot, cell_chars in by_cell.items()}
+def read_grid(grid: CellGrid, chars: Sequence[Char], settings: PdfSettings) -> tuple[dict[Slot, list[TextLine]], float]:
+    """The visual lines of each cell of a grid, and the share of the text inside the grid's
+    box that no cell holds."""
+    assigned = assign_chars_to_cells(grid, chars, settings.space_ratio)
+    lines = {slot: chars_to_text_lines(cell_chars, settings.space_ratio) for slot, cell_chars in assigned.by_cell.items()}
+    return lines, assigned.uncovered_share
 
 
 def grid_to_page_table(

@@ -15,7 +15,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Iterator, NamedTuple, Sequence
 
 from ingest.model import BBox
 from ingest.pdf_text import Char, cluster_by_span, is_visible
@@ -185,19 +185,38 @@ class SlotIndex:
         return self.owner.get((bisect_right(self.ys, y) - 1, bisect_right(self.xs, x) - 1))
 
 
-def assign_chars_to_cells(grid: CellGrid, chars: Sequence[Char], space_ratio: float = 0.2) -> dict[Slot, list[Char]]:
+class CellChars(NamedTuple):
+    """The chars of a grid by cell, and how many chars inside the grid's box no cell holds."""
+
+    by_cell: dict[Slot, list[Char]]
+    inside: int
+    uncovered: int
+
+    @property
+    def uncovered_share(self) -> float:
+        """A table keeps all its text in cells; boxes drawn round parts of lines of prose
+        leave much of it between them."""
+        return self.uncovered / self.inside if self.inside else 0.0
+
+
+def assign_chars_to_cells(grid: CellGrid, chars: Sequence[Char], space_ratio: float = 0.2) -> CellChars:
     """Chars of the table, by cell. Each char goes to the cell holding its centre, then each
     word (chars without a gap on one line) moves whole to the cell most of its chars are in."""
     index = SlotIndex(grid)
     owners: list[tuple[Char, Slot]] = []
     x0, top, x1, bottom = grid.bbox
     margin = 12.0  # wider than any glyph allowed to stick out of the side
+    inside = uncovered = 0
     for char in chars:
         if char["x1"] < x0 - margin or char["x0"] > x1 + margin or char["bottom"] < top or char["top"] > bottom:
             continue
+        x, y = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
         # a glyph sticking out of the table's side edge by less than its width still counts
         reach = max(char["x1"] - char["x0"], 0.6 * (char.get("size") or 0.0)) if char.get("upright", True) else 0.0
-        slot = index.find((char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2, reach)
+        slot = index.find(x, y, reach)
+        if x0 <= x <= x1 and top <= y <= bottom:
+            inside += 1
+            uncovered += slot is None
         if slot is not None:
             owners.append((char, slot))
     by_cell: dict[Slot, list[Char]] = {}
@@ -206,7 +225,7 @@ def assign_chars_to_cells(grid: CellGrid, chars: Sequence[Char], space_ratio: fl
         majority = counts.most_common(1)[0][0]
         for char, slot in word:
             by_cell.setdefault(majority if len(counts) > 1 else slot, []).append(char)
-    return by_cell
+    return CellChars(by_cell, inside, uncovered)
 
 
 def _words_of(owners: list[tuple[Char, Slot]], space_ratio: float) -> Iterator[list[tuple[Char, Slot]]]:
@@ -234,17 +253,3 @@ def _words_of(owners: list[tuple[Char, Slot]], space_ratio: float) -> Iterator[l
     for char, slot in owners:
         if not char.get("upright", True):
             yield [(char, slot)]
-
-
-def uncovered_share(grid: CellGrid, chars: Sequence[Char]) -> float:
-    """Share of the chars inside the grid's box that fall in no cell. A table keeps all its
-    text in cells; boxes drawn round parts of lines of prose leave most of it between them."""
-    index = SlotIndex(grid)
-    x0, top, x1, bottom = grid.bbox
-    inside = uncovered = 0
-    for char in chars:
-        x, y = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
-        if x0 <= x <= x1 and top <= y <= bottom:
-            inside += 1
-            uncovered += index.find(x, y) is None
-    return uncovered / inside if inside else 0.0
