@@ -189,7 +189,8 @@ def run_to_grid(run: Sequence[AlignedLine], rules: Sequence[Rule], settings: Unr
     top, bottom = run[0].line.top, run[-1].line.bottom
     inner_rules = [r for r in rules if _covers(r, left, right, settings) and top < r[1] < bottom]
     row_groups = lines_to_rows(run, columns, inner_rules)
-    top, bottom, left, right = _extend_to_rules(top, bottom, left, right, rules, settings)
+    size = median(a.line.size for a in run)
+    top, bottom, left, right = _extend_to_rules(top, bottom, left, right, rules, settings, reach=1.5 * size)
     bounds[0], bounds[-1] = left, right
     columns = list(zip(bounds, bounds[1:]))
     boxes = []
@@ -212,11 +213,16 @@ def _covers(rule: Rule, left: float, right: float, settings: UnruledSettings) ->
 
 
 def _extend_to_rules(
-    top: float, bottom: float, left: float, right: float, rules: Sequence[Rule], settings: UnruledSettings
+    top: float,
+    bottom: float,
+    left: float,
+    right: float,
+    rules: Sequence[Rule],
+    settings: UnruledSettings,
+    reach: float,
 ) -> tuple[float, float, float, float]:
-    """Grow the table box to a rule just above and just below it (within a line's height),
-    and sideways to the rules' ends when they are wider than the text."""
-    reach = 1.5 * 12.0
+    """Grow the table box to a rule just above and just below it (within ``reach``, about a
+    line's height), and sideways to the rules' ends when they are wider than the text."""
     above = [r for r in rules if _covers(r, left, right, settings) and top - reach <= r[1] <= top]
     below = [r for r in rules if _covers(r, left, right, settings) and bottom <= r[1] <= bottom + reach]
     inside = [r for r in rules if _covers(r, left, right, settings) and top <= r[1] <= bottom]
