@@ -20,6 +20,7 @@ from actionplans.cache import Cache
 from actionplans.pipeline import PIPELINE_VERSION, Dataset, Settings, convert
 from normalise.model import NormalisedDocument
 from export import DEFAULT_FORMATS, FORMATS, write_dataset
+from export.writers import dataset_files
 from extract import HeaderSettings
 
 log = logging.getLogger("actionplans")
@@ -84,10 +85,13 @@ def main() -> None:
 @click.option("--force", is_flag=True, help="Re-convert every file, ignoring the cache.")
 @click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), help="Cache folder for incremental runs [default: OUT/.actionplans-cache].")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
+@click.option("--db", "database_url", metavar="URL", help="Also write the tables to this SQLAlchemy database (sqlite:///plans.sqlite, postgresql://...), replacing only the rows of this run's documents.")
+@click.option("--scheduler", metavar="ADDRESS", help="Convert on the Dask cluster at ADDRESS (tcp://host:8786) instead of local processes; needs the 'dask' extra.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.option("--verbose", "-v", is_flag=True, help="Log detail per file and show tracebacks.")
 def convert_command(inputs: tuple[Path, ...], out: Path, formats: str, headers_file: Path | None, jobs: int, timeout: float,
-                    force: bool, cache_dir: Path | None, no_cache: bool, quiet: bool, verbose: bool) -> None:
+                    force: bool, cache_dir: Path | None, no_cache: bool, database_url: str | None, scheduler: str | None,
+                    quiet: bool, verbose: bool) -> None:
     """Convert plans in INPUTS (files or folders; default data/raw) into the dataset in --out.
 
     Re-runs convert only new or changed files (the rest come from the cache). The dataset is
@@ -102,19 +106,69 @@ def convert_command(inputs: tuple[Path, ...], out: Path, formats: str, headers_f
     inputs = inputs or (Path("data/raw"),)
     cache = None if no_cache else Cache(cache_dir or out / CACHE_NAME)
     started = time.perf_counter()
-    with Progress(enabled=not quiet and sys.stderr.isatty()) as progress:
-        dataset = convert(inputs, Settings(headers=headers), jobs=jobs, timeout=timeout or None, cache=cache,
-                          force=force, on_document=progress.document, on_start=progress.start)
-    frames = dataset.frames
-    summary = run_summary(dataset, inputs or (Path("data/raw"),), chosen, time.perf_counter() - started)
+    from actionplans.distributed import ClusterUnavailable, DaskMissing
+
     try:
-        write_dataset(frames, out, chosen, extra_files={"run.json": json.dumps(summary, indent=1)})
+        with Progress(enabled=not quiet and sys.stderr.isatty()) as progress:
+            dataset = convert(inputs, Settings(headers=headers), jobs=jobs, timeout=timeout or None, cache=cache,
+                              force=force, on_document=progress.document, on_start=progress.start, scheduler=scheduler)
+    except (DaskMissing, ClusterUnavailable) as error:
+        raise click.BadParameter(str(error), param_hint="--scheduler")
+    summary = run_summary(dataset, inputs, chosen, time.perf_counter() - started)
+    summary["fingerprint"] = dataset_fingerprint(dataset, chosen, headers)
+    unchanged = dataset.converted == 0 and _same_dataset_on_disk(out, chosen, summary["fingerprint"])
+    try:
+        if unchanged:  # every file came from the cache and the files on disk hold exactly this dataset
+            _replace_file(out / "run.json", json.dumps(summary, indent=1))
+        else:
+            write_dataset(dataset.frames, out, chosen, extra_files={"run.json": json.dumps(summary, indent=1)})
     except OSError as error:
         click.echo(f"error: cannot write the dataset to {out}: {error.strerror or error}", err=True)
         sys.exit(1)
+    if database_url:
+        if not _write_database(dataset.frames, database_url):
+            sys.exit(1)
     if not quiet:
-        click.echo(format_summary(dataset, frames, out))
+        click.echo(format_summary(dataset, out, unchanged))
     sys.exit(1 if dataset.failed else 0)
+
+
+def dataset_fingerprint(dataset: Dataset, formats: tuple[str, ...], headers: HeaderSettings) -> str:
+    """What the dataset files are a function of: each document's name, bytes (SHA-256),
+    status and reason, the pipeline version, the header settings and the formats."""
+    import hashlib
+
+    parts = [PIPELINE_VERSION, repr(headers), ",".join(formats)]
+    parts += [f"{d.record.document}|{d.record.sha256}|{d.record.status}|{d.record.error}" for d in dataset.documents]
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+def _same_dataset_on_disk(out: Path, formats: tuple[str, ...], fingerprint: str) -> bool:
+    try:
+        previous = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return previous.get("fingerprint") == fingerprint and all((out / name).is_file() for name in dataset_files(formats))
+
+
+def _replace_file(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def _write_database(frames: dict, url: str) -> bool:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from export.database import write_database
+
+    try:
+        write_database(frames, url)
+    except (SQLAlchemyError, ImportError, ValueError) as error:
+        # Not the URL itself in the message: it may hold a password.
+        click.echo(f"error: cannot write the database: {' '.join(str(error).split())[:200]}", err=True)
+        return False
+    return True
 
 
 def run_summary(dataset: Dataset, inputs: tuple[Path, ...], formats: tuple[str, ...], seconds: float) -> dict[str, object]:
@@ -135,21 +189,23 @@ def run_summary(dataset: Dataset, inputs: tuple[Path, ...], formats: tuple[str, 
     }
 
 
-def format_summary(dataset: Dataset, frames: dict, out: Path) -> str:
+def format_summary(dataset: Dataset, out: Path, unchanged: bool = False) -> str:
     """The one-screen summary printed at the end of a run."""
     records = [document.record for document in dataset.documents]
     status = Counter(record.status for record in records)
+    documents = dataset.documents
     lines = [
         f"{len(records)} files ({dataset.converted} converted, {dataset.from_cache} from cache): " + ", ".join(f"{count} {name}" for name, count in sorted(status.items())),
-        f"{len(frames['actions'])} actions, {len(frames['issues'])} issues, {len(frames['glossary'])} glossary entries, {len(frames['people'])} people",
+        f"{sum(len(d.actions) for d in documents)} actions, {sum(len(d.issues) for d in documents)} issues, "
+        f"{sum(len(d.glossary) for d in documents)} glossary entries, {sum(len(d.people) for d in documents)} people",
     ]
-    codes = Counter(frames["issues"]["code"])
+    codes = Counter(issue.code for d in documents for issue in d.issues)
     if codes:
         lines.append("issues by code: " + ", ".join(f"{code} {count}" for code, count in codes.most_common()))
     for record in records:
         if record.status in ("failed", "skipped", "partial"):
             lines.append(f"  {record.status}: {record.document}: {record.error}")
-    lines.append(f"dataset written to {out}")
+    lines.append(f"dataset in {out} unchanged (nothing to convert)" if unchanged else f"dataset written to {out}")
     return "\n".join(lines)
 
 

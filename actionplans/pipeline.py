@@ -152,11 +152,13 @@ def convert(
     cache: "Cache | None" = None,
     force: bool = False,
     on_start: Callable[[int], None] | None = None,
+    scheduler: str | None = None,
 ) -> Dataset:
     """Convert files and folders into one dataset.
 
     ``jobs`` > 1 (or a ``timeout``) converts in worker processes, each file limited to
-    ``timeout`` seconds. With a ``cache``, files converted before (same bytes, name, version
+    ``timeout`` seconds; with a Dask ``scheduler`` address the files are converted on that
+    cluster instead (the ``dask`` extra). With a ``cache``, files converted before (same bytes, name, version
     and settings) are taken from it unless ``force``; new results are stored in it.
     """
     files, problems = discover(inputs)
@@ -176,7 +178,7 @@ def convert(
     for result in problems:
         if on_document:
             on_document(result)
-    for path, result in _convert_all(todo, settings, jobs, timeout):
+    for path, result in _convert_all(todo, settings, jobs, timeout, scheduler):
         results[path] = result
         if cache is not None:
             cache.store(keys.get(path), result)
@@ -185,8 +187,13 @@ def convert(
     return Dataset(tuple(problems) + tuple(results[path] for path in files), converted=len(todo), from_cache=len(files) - len(todo))
 
 
-def _convert_all(files: Sequence[Path], settings: Settings, jobs: int, timeout: float | None) -> Iterator[tuple[Path, NormalisedDocument]]:
+def _convert_all(files: Sequence[Path], settings: Settings, jobs: int, timeout: float | None, scheduler: str | None = None) -> Iterator[tuple[Path, NormalisedDocument]]:
     if not files:
+        return
+    if scheduler:
+        from actionplans.distributed import convert_on_cluster
+
+        yield from zip(files, convert_on_cluster(files, settings, scheduler))
         return
     if (jobs <= 1 and not timeout) or not files:
         for path in files:

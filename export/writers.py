@@ -70,60 +70,82 @@ def day_date(value: str) -> dt.date | None:
 
 
 def write_xlsx(frames: Frames, folder: Path) -> list[Path]:
-    """One workbook, a sheet per table plus a README sheet describing every column.
+    """One workbook, a sheet per table plus a README sheet describing every column and
+    issue code.
 
-    Header row frozen, autofilter on, column widths fitted, dates as real Excel dates where
-    the precision is a day and text otherwise.
+    Header row frozen and bold, autofilter on, column widths fitted, dates as real Excel
+    dates where the precision is a day and text otherwise. Written in openpyxl's streaming
+    (write-only) mode: several times faster on large batches.
     """
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    workbook = Workbook()
-    readme = workbook.active
-    readme.title = "README"
-    readme.append(["table", "column", "meaning"])
-    for cell in readme[1]:
-        cell.font = Font(bold=True)
-    for table, columns in TABLE_COLUMNS.items():
-        for column in columns:
-            key = f"{column} (documents)" if table == "documents" and column == "status" else column
-            readme.append([table, column, COLUMN_HELP.get(key, "")])
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
+
+    def header(sheet, values: list[str]) -> list:
+        cells = []
+        for value in values:
+            cell = WriteOnlyCell(sheet, value)
+            cell.font = bold
+            cells.append(cell)
+        return cells
+
+    readme = workbook.create_sheet("README")
+    rows: list[list] = [[table, column, COLUMN_HELP.get(f"{column} (documents)" if table == "documents" and column == "status" else column, "")]
+                        for table, columns in TABLE_COLUMNS.items() for column in columns]
+    issue_rows = [[issue.code, issue.severity, issue.title] for issue in ISSUE_TYPES.values()]
+    _set_widths(readme, [["table", "column", "meaning"], *rows, *issue_rows])
+    readme.append(header(readme, ["table", "column", "meaning"]))
+    for row in rows:
+        readme.append(row)
     readme.append([])
-    readme.append(["issue code", "severity", "meaning"])
-    for cell in readme[readme.max_row]:
-        cell.font = Font(bold=True)
-    for issue in ISSUE_TYPES.values():
-        readme.append([issue.code, issue.severity, issue.title])
-    _fit_widths(readme)
+    readme.append(header(readme, ["issue code", "severity", "meaning"]))
+    for row in issue_rows:
+        readme.append(row)
     for name, frame in frames.items():
         sheet = workbook.create_sheet(name)
-        sheet.append(list(frame.columns))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        date_columns = {index for index, column in enumerate(frame.columns) if column in DATE_COLUMNS}
-        for record in frame.itertuples(index=False, name=None):
-            row = []
-            for index, value in enumerate(record):
-                value = None if value is pd.NA or (isinstance(value, float) and value != value) else value
-                if hasattr(value, "item"):
-                    value = value.item()
-                if index in date_columns and value:
-                    value = day_date(value) or value
-                row.append(_excel_safe(value))
-            sheet.append(row)
-        for index in date_columns:
-            letter = get_column_letter(index + 1)
-            for cell in sheet[letter][1:]:
-                if isinstance(cell.value, dt.date):
-                    cell.number_format = "yyyy-mm-dd"
+        columns = list(frame.columns)
+        date_columns = {index for index, column in enumerate(columns) if column in DATE_COLUMNS}
+        records = [[_xlsx_value(value) for value in record] for record in frame.itertuples(index=False, name=None)]
+        _set_widths(sheet, [columns, *records[:200]])
         sheet.freeze_panes = "A2"
-        if sheet.max_row >= 1 and sheet.max_column >= 1:
-            sheet.auto_filter.ref = f"A1:{get_column_letter(sheet.max_column)}{sheet.max_row}"
-        _fit_widths(sheet)
+        sheet.auto_filter.ref = f"A1:{get_column_letter(max(1, len(columns)))}{len(records) + 1}"
+        sheet.append(header(sheet, columns))
+        for record in records:
+            for index in date_columns:
+                day = day_date(record[index]) if record[index] else None
+                if day is not None:
+                    cell = WriteOnlyCell(sheet, day)
+                    cell.number_format = "yyyy-mm-dd"
+                    record[index] = cell
+            sheet.append(record)
     path = folder / XLSX_NAME
     workbook.save(path)
     return [path]
+
+
+def _xlsx_value(value: object) -> object:
+    if value is pd.NA or value is None or (isinstance(value, float) and value != value):
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    return _excel_safe(value)
+
+
+def _set_widths(sheet, rows: list[list]) -> None:
+    """Column widths from the longest value in the first rows (before any row is written)."""
+    from openpyxl.utils import get_column_letter
+
+    widths: dict[int, int] = {}
+    for row in rows:
+        for index, value in enumerate(row):
+            if value is not None:
+                widths[index] = max(widths.get(index, 8), len(str(value)) + 2)
+    for index, width in widths.items():
+        sheet.column_dimensions[get_column_letter(index + 1)].width = min(MAX_COLUMN_WIDTH, width)
 
 
 def _excel_safe(value: object) -> object:
@@ -131,14 +153,6 @@ def _excel_safe(value: object) -> object:
     if isinstance(value, str) and value[:1] in ("=", "+", "@") and len(value) > 1:
         return "'" + value
     return value
-
-
-def _fit_widths(sheet) -> None:
-    from openpyxl.utils import get_column_letter
-
-    for index, column in enumerate(sheet.iter_cols(min_row=1, max_row=min(sheet.max_row, 200)), start=1):
-        longest = max((len(str(cell.value)) for cell in column if cell.value is not None), default=8)
-        sheet.column_dimensions[get_column_letter(index)].width = min(MAX_COLUMN_WIDTH, max(8, longest + 2))
 
 
 def write_parquet(frames: Frames, folder: Path) -> list[Path]:
@@ -185,6 +199,19 @@ def write_sqlite(frames: Frames, folder: Path) -> list[Path]:
                 connection.execute(f'CREATE INDEX "ix_{name}_document" ON "{name}" ("document")')
         connection.execute('CREATE INDEX "ix_actions_due_date" ON "actions" ("due_date")')
     return [path]
+
+
+def dataset_files(formats: Iterable[str]) -> list[str]:
+    """The file names a run in ``formats`` writes (besides run.json)."""
+    names = []
+    for name in formats:
+        if name in ("csv", "jsonl", "parquet"):
+            names += [f"{table}.{name}" for table in TABLE_COLUMNS]
+        elif name == "xlsx":
+            names.append(XLSX_NAME)
+        elif name == "sqlite":
+            names.append(SQLITE_NAME)
+    return names
 
 
 WRITERS: Mapping[str, Callable[[Frames, Path], list[Path]]] = {
