@@ -50,6 +50,7 @@ DEFAULT_STITCH_TOLERANCE = 4.0
 DEFAULT_TEXT_STITCH_TOLERANCE = 15.0
 DEFAULT_MIN_RULE_LENGTH = 30.0
 DEFAULT_MAX_CHART_STROKES = 5
+DEFAULT_MAX_UNCOVERED_SHARE = 0.05
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,8 @@ class PdfSettings:
     - ``min_rule_length``: shortest horizontal line that bounds or divides an unruled table.
     - ``max_chart_strokes``: a "table" holding more slanted lines or curves than this is a
       chart or diagram.
+    - ``max_uncovered_share``: a ruled grid with more of the text inside its box than this
+      outside its cells is boxes drawn round prose, not a table.
     - ``find_unruled``: also look for tables by text alignment (``unruled`` tunes it).
     - ``stitch_pages``: join tables continued across page breaks; ``stitch_tolerance`` is
       how far column edges may move between pages (``text_stitch_tolerance`` for unruled).
@@ -81,6 +84,7 @@ class PdfSettings:
     space_ratio: float = DEFAULT_SPACE_RATIO
     min_rule_length: float = DEFAULT_MIN_RULE_LENGTH
     max_chart_strokes: int = DEFAULT_MAX_CHART_STROKES
+    max_uncovered_share: float = DEFAULT_MAX_UNCOVERED_SHARE
     find_unruled: bool = True
     unruled: UnruledSettings = field(default_factory=UnruledSettings)
     stitch_pages: bool = True
@@ -93,8 +97,9 @@ class PdfSettings:
             value = getattr(self, item.name)
             if isinstance(value, float) and (value < 0 or math.isnan(value)):
                 raise ValueError(f"PdfSettings.{item.name} must be a non-negative number, not {value!r}")
-        if not 0 <= self.min_filled_share <= 1:
-            raise ValueError(f"PdfSettings.min_filled_share must be between 0 and 1, not {self.min_filled_share!r}")
+        for name in ("min_filled_share", "max_uncovered_share"):
+            if not 0 <= getattr(self, name) <= 1:
+                raise ValueError(f"PdfSettings.{name} must be between 0 and 1, not {getattr(self, name)!r}")
         if not 0 < self.space_ratio < 2:
             raise ValueError(f"PdfSettings.space_ratio must be between 0 and 2, not {self.space_ratio!r}")
 
@@ -275,54 +280,82 @@ def _read_pages(pdf: pdfplumber.PDF, settings: PdfSettings, issues: list[SourceI
         issues.append(SourceIssue("truncated-pdf", "the file has no end-of-file marker: it may be cut short"))
 
 
+Found = list[tuple[CellGrid, dict[Slot, list[TextLine]]]]
+"""Tables found on a page so far: each grid with the visual lines of its cells."""
+
+
 def page_to_content(page: Page, settings: PdfSettings, issues: list[SourceIssue] | None = None) -> PageContent:
-    """Everything one page holds: tables and text blocks, in reading order."""
+    """Everything one page holds: tables and text blocks, in reading order. Ruled tables
+    first; then tables by text alignment among the lines left over; the rest is text."""
     number = page.page_number
     chars = [char for char in page.chars if is_visible(char)]
     if not chars:
         if page.images and issues is not None:
             issues.append(SourceIssue("no-text-layer", f"page {number} is an image without text (OCR not supported)", page=number))
         return PageContent(page=number, width=float(page.width), height=float(page.height), blocks=())
-    found: list[tuple[CellGrid, dict[Slot, list[TextLine]]]] = []
-    drawings = chart_strokes(page)
-    for grid in find_ruled_grids(page, chars, settings.table_settings(), settings.min_sliver_width, settings.min_sliver_height):
-        if looks_like_chart(grid.bbox, drawings, settings.max_chart_strokes):
+    strokes = chart_strokes(page)
+    found = find_ruled_tables(page, chars, strokes, settings)
+    taken = [grid.bbox for grid, _ in found]
+    free = [char for char in chars if not _inside_any(char, taken)]
+    lines = chars_to_text_lines(free, settings.space_ratio)
+    if settings.find_unruled and lines:
+        find_unruled_tables(page, lines, chars, free, strokes, found, taken, settings)
+        lines = [line for line in lines if not _line_inside_any(line, taken)]
+    pitch = typical_pitch([*(cell for _, by_cell in found for cell in by_cell.values()), lines])
+    tables = [grid_to_page_table(grid, lines_by_cell, number, pitch) for grid, lines_by_cell in found]
+    blocks: list[PageTable | TextBlock] = [*tables, *lines_to_text_blocks(lines, number, pitch)]
+    blocks.sort(key=lambda block: (block.bbox[1], block.bbox[0]) if block.bbox else (0.0, 0.0))
+    return PageContent(page=number, width=float(page.width), height=float(page.height), blocks=tuple(blocks))
+
+
+def find_ruled_tables(page: Page, chars: Sequence[Char], strokes: Sequence[BBox], settings: PdfSettings) -> Found:
+    """pdfplumber's ruled grids that hold tables: not charts, not boxes round lines of prose
+    (text left between the boxes, or one ragged box per line), refined by their text."""
+    found: Found = []
+    grids = find_ruled_grids(page, chars, settings.table_settings(), settings.min_sliver_width, settings.min_sliver_height)
+    for grid in grids:
+        if looks_like_chart(grid.bbox, strokes, settings.max_chart_strokes):
             continue
         lines_by_cell, uncovered = read_grid(grid, chars, settings)
-        if uncovered > 0.05 or is_text_highlight(grid, lines_by_cell):
+        if uncovered > settings.max_uncovered_share or is_text_highlight(grid, lines_by_cell):
             continue
         grid, lines_by_cell = split_spanning_cells(grid, lines_by_cell)
         grid, lines_by_cell = split_stacked_rows(grid, lines_by_cell)
         if is_data_table(grid, lines_by_cell, settings.min_filled_share):
             found.append((grid, lines_by_cell))
-    taken = [grid.bbox for grid, _ in found]
-    free = [char for char in chars if not _inside_any(char, taken)]
-    lines = chars_to_text_lines(free, settings.space_ratio)
-    if settings.find_unruled and lines:
-        rules = horizontal_rules(page, settings.min_rule_length)
-        for run in lines_to_aligned_runs([line for line in lines if _upright(line)], settings.unruled):
-            grid = run_to_grid(run, rules, settings.unruled)
-            if grid is None or looks_like_chart(grid.bbox, drawings, settings.max_chart_strokes):
-                continue
-            overlapping = [i for i, box in enumerate(taken) if _overlaps(grid.bbox, box)]
-            if not overlapping:
-                lines_by_cell, _ = read_grid(grid, free, settings)
-                if _is_text_table(grid, lines_by_cell):
-                    found.append((grid, lines_by_cell))
-                    taken.append(grid.bbox)
-            elif len(overlapping) == 1 and found[overlapping[0]][0].strategy == "lines":
-                _extend_partly_ruled(found, taken, overlapping[0], grid, chars, settings)
-        lines = [line for line in lines if not _line_inside_any(line, taken)]
-    pitch = typical_pitch([*(cell for _, by_cell in found for cell in by_cell.values()), lines])
-    tables = [grid_to_page_table(grid, lines_by_cell, number, pitch) for grid, lines_by_cell in found]
-    text_blocks = lines_to_text_blocks(lines, number, pitch)
-    blocks: list[PageTable | TextBlock] = [*tables, *text_blocks]
-    blocks.sort(key=lambda block: (block.bbox[1], block.bbox[0]) if block.bbox else (0.0, 0.0))
-    return PageContent(page=number, width=float(page.width), height=float(page.height), blocks=tuple(blocks))
+    return found
+
+
+def find_unruled_tables(
+    page: Page,
+    lines: Sequence[TextLine],
+    chars: Sequence[Char],
+    free: Sequence[Char],
+    strokes: Sequence[BBox],
+    found: Found,
+    taken: list[BBox],
+    settings: PdfSettings,
+) -> None:
+    """Add the tables found by text alignment among the lines outside ruled tables to
+    ``found`` (and their boxes to ``taken``); one that overlaps a ruled table may complete
+    it (a table ruled only in part)."""
+    rules = horizontal_rules(page, settings.min_rule_length)
+    for run in lines_to_aligned_runs([line for line in lines if _upright(line)], settings.unruled):
+        grid = run_to_grid(run, rules, settings.unruled)
+        if grid is None or looks_like_chart(grid.bbox, strokes, settings.max_chart_strokes):
+            continue
+        overlapping = [i for i, box in enumerate(taken) if _overlaps(grid.bbox, box)]
+        if not overlapping:
+            lines_by_cell, _ = read_grid(grid, free, settings)
+            if _is_text_table(grid, lines_by_cell):
+                found.append((grid, lines_by_cell))
+                taken.append(grid.bbox)
+        elif len(overlapping) == 1 and found[overlapping[0]][0].strategy == "lines":
+            _extend_partly_ruled(found, taken, overlapping[0], grid, chars, settings)
 
 
 def _extend_partly_ruled(
-    found: list[tuple[CellGrid, dict[Slot, list[TextLine]]]],
+    found: Found,
     taken: list[BBox],
     index: int,
     text_grid: CellGrid,
