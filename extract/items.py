@@ -126,7 +126,9 @@ def split_enumerated(text: str) -> Enumeration | None:
 
 
 def _clean_item(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().rstrip(";").strip()
+    """Spaces collapsed, paragraph breaks kept (they separate leads: "AD\nPP&P")."""
+    lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.split("\n")]
+    return "\n".join(line for line in lines if line).strip().rstrip(";").strip()
 
 
 def split_sentences(text: str) -> list[str]:

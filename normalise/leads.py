@@ -47,6 +47,7 @@ from extract.glossary import (
     is_abbreviation,
     lines_to_people,
 )
+from extract.items import split_enumerated
 
 __all__ = ["Lead", "LeadKnowledge", "parse_lead", "split_lead_items", "get_nlp", "clean_lead_text"]
 
@@ -160,49 +161,13 @@ def _text_lines(text: str) -> list[str]:
 
 # --------------------------------------------------------------------------- enumerated items
 
-_MARKER = re.compile(
-    r"(?:^|(?<=\s))"
-    r"(?:\((?P<paren>[ivx]{1,5}|\d{1,2}|[a-h])\)"
-    r"|(?P<close>[ivx]{1,5}|\d{1,2}|[a-h])\)"
-    r"|(?P<dot>[ivx]{1,5}|\d{1,2})\.(?!\d))"
-    r"\.?(?=\s|[A-Z(]|$)"
-)
-_ROMAN = {"i": 1, "v": 5, "x": 10}
-
-
-@dataclass(frozen=True)
-class _Marker:
-    start: int
-    end: int
-    kind: str
-    value: int
-
-
-def _roman_value(text: str) -> int:
-    total = 0
-    for ch, nxt in zip(text, text[1:] + " "):
-        value = _ROMAN[ch]
-        total += -value if nxt != " " and _ROMAN.get(nxt, 0) > value else value
-    return total
-
-
-def _marker_of(match: re.Match) -> _Marker:
-    label = match["paren"] or match["close"] or match["dot"]
-    if re.fullmatch(r"[ivx]+", label):
-        kind, value = "roman", _roman_value(label)
-    elif label.isdigit():
-        kind, value = "digit", int(label)
-    else:
-        kind, value = "letter", ord(label) - ord("a") + 1
-    return _Marker(match.start(), match.end(), kind, value)
-
-
 def split_lead_items(text: str) -> list[str] | None:
     """Items of an enumerated lead cell, markers removed; None when the cell is not enumerated.
 
-    A cell is enumerated when it starts with a marker ("i)", "1.", "(2)", "a)") or carries two
-    or more markers of one kind after a label ending in ":". Lines inside an item are kept
-    (joined by newlines).
+    The markers are found by the extract stage's :func:`extract.items.split_enumerated`, so
+    leads and actions enumerate alike. A cell is enumerated when it starts with a marker
+    ("i)", "1.", "(2)", "a)") or carries two or more markers after a label ending in ":".
+    Lines inside an item are kept (joined by newlines).
 
     >>> split_lead_items("i) SGU ii) Placement Service")
     ['SGU', 'Placement Service']
@@ -212,27 +177,13 @@ def split_lead_items(text: str) -> list[str] | None:
     True
     """
     cleaned = clean_lead_text(text)
-    markers = [_marker_of(m) for m in _MARKER.finditer(cleaned)]
-    if not markers:
+    enumeration = split_enumerated(cleaned)
+    if enumeration is None or enumeration.items[0].inferred:
         return None
-    kind = markers[0].kind
-    markers = [m for m in markers if m.kind == kind]
-    prefix = cleaned[: markers[0].start].strip()
-    if prefix and not (prefix.endswith(":") and len(markers) >= 2):
+    if enumeration.prefix and not (enumeration.prefix.endswith(":") and len(enumeration.items) >= 2):
         return None
-    if not _plausible_sequence([m.value for m in markers]):
-        return None
-    bounds = [m.end for m in markers]
-    ends = [m.start for m in markers[1:]] + [len(cleaned)]
-    items = [cleaned[b:e].strip(" \n") for b, e in zip(bounds, ends)]
+    items = [item.text for item in enumeration.items]
     return [item for item in items if item]
-
-
-def _plausible_sequence(values: Sequence[int]) -> bool:
-    """Markers count up from a small start, allowing repeats and small gaps ("ii) ii)")."""
-    if values[0] > 12:
-        return False
-    return all(0 <= b - a <= 3 for a, b in zip(values, values[1:]))
 
 
 # --------------------------------------------------------------------------- vocabulary

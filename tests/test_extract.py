@@ -302,7 +302,7 @@ def test_counts_that_do_not_line_up_keep_the_whole_cell_and_flag():
 def test_marked_lead_item_keeps_its_unmarked_second_paragraph():
     extraction = cut(PLAN_001, (32, 34))
     lead = [a.lead for a in extraction.actions if a.ref == "2.5/i"]
-    assert lead == ["Assistant Director. EH/Early years and Children's Centres."]
+    assert lead == ["Assistant Director.\nEH/Early years and Children's Centres."]
 
 
 def test_bullets_stay_one_record_joined_with_semicolons():
