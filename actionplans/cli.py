@@ -98,6 +98,8 @@ def convert_command(inputs: tuple[Path, ...], out: Path, formats: str, headers_f
     written atomically: an interrupted run leaves the previous one in place.
     """
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    if not verbose:  # pdfminer warns about damaged fonts on stderr; the documents table says what matters
+        logging.getLogger("pdfminer").setLevel(logging.ERROR)
     chosen = _formats(formats)
     try:
         headers = HeaderSettings.from_file(headers_file) if headers_file else HeaderSettings()
