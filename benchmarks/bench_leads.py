@@ -167,7 +167,7 @@ def print_unscored(args, plain) -> None:
         knowledge = document_knowledge(seed)
         for cell in dict.fromkeys(seed_lead_cells(seed.read_text(encoding="utf-8").splitlines())):
             lead = parse_lead(cell, knowledge)
-            base_people, base_roles = baseline(cell, nlp)
+            base_people, base_roles = baseline(cell, plain)
             if (list(lead.people), list(lead.roles)) != (base_people, base_roles):
                 print(f"{seed.stem[:3]} {cell!r}\n    ours      {list(lead.people)} {list(lead.roles)}\n"
                       f"    baseline  {base_people} {base_roles}")

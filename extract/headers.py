@@ -155,10 +155,3 @@ def _score(query: str, choice: str, **kwargs: object) -> float:
     if " " in choice and f" {choice} " in f" {query} ":
         return 92.0
     return fuzz.ratio(query, choice)
-
-
-def header_score(cells: list[str], settings: HeaderSettings = HeaderSettings()) -> tuple[int, int]:
-    """(mapped, non-empty) cell counts for a candidate header row."""
-    texts = [c for c in cells if c.strip()]
-    mapped = sum(1 for c in texts if len(c.split()) <= 10 and map_header(c, settings).field)
-    return mapped, len(texts)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from extract.context import (
-    Heading, classify_heading, is_links_only, join_split_cells, leading_ref, section_title,
+    classify_heading, is_links_only, join_split_cells, leading_ref, section_title,
 )
 from extract.headers import HeaderSettings, map_header, normalise_header
 from extract.items import split_enumerated
@@ -540,7 +540,7 @@ def _strip_leaked_labels(row: Sequence[Cell | None], column_map: ColumnMap) -> t
     for index, cell in enumerate(row):
         lines = cell.lines if cell is not None else ()
         label = column_map.label_of(index) if index < column_map.width else ""
-        stripped = _strip_label(lines, label, column_map.labels[index].split()[0] if index < column_map.width and column_map.labels[index] else "")
+        stripped = _strip_label(lines, label)
         if stripped is not lines:
             leaks.append(label)
         out.append(stripped)
@@ -550,7 +550,7 @@ def _strip_leaked_labels(row: Sequence[Cell | None], column_map: ColumnMap) -> t
     return out, leaks
 
 
-def _strip_label(lines: tuple[Line, ...], label: str, first_word: str) -> tuple[Line, ...]:
+def _strip_label(lines: tuple[Line, ...], label: str) -> tuple[Line, ...]:
     if not lines or not label:
         return lines
     text = lines[0].text
@@ -577,8 +577,3 @@ def document_to_rows(document: Document, settings: HeaderSettings = HeaderSettin
             walker.table(block)
     walker.flush()
     return TableWalk(tuple(walker.rows), tuple(walker.issues), tuple(walker.side_tables), tuple(walker.narrative), walker.table_index)
-
-
-def heading_kinds(texts: Sequence[str]) -> list[Heading]:
-    """Classify narrative lines (exposed for inspection and tests)."""
-    return [classify_heading(text) for text in texts]
