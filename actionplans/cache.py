@@ -16,7 +16,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from actionplans.pipeline import PIPELINE_VERSION, Settings
+from actionplans.conversion import PIPELINE_VERSION, Settings
 from normalise.model import NormalisedDocument
 
 

@@ -19,8 +19,8 @@ import click
 from actionplans.cache import Cache
 from actionplans.pipeline import PIPELINE_VERSION, Dataset, Settings, convert
 from normalise.model import NormalisedDocument
-from export import DEFAULT_FORMATS, FORMATS, write_dataset
-from export.writers import dataset_files
+from actionplans.export import DEFAULT_FORMATS, FORMATS, write_dataset
+from actionplans.export.writers import dataset_files
 from extract import HeaderSettings
 
 log = logging.getLogger("actionplans")
@@ -162,7 +162,7 @@ def _replace_file(path: Path, text: str) -> None:
 def _write_database(frames: dict, url: str) -> bool:
     from sqlalchemy.exc import SQLAlchemyError
 
-    from export.database import write_database
+    from actionplans.export.database import write_database
 
     try:
         write_database(frames, url)
@@ -227,9 +227,15 @@ def evaluate_command(gold: Path, actions_file: Path, as_json: bool) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--tables-jsonl", type=click.Path(dir_okay=False, path_type=Path), help="Write every table found as JSON Lines (ICDAR scoring format).")
 @click.option("--draw", type=click.Path(file_okay=False, path_type=Path), help="Draw detected table cells onto page images in this folder (PDF only).")
-def inspect_command(files: tuple[Path, ...], tables_jsonl: Path | None, draw: Path | None) -> None:
+@click.option("--headers", "headers_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="TOML file of extra header synonyms, as for convert.")
+def inspect_command(files: tuple[Path, ...], tables_jsonl: Path | None, draw: Path | None, headers_file: Path | None) -> None:
     """Show what the reader saw in FILES: tables, header map, stitched rows, issues."""
     from actionplans import inspect as inspection
+
+    try:
+        settings = Settings(headers=HeaderSettings.from_file(headers_file) if headers_file else HeaderSettings())
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--headers")
 
     if tables_jsonl:
         count = inspection.write_tables_jsonl(list(files), tables_jsonl)
@@ -237,51 +243,10 @@ def inspect_command(files: tuple[Path, ...], tables_jsonl: Path | None, draw: Pa
         return
     for path in files:
         click.echo(inspection.describe(path))
-        click.echo(describe_extraction(path))
+        click.echo(inspection.describe_extraction(path, settings))
         if draw and path.suffix.lower() == ".pdf":
             for image in inspection.draw_tables(path, draw):
                 click.echo(f"  drawn: {image}")
-
-
-def describe_extraction(path: Path) -> str:
-    """What extract made of a file: logical tables with their header map, rows and actions
-    per table, and the issues raised (by code, with the first few values)."""
-    from extract import extract_document
-    from extract.tables import document_to_rows, find_header, header_to_map
-    from ingest import UnreadableFile, read_document
-
-    try:
-        document = read_document(path)
-    except UnreadableFile as error:
-        return f"  extract: nothing to extract ({error.reason})"
-    lines = ["  extract:"]
-    shown = ""
-    repeats = []
-    for table in document.tables:
-        rows = [tuple(row) for row in table.rows]
-        span = find_header(rows, HeaderSettings())
-        if not span:
-            continue
-        column_map = header_to_map(rows, span, rows[span[1] + 1:], HeaderSettings())
-        mapped = ", ".join(f"{label or '(no header)'} -> {name or 'unmapped'}" for label, name in zip(column_map.labels, column_map.fields))
-        if mapped == shown:
-            repeats.append(str(table.index))
-            continue
-        shown = mapped
-        lines.append(f"    reader table {table.index} (page {table.page or '-'}): header rows {span[0] + 1}-{span[1] + 1}: {mapped}")
-    if repeats:
-        lines.append(f"    the same header repeated in reader tables {', '.join(repeats)} (dropped from the data)")
-    walk = document_to_rows(document)
-    extraction = extract_document(document)
-    per_table = Counter(row.table for row in walk.rows)
-    for table, count in sorted(per_table.items()):
-        actions = sum(1 for action in extraction.actions if action.provenance.table == table)
-        lines.append(f"    logical table {table}: {count} stitched rows -> {actions} actions")
-    codes = Counter(issue.code for issue in extraction.issues) + Counter(code for action in extraction.actions for code, _ in action.issues)
-    for code, count in codes.most_common():
-        examples = [issue.value[:60] for issue in extraction.issues if issue.code == code and issue.value][:2]
-        lines.append(f"    issue {code}: {count}" + (f" (e.g. {'; '.join(examples)})" if examples else ""))
-    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -20,8 +20,8 @@ from concurrent.futures import CancelledError
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from actionplans import pipeline
-from actionplans.pipeline import Settings, convert_file, failed_document
+from actionplans import conversion as pipeline
+from actionplans.conversion import Settings, convert_file, failed_document
 from normalise.model import NormalisedDocument
 
 INSTALL_HINT = "install the 'dask' extra: pip install -e '.[dask]'"

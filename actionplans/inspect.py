@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
+from actionplans.conversion import Settings, extract_with
 from ingest.model import Cell, Document, Table, TextBlock, UnreadableFile
 from ingest.pdf import PdfSettings, pages_to_document, read_page_contents, read_pdf_pages
 from ingest.pdf_stitch import PageTable
@@ -177,6 +179,47 @@ def write_tables_jsonl(paths: Iterable[Path | str], out_path: Path | str, settin
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
                 count += 1
     return count
+
+
+def describe_extraction(path: Path, settings: Settings = Settings()) -> str:
+    """What extract made of a file: logical tables with their header map, rows and actions
+    per table, and the issues raised (by code, with the first few values)."""
+    from extract.tables import document_to_rows, find_header, header_to_map
+    from ingest import read_document
+
+    try:
+        document = read_document(path)
+    except UnreadableFile as error:
+        return f"  extract: nothing to extract ({error.reason})"
+    lines = ["  extract:"]
+    shown = ""
+    repeats = []
+    for table in document.tables:
+        rows = [tuple(row) for row in table.rows]
+        span = find_header(rows, settings.headers)
+        if not span:
+            continue
+        column_map = header_to_map(rows, span, rows[span[1] + 1:], settings.headers)
+        mapped = ", ".join(f"{label or '(no header)'} -> {name or 'unmapped'}" for label, name in zip(column_map.labels, column_map.fields))
+        if mapped == shown:
+            repeats.append(str(table.index))
+            continue
+        shown = mapped
+        lines.append(f"    reader table {table.index} (page {table.page or '-'}): header rows {span[0] + 1}-{span[1] + 1}: {mapped}")
+    if repeats:
+        lines.append(f"    the same header repeated in reader tables {', '.join(repeats)} (dropped from the data)")
+    walk = document_to_rows(document, settings.headers)
+    extraction = extract_with(document, settings)
+    per_table = Counter(row.table for row in walk.rows)
+    for table, count in sorted(per_table.items()):
+        actions = sum(1 for action in extraction.actions if action.provenance.table == table)
+        lines.append(f"    logical table {table}: {count} stitched rows -> {actions} actions")
+    codes = Counter(issue.code for issue in extraction.issues) + Counter(code for action in extraction.actions for code, _ in action.issues)
+    for code, count in codes.most_common():
+        examples = [issue.value[:60] for issue in extraction.issues if issue.code == code and issue.value][:2]
+        lines.append(f"    issue {code}: {count}" + (f" (e.g. {'; '.join(examples)})" if examples else ""))
+    return "\n".join(lines)
+
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -16,7 +16,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from actionplans.pipeline import Settings, convert_file, failed_document
+from actionplans.conversion import Settings, convert_file, failed_document
 from normalise.model import NormalisedDocument
 
 _POLL_SECONDS = 0.5
@@ -25,7 +25,7 @@ _POLL_SECONDS = 0.5
 def _context() -> mp.context.BaseContext:
     try:
         context = mp.get_context("forkserver")
-        context.set_forkserver_preload(["actionplans.pipeline", "extract", "normalise.document", "normalise.timescale"])
+        context.set_forkserver_preload(["actionplans.conversion", "extract", "normalise.document", "normalise.timescale"])
         return context
     except ValueError:  # platforms without fork server
         return mp.get_context("spawn")

@@ -66,6 +66,7 @@ class Issue:
     table: int | None = None
     row: int | None = None
     column: str = ""
+    action_id: str = ""  # set in normalise when the issue concerns one action
 
 
 @dataclass(frozen=True)

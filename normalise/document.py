@@ -9,6 +9,7 @@ value becomes an issue row beside an empty field, never a guess.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -50,8 +51,12 @@ def normalise_extraction(extraction: Extraction, record: DocumentRecord) -> Norm
     context = build_context(extraction)
     actions: list[Action] = []
     issues: list[Issue] = list(extraction.issues)
+    items_in_row: dict[tuple[int, int], int] = {}
     for raw in extraction.actions:
-        action, action_issues = normalise_action(raw, context)
+        place = (raw.provenance.table, raw.provenance.row)
+        items_in_row[place] = items_in_row.get(place, 0) + 1
+        identity = action_identity(record.sha256 or record.document, *place, items_in_row[place])
+        action, action_issues = normalise_action(raw, context, identity)
         actions.append(action)
         issues.extend(action_issues)
     issues = list(dict.fromkeys(issues))  # sub-items of one row share their row's issues: one row each
@@ -64,13 +69,19 @@ def normalise_extraction(extraction: Extraction, record: DocumentRecord) -> Norm
     return NormalisedDocument(record, tuple(actions), tuple(issues), extraction.glossary, extraction.people)
 
 
-def normalise_action(raw: RawAction, context: DocumentContext) -> tuple[Action, list[Issue]]:
+def action_identity(document_sha256: str, table: int, row: int, item: int) -> str:
+    """A stable id for an action: the same file content and place give the same id on every
+    run and machine (``table``, ``row`` and the 1-based ``item`` within that row)."""
+    return hashlib.sha256(f"{document_sha256}|{table}|{row}|{item}".encode("utf-8")).hexdigest()[:16]
+
+
+def normalise_action(raw: RawAction, context: DocumentContext, action_id: str = "") -> tuple[Action, list[Issue]]:
     """One raw action to its normalised record and issue rows."""
     where = raw.provenance
     issues: list[Issue] = []
 
     def issue(code: str, message: str, value: str = "", column: str = "") -> None:
-        issues.append(Issue(where.document, code, message, value, where.page, where.table, where.row, column))
+        issues.append(Issue(where.document, code, message, value, where.page, where.table, where.row, column, action_id))
 
     for code, message in raw.issues:
         issue(code, message, raw.ref)
@@ -102,7 +113,7 @@ def normalise_action(raw: RawAction, context: DocumentContext) -> tuple[Action, 
     lead = parse_lead(lead_lines, context.leads) if lead_lines else None
     codes = tuple(dict.fromkeys(i.code for i in issues))
     action = Action(
-        document=where.document, page=where.page, table=where.table, row=where.row,
+        action_id=action_id, document=where.document, page=where.page, table=where.table, row=where.row,
         section=clean_text(raw.section), area=area, ref=raw.ref, links="; ".join(raw.links),
         finding=clean_text(raw.finding), action=clean_text(raw.action), outcome=clean_text(raw.outcome),
         measures=clean_text(raw.measures), lead=lead_text,

@@ -13,6 +13,7 @@ from extract.model import Issue
 class Action:
     """One action, as the schema's ``actions`` table has it (plus ``other`` and ``lead_source``)."""
 
+    action_id: str
     document: str
     page: int | None
     table: int

@@ -10,11 +10,11 @@ import pytest
 import sqlalchemy as sa
 
 from actionplans.pipeline import convert
-from export import TABLE_COLUMNS
-from export import database
-from export.database import write_database
-from export.tables import INTEGER_COLUMNS
-from export.writers import SQLITE_NAME, write_sqlite
+from actionplans.export import TABLE_COLUMNS
+from actionplans.export import database
+from actionplans.export.database import write_database
+from actionplans.export.tables import INTEGER_COLUMNS
+from actionplans.export.writers import SQLITE_NAME, write_sqlite
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"

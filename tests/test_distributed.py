@@ -12,7 +12,7 @@ from actionplans import distributed as executor
 from actionplans import pipeline
 from actionplans.distributed import ClusterUnavailable, convert_on_cluster
 from actionplans.pipeline import Settings, convert_file, discover
-from export import documents_to_frames
+from actionplans.export import documents_to_frames
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"

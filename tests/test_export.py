@@ -15,10 +15,10 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from actionplans.pipeline import convert
-from export import FORMATS, TABLE_COLUMNS, write_dataset
-from export import writers
-from export.tables import DATE_COLUMNS, INTEGER_COLUMNS
-from export.writers import SQLITE_NAME, XLSX_NAME, day_date
+from actionplans.export import FORMATS, TABLE_COLUMNS, write_dataset
+from actionplans.export import writers
+from actionplans.export.tables import DATE_COLUMNS, INTEGER_COLUMNS
+from actionplans.export.writers import SQLITE_NAME, XLSX_NAME, day_date
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"

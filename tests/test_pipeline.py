@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from actionplans.cli import main
 from actionplans.evaluate import evaluate
 from actionplans.pipeline import Settings, convert, convert_file, convert_to_frames
-from export import TABLE_COLUMNS, documents_to_frames
+from actionplans.export import TABLE_COLUMNS, documents_to_frames
 from extract.headers import HeaderSettings
 from extract.tables import find_header
 from ingest import read_document

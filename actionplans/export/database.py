@@ -16,7 +16,7 @@ from typing import Iterable, Iterator, Mapping, Sequence
 import pandas as pd
 import sqlalchemy as sa
 
-from export.tables import INTEGER_COLUMNS, TABLE_COLUMNS
+from actionplans.export.tables import INTEGER_COLUMNS, TABLE_COLUMNS
 
 DELETE_CHUNK = 500
 """Documents per ``DELETE ... WHERE document IN (...)``: well under SQLite's bound-variable limit."""

@@ -19,7 +19,7 @@ from typing import Callable, Iterable, Mapping
 
 import pandas as pd
 
-from export.tables import COLUMN_HELP, DATE_COLUMNS, TABLE_COLUMNS
+from actionplans.export.tables import COLUMN_HELP, DATE_COLUMNS, TABLE_COLUMNS
 from ingest.issues import ISSUE_TYPES
 
 FORMATS = ("csv", "jsonl", "xlsx", "parquet", "sqlite")

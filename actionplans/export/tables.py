@@ -10,9 +10,10 @@ import pandas as pd
 
 from extract.glossary import GlossaryEntry, PersonEntry
 from extract.model import Issue
+from ingest.issues import ISSUE_TYPES
 from normalise.model import Action, DocumentRecord, NormalisedDocument
 
-ISSUE_COLUMNS = ("document", "page", "table", "row", "column", "code", "message", "value")
+ISSUE_COLUMNS = ("document", "action_id", "page", "table", "row", "column", "severity", "code", "message", "value")
 GLOSSARY_COLUMNS = ("document", "abbreviation", "expansion")
 PEOPLE_COLUMNS = ("document", "name", "job_title")
 TABLE_COLUMNS: Mapping[str, tuple[str, ...]] = MappingProxyType({
@@ -26,6 +27,8 @@ INTEGER_COLUMNS = frozenset({"page", "table", "row", "pages", "tables", "actions
 DATE_COLUMNS = ("start_date", "due_date", "review_date")
 
 COLUMN_HELP: Mapping[str, str] = MappingProxyType({
+    "action_id": "stable id of the action: same file content and place, same id on every run",
+    "severity": "info, warning or error (error issues make a document partial)",
     "document": "the source file's name",
     "page": "1-based page where the source row starts (paged formats), else empty",
     "table": "1-based index of the source table within the document",
@@ -99,8 +102,10 @@ def documents_to_frames(documents: Iterable[NormalisedDocument]) -> dict[str, pd
 
 
 def _issue_row(issue: Issue) -> dict[str, object]:
-    return {"document": issue.document, "page": issue.page, "table": issue.table, "row": issue.row,
-            "column": issue.column, "code": issue.code, "message": issue.message, "value": issue.value}
+    issue_type = ISSUE_TYPES.get(issue.code)
+    return {"document": issue.document, "action_id": issue.action_id, "page": issue.page, "table": issue.table,
+            "row": issue.row, "column": issue.column, "severity": issue_type.severity if issue_type else "warning",
+            "code": issue.code, "message": issue.message, "value": issue.value}
 
 
 def _glossary_row(document: str, entry: GlossaryEntry) -> dict[str, object]:

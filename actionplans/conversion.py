@@ -1,0 +1,99 @@
+"""One file through the pipeline: ingest -> extract -> normalise, never raising.
+
+:func:`extract_with` is the one way a read document is extracted (``convert``, ``inspect``,
+the workers and the Dask path all use it); :func:`convert_file` adds reading and
+normalising, and turns any failure into a ``failed`` documents row with a one-line reason.
+The batch (:mod:`actionplans.pipeline`), the cache, the worker pool and the Dask executor
+import this module; it imports none of them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from extract.headers import HeaderSettings
+from extract.model import Extraction, Issue
+from ingest import UnreadableFile, read_document
+from ingest.issues import ERROR_CODES  # codes that make a document partial
+from ingest.model import Document
+from normalise.model import DocumentRecord, NormalisedDocument
+
+PIPELINE_VERSION = "0.1.0"
+"""Bumped whenever a change alters output; part of the cache key."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a conversion depends on besides the file itself."""
+
+    headers: HeaderSettings = field(default_factory=HeaderSettings)
+
+
+def extract_with(document: Document, settings: Settings = Settings()) -> Extraction:
+    """Extract a read document with the given settings: the one extraction path."""
+    from extract import extract_document
+    from normalise.timescale import split_timescale_entries
+
+    return extract_document(document, settings.headers, split_timescale_entries)
+
+
+def failed_document(path: Path, reason: str, status: str = "failed", sha256: str = "", fmt: str = "") -> NormalisedDocument:
+    record = DocumentRecord(document=path.name, format=fmt, pages=None, tables=0, actions=0, status=status,
+                            error=reason, sha256=sha256, title="", plan_date="")
+    issue = Issue(path.name, "unreadable-file" if status == "failed" else "skipped-file", reason, str(path))
+    return NormalisedDocument(record, issues=(issue,))
+
+
+def _sha256(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def convert_file(path: Path | str, settings: Settings = Settings()) -> NormalisedDocument:
+    """Convert one file; never raises (bad input becomes a failed ``documents`` row)."""
+    # Imported here, not at module level: a re-run served from the cache never needs the
+    # NLP and date-parsing stack, and starting the CLI stays fast.
+    from normalise.document import normalise_extraction
+
+    path = Path(path)
+    try:
+        document = read_document(path)
+    except UnreadableFile as error:
+        return failed_document(path, error.reason, error.status, _sha256(path))
+    except Exception as error:  # a reader bug must not stop the batch
+        return failed_document(path, f"cannot read: {type(error).__name__}: {_one_line(error)}", sha256=_sha256(path))
+    try:
+        extraction = extract_with(document, settings)
+        record = DocumentRecord(document=document.name, format=document.format, pages=document.pages,
+                                tables=0, actions=0, status="success", error="", sha256=document.sha256,
+                                title="", plan_date="")
+        result = normalise_extraction(extraction, record)
+    except Exception:  # an extract/normalise bug must not stop the batch; say where it was
+        detail = traceback.format_exc(limit=-1).strip().splitlines()[-1]
+        return failed_document(path, f"internal error while converting: {detail}", sha256=document.sha256, fmt=document.format)
+    return _with_status(result, document_tables=len(document.tables))
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split())[:200] or type(error).__name__
+
+
+def _with_status(result: NormalisedDocument, document_tables: int) -> NormalisedDocument:
+    record = result.record
+    if not document_tables:
+        status, error = "skipped", "no tables found"
+    elif not result.actions:
+        status, error = "skipped", f"no action table found ({document_tables} tables read)"
+    else:
+        errors = [issue.code for issue in result.issues if issue.code in ERROR_CODES]
+        status = "partial" if errors else "success"
+        error = ", ".join(f"{errors.count(code)} {code}" for code in sorted(set(errors))) if errors else ""
+    record = DocumentRecord(**{**record.__dict__, "status": status, "error": error})
+    return NormalisedDocument(record, result.actions, result.issues, result.glossary, result.people)
+
+
