@@ -101,11 +101,12 @@ def test_rewriting_one_document_replaces_its_rows_only(frames, db, how):
     assert written == {name: int((frame["document"] == target).sum()) for name, frame in new.items()}
     for table in TABLE_COLUMNS:
         after = rows(db, table, with_id=table != "documents")
-        offset = 0 if table == "documents" else 1
+        skip = 0 if table == "documents" else 1  # the id column
+        offset = skip + TABLE_COLUMNS[table].index("document")
         others_before = [row for row in before[table] if row[offset] != target]
         others_after = [row for row in after if row[offset] != target]
         assert others_after == others_before, table  # same rows, same ids: never deleted and re-inserted
-        assert [row[offset:] for row in after if row[offset] == target] \
+        assert [row[skip:] for row in after if row[offset] == target] \
             == frame_tuples(one_document(new, target)[table]), table
     statuses = {row[0] for row in _query(db, "SELECT DISTINCT status FROM actions WHERE document = ?", target)}
     assert statuses == {"completed"}

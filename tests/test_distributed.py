@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from actionplans import distributed as executor
-from actionplans import pipeline
+from actionplans import conversion
 from actionplans.distributed import ClusterUnavailable, convert_on_cluster
 from actionplans.pipeline import Settings, convert_file, discover
 from actionplans.export import documents_to_frames
@@ -62,7 +62,7 @@ def test_a_task_that_fails_yields_a_failed_document_and_the_batch_goes_on(files,
 
 
 def test_workers_running_another_pipeline_version_are_refused(files, scheduler, monkeypatch):
-    monkeypatch.setattr(pipeline, "PIPELINE_VERSION", "9.9.9")  # the client only: the worker is another process
+    monkeypatch.setattr(conversion, "PIPELINE_VERSION", "9.9.9")  # the client only: the worker is another process
     with pytest.raises(ClusterUnavailable, match="another actionplans version than 9.9.9: .* has 0"):
         next(convert_on_cluster(files, Settings(), scheduler))
 
