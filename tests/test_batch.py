@@ -14,8 +14,8 @@ from click.testing import CliRunner
 from actionplans.cache import Cache
 from actionplans.cli import main
 from actionplans.pipeline import convert
+from conftest import RAW
 
-RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 
 
 def _copy_seeds(folder: Path) -> Path:

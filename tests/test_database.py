@@ -15,9 +15,8 @@ from actionplans.export import database
 from actionplans.export.database import write_database
 from actionplans.export.tables import INTEGER_COLUMNS
 from actionplans.export.writers import SQLITE_NAME, write_sqlite
+from conftest import RAW
 
-ROOT = Path(__file__).resolve().parents[1]
-RAW = ROOT / "data" / "raw"
 
 
 @pytest.fixture(scope="module")

@@ -13,9 +13,8 @@ from actionplans import conversion
 from actionplans.distributed import ClusterUnavailable, convert_on_cluster
 from actionplans.pipeline import Settings, convert_file, discover
 from actionplans.export import documents_to_frames
+from conftest import RAW
 
-ROOT = Path(__file__).resolve().parents[1]
-RAW = ROOT / "data" / "raw"
 MISSING = Path("no-such-folder") / "plan.pdf"  # relative on purpose: the client resolves it for the workers
 
 

@@ -16,8 +16,9 @@ import pytest
 from ingest.detect import read_document  # noqa: E402
 from ingest.docx import PackageLimits, _open_package, read_docx  # noqa: E402
 from ingest.model import UnreadableFile  # noqa: E402
+from conftest import FIXTURES
 
-DOCX = Path(__file__).resolve().parent / "fixtures" / "docx"
+DOCX = FIXTURES / "docx"
 XXE_PROBE = "/tmp/actionplans-xxe-probe.txt"  # where tests/fixtures/docx/xxe.docx points
 OLD_DOC = "old binary Word .doc is not supported"
 

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-ROOT = Path(__file__).resolve().parents[1]
 
 from ingest.detect import read_document  # noqa: E402
 from ingest.docx import read_docx, trim_empty_edges  # noqa: E402
@@ -27,9 +26,10 @@ from ingest.docx_numbering import (  # noqa: E402
 )
 from ingest.model import Cell, Document, Line  # noqa: E402
 from ingest.text import read_text_export  # noqa: E402
+from conftest import SEED_FILES, FIXTURES
 
-DOCX = ROOT / "tests" / "fixtures" / "docx"
-SEEDS = sorted((ROOT / "data" / "raw").glob("*.txt"))
+DOCX = FIXTURES / "docx"
+SEEDS = list(SEED_FILES)
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 

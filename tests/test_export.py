@@ -19,9 +19,8 @@ from actionplans.export import FORMATS, TABLE_COLUMNS, write_dataset
 from actionplans.export import writers
 from actionplans.export.tables import DATE_COLUMNS, INTEGER_COLUMNS
 from actionplans.export.writers import SQLITE_NAME, XLSX_NAME, day_date
+from conftest import RAW
 
-ROOT = Path(__file__).resolve().parents[1]
-RAW = ROOT / "data" / "raw"
 
 
 @pytest.fixture(scope="module")

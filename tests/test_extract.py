@@ -14,8 +14,8 @@ from extract.tables import document_to_rows
 from ingest.model import Document
 from ingest.text import lines_to_blocks
 from normalise.timescale import split_timescale_entries
+from conftest import RAW
 
-RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 PLAN_000 = "000_b6eaf09ee790a9e5.txt"
 PLAN_001 = "001_9d4ebbcf78c32af3.txt"
 PLAN_002 = "002_93871fd4ab8d0ecd.txt"

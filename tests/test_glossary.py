@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
 
 from extract.glossary import (  # noqa: E402
     GlossaryEntry,
@@ -22,8 +21,9 @@ from extract.glossary import (  # noqa: E402
     rows_to_glossary,
     text_to_inline_glossary,
 )
+from conftest import RAW
 
-SEEDS = ROOT / "data" / "raw"
+SEEDS = RAW
 PLAN_002 = SEEDS / "002_93871fd4ab8d0ecd.txt"
 PLAN_003 = SEEDS / "003_2a6c1f8cccd38286.txt"
 

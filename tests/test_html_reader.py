@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
 
 from ingest.detect import read_document  # noqa: E402
 from ingest.html import list_label, read_html  # noqa: E402
 from ingest.model import Cell, Document, Line, UnreadableFile  # noqa: E402
 from ingest.text import read_text_export  # noqa: E402
+from conftest import SEED_FILES, FIXTURES
 
-HTML = ROOT / "tests" / "fixtures" / "html"
-SEEDS = sorted((ROOT / "data" / "raw").glob("*.txt"))
+HTML = FIXTURES / "html"
+SEEDS = list(SEED_FILES)
 
 
 @lru_cache(maxsize=None)

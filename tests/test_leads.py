@@ -15,7 +15,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-ROOT = Path(__file__).resolve().parents[1]
 
 from extract.glossary import GlossaryEntry, PersonEntry, lines_to_glossary, lines_to_people  # noqa: E402
 from normalise.leads import (  # noqa: E402
@@ -27,10 +26,9 @@ from normalise.leads import (  # noqa: E402
     parse_lead,
     split_lead_items,
 )
+from conftest import RAW, GOLD
 
-SEEDS = ROOT / "data" / "raw"
-SHARED = Path(os.environ.get("ACTIONPLANS_SHARED", ROOT.parent / "shared"))
-GOLD = SHARED / "gold"
+SEEDS = RAW
 
 # (lead cell as printed in the seed, people, roles); roles None = not pinned
 LEAD_CELLS = [

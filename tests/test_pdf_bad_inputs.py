@@ -12,15 +12,12 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # `pytest tests/...` without the project installed
-    sys.path.insert(0, str(ROOT))
+from ingest import read_document
+from ingest.model import Document, UnreadableFile
+from ingest.pdf import read_pdf
+from conftest import FIXTURES as TEST_FIXTURES
 
-from ingest import read_document  # noqa: E402
-from ingest.model import Document, UnreadableFile  # noqa: E402
-from ingest.pdf import read_pdf  # noqa: E402
-
-FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
+FIXTURES = TEST_FIXTURES / "pdf"
 
 
 def reason_of(path: Path) -> UnreadableFile:

@@ -13,19 +13,16 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # `pytest tests/...` without the project installed
-    sys.path.insert(0, str(ROOT))
+from ingest import read_document
+from ingest.model import Document, Table
+from ingest.pdf import PdfSettings, read_pdf, read_pdf_pages
+from ingest.pdf_stitch import PageTable
+from ingest.text import read_text_export
+from conftest import CORPUS, SHARED_SEEDS, need_shared
+from conftest import FIXTURES as TEST_FIXTURES
 
-from ingest import read_document  # noqa: E402
-from ingest.model import Document, Table  # noqa: E402
-from ingest.pdf import PdfSettings, read_pdf, read_pdf_pages  # noqa: E402
-from ingest.pdf_stitch import PageTable  # noqa: E402
-from ingest.text import read_text_export  # noqa: E402
-
-FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
-SEEDS = Path("/work/shared/seeds")
-CORPUS = Path("/work/shared/corpus")
+FIXTURES = TEST_FIXTURES / "pdf"
+SEEDS = SHARED_SEEDS
 SEED_STEMS = sorted(path.stem for path in SEEDS.glob("*.txt")) if SEEDS.exists() else []
 
 
@@ -355,7 +352,7 @@ def test_corpus_pdf_reads_without_raising(path):
 
 def test_ofsted_priority_action_table_is_found():
     """The two-column "Responsible body | Areas for priority action" table with bulleted cells."""
-    document = read_pdf(CORPUS / "ofsted-reports" / "01_ofsted_area_send_bexley_2024-02-23.pdf")
+    document = read_pdf(need_shared(CORPUS / "ofsted-reports" / "01_ofsted_area_send_bexley_2024-02-23.pdf"))
     table = next(t for t in document.tables if t.rows[0][0] is not None and t.rows[0][0].text == "Responsible body")
     header = [normalise(cell.text) for cell in table.rows[0] if cell is not None]
     assert header == ["Responsible body", "Areas for priority action"]
@@ -365,6 +362,6 @@ def test_ofsted_priority_action_table_is_found():
 
 def test_ofsted_boxes_round_lines_of_prose_are_not_tables():
     """Bexley's report outlines paragraphs and runs of text: pages 2 to 5 hold no table."""
-    document = read_pdf(CORPUS / "ofsted-reports" / "01_ofsted_area_send_bexley_2024-02-23.pdf")
+    document = read_pdf(need_shared(CORPUS / "ofsted-reports" / "01_ofsted_area_send_bexley_2024-02-23.pdf"))
     assert not [table.page for table in document.tables if 2 <= table.page <= 5]
     assert [table.page for table in document.tables] == [1, 6, 6, 7, 7]

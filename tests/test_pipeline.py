@@ -20,18 +20,15 @@ from actionplans.export import TABLE_COLUMNS, documents_to_frames
 from extract.headers import HeaderSettings
 from extract.tables import find_header
 from ingest import read_document
+from conftest import RAW, SEED_FILES, FIXTURES, GOLDEN, SHARED
 
-ROOT = Path(__file__).resolve().parents[1]
-RAW = ROOT / "data" / "raw"
-GOLDEN = Path(__file__).resolve().parent / "golden"
-SHARED = ROOT.parent / "shared"
-SEEDS = sorted(RAW.glob("*.txt"))
+SEEDS = list(SEED_FILES)
 UPDATE = os.environ.get("ACTIONPLANS_UPDATE_GOLDEN") == "1"
 
 
 @pytest.fixture(scope="module")
-def seed_results():
-    return {path.name: convert_file(path) for path in SEEDS}
+def seed_results(seed_conversions):
+    return seed_conversions
 
 
 # --------------------------------------------------------------------------- golden files
@@ -232,7 +229,6 @@ def test_every_action_is_traceable_to_table_and_row(seed_results):
 
 # --------------------------------------------------------------------------- every format alike
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 COMPARED = ["ref", "area", "action", "lead", "lead_people", "lead_roles", "timescale", "start_date", "due_date", "status", "rag"]
 
 

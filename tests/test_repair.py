@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
 
 from normalise.repair import (  # noqa: E402
     ATTESTED_RATIO,
@@ -17,8 +16,9 @@ from normalise.repair import (  # noqa: E402
     looks_clipped,
     repair_text,
 )
+from conftest import RAW
 
-SEEDS = ROOT / "data" / "raw"
+SEEDS = RAW
 PLAN_000 = SEEDS / "000_b6eaf09ee790a9e5.txt"
 
 

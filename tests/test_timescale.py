@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-ROOT = Path(__file__).resolve().parents[1]
 
 from normalise.timescale import (
     DateContext,
@@ -20,6 +19,7 @@ from normalise.timescale import (
     parse_timescale_uncached,
     split_timescale_entries,
 )
+from conftest import RAW
 
 # The plans' own dates, as DateContext.from_texts infers them from the seeds (tested below).
 P000 = DateContext(plan_year=2014, plan_date="2014-02-18")  # "Inspection date: 18 Feb 2014 – 12 March 2014"
@@ -326,7 +326,7 @@ def test_date_context_from_texts(texts, expected):
     assert DateContext.from_texts(texts) == expected
 
 
-SEEDS = ROOT / "data" / "raw"
+SEEDS = RAW
 
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="seed plans not present")
