@@ -239,7 +239,7 @@ def frames_to_metadata(frames: Mapping[str, pd.DataFrame]) -> sa.MetaData:
         if SEQ_COLUMN in key:
             columns.append(sa.Column(SEQ_COLUMN, sa.Integer, primary_key=True, autoincrement=False))
         table = sa.Table(name, metadata, *columns)
-        if key[0] != "document":
+        if name != "documents":  # its primary key is the document
             sa.Index(f"ix_{name}_document", table.c.document)
         for column in ("due_by", "due_date") if name == "actions" else ("sha256",) if name == "documents" else ():
             if column in table.c:

@@ -9,6 +9,7 @@ half-written dataset.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import shutil
@@ -229,8 +230,8 @@ def write_dataset(frames: Frames, out: Path, formats: Iterable[str] = DEFAULT_FO
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
     backup = out.parent / f".{out.name}-old-{os.getpid()}"
     try:
-        written = [path.name for name in formats
-                   for path in (write_csv(frames, staging, bom=csv_bom) if name == "csv" else WRITERS[name](frames, staging))]
+        writers = {**WRITERS, "csv": functools.partial(WRITERS["csv"], bom=True)} if csv_bom else WRITERS
+        written = [path.name for name in formats for path in writers[name](frames, staging)]
         for name, text in (extra_files or {}).items():
             (staging / name).write_text(text, encoding="utf-8")
             written.append(name)
