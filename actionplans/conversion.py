@@ -42,7 +42,7 @@ def extract_with(document: Document, settings: Settings = Settings()) -> Extract
 
 def failed_document(path: Path, reason: str, status: str = "failed", sha256: str = "", fmt: str = "") -> NormalisedDocument:
     record = DocumentRecord(document=path.name, format=fmt, pages=None, tables=0, actions=0, status=status,
-                            error=reason, sha256=sha256, title="", plan_date="", source_path=str(path))
+                            error=reason, sha256=sha256, title="", plan_date="")
     issue = Issue(path.name, "unreadable-file" if status == "failed" else "skipped-file", reason, str(path))
     return NormalisedDocument(record, issues=(issue,))
 

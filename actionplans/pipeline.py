@@ -76,10 +76,14 @@ def discover_inputs(inputs: Iterable[Path | str]) -> tuple[list[InputFile], list
         elif path.is_file():
             found.setdefault(path.resolve(), (path, path.name, _input_label(path.parent)))
         else:
-            problems.append(failed_document(path, "no such file or folder"))
+            problems.append(_unusable(path, "no such file or folder"))
     names = unique_document_names([(relative, label, str(file)) for file, relative, label in found.values()])
     files = [InputFile(file, name, str(file)) for (file, _, _), name in zip(found.values(), names)]
     return files, problems
+
+
+def _unusable(path: Path, reason: str) -> NormalisedDocument:
+    return relabel(failed_document(path, reason), path.name, str(path))
 
 
 def _input_label(folder: Path) -> str:
@@ -140,7 +144,7 @@ def mark_duplicate_content(documents: Sequence[NormalisedDocument]) -> list[Norm
 
 def _walk(folder: Path, problems: list[NormalisedDocument]) -> Iterator[Path]:
     def on_error(error: OSError) -> None:
-        problems.append(failed_document(Path(error.filename or folder), f"cannot read folder entry: {error.strerror or error}"))
+        problems.append(_unusable(Path(error.filename or folder), f"cannot read folder entry: {error.strerror or error}"))
 
     for root, dirs, names in os.walk(folder, onerror=on_error):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
