@@ -356,3 +356,8 @@ def test_cli_run_reports_renames_and_prunes(tmp_path):
     assert "replaced 1 renamed documents: 004_466c596bdae4b96c.txt -> renamed.txt" in result.output
     assert "pruned 1 documents no longer among the inputs: 000_b6eaf09ee790a9e5.txt" in result.output
     assert _query(tmp_path / "db.sqlite", "SELECT document FROM documents") == [("renamed.txt",)]
+
+
+def test_frames_without_a_documents_table_still_write(frames, db):
+    written = write_database({"glossary": frames["glossary"]}, url(db)).written
+    assert written == {"glossary": len(frames["glossary"])}

@@ -173,7 +173,7 @@ def _lock(connection: sa.Connection) -> None:
 
 def _replace_documents(connection: sa.Connection, metadata: sa.MetaData, frames: Mapping[str, pd.DataFrame],
                        chosen: list[str], inputs: set[str], prune: bool) -> DatabaseReport:
-    stored = _stored_documents(connection, metadata.tables["documents"])
+    stored = _stored_documents(connection, metadata.tables["documents"]) if "documents" in metadata.tables else {}
     statuses = _column_by_document(frames, "status")
     hashes = _column_by_document(frames, "sha256")
     kept = [name for name in chosen if statuses.get(name) == "failed" and name in stored]
