@@ -26,9 +26,10 @@ import logging
 import os
 import re
 import tempfile
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from actionplans.conversion import Settings
 from extract.glossary import GlossaryEntry, PersonEntry
@@ -78,7 +79,7 @@ def source_digest(folders: Iterable[Path]) -> str:
         files = sorted(path for path in folder.rglob("*")
                        if path.suffix in CODE_SUFFIXES and "__pycache__" not in path.parts and path.is_file())
         for path in files:
-            digest.update(f"{folder.name}/{path.relative_to(folder).as_posix()}\0".encode("utf-8"))
+            digest.update(f"{folder.name}/{path.relative_to(folder).as_posix()}\0".encode())
             digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
@@ -105,7 +106,7 @@ def dependency_versions() -> str:
 @functools.cache
 def code_digest() -> str:
     """The digest of the running pipeline's code, computed once per process."""
-    return hashlib.sha256(f"{source_digest(package_folders())}|{dependency_versions()}".encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{source_digest(package_folders())}|{dependency_versions()}".encode()).hexdigest()
 
 
 def settings_digest(settings: Settings) -> str:

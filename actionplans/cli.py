@@ -115,7 +115,7 @@ def convert_command(inputs: tuple[Path, ...], out: Path, formats: str, headers_f
         try:
             check_database(database_url)
         except DatabaseError as error:
-            raise click.BadParameter(str(error), param_hint="--db")
+            raise click.BadParameter(str(error), param_hint="--db") from None
     inputs = inputs or (Path("data/raw"),)
     cache = None if no_cache else Cache(cache_dir or out / CACHE_NAME)
     started = time.perf_counter()

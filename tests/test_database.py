@@ -13,15 +13,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import sqlalchemy as sa
+from click.testing import CliRunner
 
-from actionplans.pipeline import convert
-from actionplans.export import TABLE_COLUMNS
-from actionplans.export import database
+from actionplans.cli import main
+from actionplans.export import TABLE_COLUMNS, database
 from actionplans.export.database import write_database
 from actionplans.export.tables import DAY_DATE_COLUMNS, INTEGER_COLUMNS
 from actionplans.export.writers import SQLITE_NAME, write_sqlite
-from actionplans.cli import main
-from click.testing import CliRunner
+from actionplans.pipeline import convert
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"

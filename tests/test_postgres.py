@@ -14,13 +14,13 @@ import sys
 import time
 from pathlib import Path
 
+import postgres_server
 import pytest
 from click.testing import CliRunner
+from test_identity import SQL_RECIPE, overdue_from_text
 
-import postgres_server
 from actionplans.cli import main
 from actionplans.export.database import ADVISORY_LOCK_ID
-from test_identity import SQL_RECIPE, overdue_from_text
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"

@@ -25,9 +25,9 @@ What keeps it correct:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping, Sequence
 
 import pandas as pd
 import sqlalchemy as sa

@@ -11,9 +11,9 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 from types import MappingProxyType
-from typing import Iterable, Mapping
 
 import pandas as pd
 
@@ -122,12 +122,14 @@ def date_bounds(value: str | None) -> tuple[dt.date, dt.date] | None:
     match = _ISO_PARTIAL.fullmatch(value or "")
     if not match:
         return None
-    year, month, day = (int(part) if part else None for part in match.groups())
+    year_text, month_text, day_text = match.groups()
+    year = int(year_text)
     try:
-        if day is not None:
-            exact = dt.date(year, month, day)
+        if month_text and day_text:
+            exact = dt.date(year, int(month_text), int(day_text))
             return exact, exact
-        if month is not None:
+        if month_text:
+            month = int(month_text)
             return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
         return dt.date(year, 1, 1), dt.date(year, 12, 31)
     except ValueError:  # month 13, day 31 of a short month: not a date
