@@ -53,6 +53,7 @@ COLUMN_HELP: Mapping[str, str] = MappingProxyType({
     "due_by": "real date: the last day due_date allows (2013-12 -> 2013-12-31)",
     "start_from": "real date: the first day start_date allows (2012-06 -> 2012-06-01)",
     "kind": "person or role",
+    "lead (action_leads)": "one person's name or one role, team or board, as in lead_people / lead_roles",
     "position": "1-based order of the lead within its action (people first, then roles, as in lead_people and lead_roles)",
     "page": "1-based page where the source row starts (paged formats), else empty",
     "table": "1-based index of the source table within the document",

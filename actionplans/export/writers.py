@@ -98,7 +98,7 @@ def write_xlsx(frames: Frames, folder: Path) -> list[Path]:
         return cells
 
     readme = workbook.create_sheet("README")
-    rows: list[list] = [[table, column, COLUMN_HELP.get(f"{column} (documents)" if table == "documents" and column == "status" else column, "")]
+    rows: list[list] = [[table, column, COLUMN_HELP.get(f"{column} ({table})", COLUMN_HELP.get(column, ""))]
                         for table, columns in TABLE_COLUMNS.items() for column in columns]
     issue_rows = [[issue.code, issue.severity, issue.title] for issue in ISSUE_TYPES.values()]
     _set_widths(readme, [["table", "column", "meaning"], *rows, *issue_rows])
