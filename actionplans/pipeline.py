@@ -72,9 +72,9 @@ def discover_inputs(inputs: Iterable[Path | str]) -> tuple[list[InputFile], list
         path = Path(raw)
         if path.is_dir():
             for file in _walk(path, problems):
-                found.setdefault(file.resolve(), (file, file.relative_to(path).as_posix(), _input_label(path)))
+                found.setdefault(_absolute(file), (file, file.relative_to(path).as_posix(), _input_label(path)))
         elif path.is_file():
-            found.setdefault(path.resolve(), (path, path.name, _input_label(path.parent)))
+            found.setdefault(_absolute(path), (path, path.name, _input_label(path.parent)))
         else:
             problems.append(_unusable(path, "no such file or folder"))
     names = unique_document_names([(relative, label, str(file)) for file, relative, label in found.values()])
@@ -86,8 +86,14 @@ def _unusable(path: Path, reason: str) -> NormalisedDocument:
     return relabel(failed_document(path, reason), path.name, str(path))
 
 
+def _absolute(path: Path) -> Path:
+    # Not resolve(): links are not followed (a link loop must not stop the batch), only
+    # "a/./b" and "a/../a/b" are made one.
+    return Path(os.path.abspath(path))
+
+
 def _input_label(folder: Path) -> str:
-    return folder.name or folder.resolve().name
+    return folder.name or _absolute(folder).name
 
 
 def unique_document_names(candidates: Sequence[tuple[str, str, str]]) -> list[str]:

@@ -219,3 +219,9 @@ def test_sqlite_recipe_counts_what_the_due_date_text_says(seed_dataset):
     out, expected = seed_dataset
     with sqlite3.connect(out / SQLITE_NAME) as connection:
         assert len(connection.execute(SQL_RECIPE).fetchall()) == expected
+
+
+def test_one_file_reached_twice_is_one_document(tmp_path):
+    plan = write_plan(tmp_path / "plans" / "plan.txt")
+    found, _ = discover_inputs([tmp_path / "plans", plan, tmp_path / "plans" / ".." / "plans" / "plan.txt"])
+    assert [(item.document, item.source_path) for item in found] == [("plan.txt", str(plan))]
