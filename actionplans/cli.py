@@ -86,12 +86,14 @@ def main() -> None:
 @click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), help="Cache folder for incremental runs [default: OUT/.actionplans-cache].")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
 @click.option("--db", "database_url", metavar="URL", help="Also write the tables to this SQLAlchemy database (sqlite:///plans.sqlite, postgresql://...), replacing only the rows of this run's documents.")
+@click.option("--prune", is_flag=True, help="With --db: remove the rows of documents that are no longer among the inputs.")
+@click.option("--csv-excel", is_flag=True, help="Write CSV as UTF-8 with a byte-order mark, so Excel opens it right on a double click.")
 @click.option("--scheduler", metavar="ADDRESS", help="Convert on the Dask cluster at ADDRESS (tcp://host:8786) instead of local processes; needs the 'dask' extra.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.option("--verbose", "-v", is_flag=True, help="Log detail per file and show tracebacks.")
 def convert_command(inputs: tuple[Path, ...], out: Path, formats: str, headers_file: Path | None, jobs: int, timeout: float,
-                    force: bool, cache_dir: Path | None, no_cache: bool, database_url: str | None, scheduler: str | None,
-                    quiet: bool, verbose: bool) -> None:
+                    force: bool, cache_dir: Path | None, no_cache: bool, database_url: str | None, prune: bool, csv_excel: bool,
+                    scheduler: str | None, quiet: bool, verbose: bool) -> None:
     """Convert plans in INPUTS (files or folders; default data/raw) into the dataset in --out.
 
     Re-runs convert only new or changed files (the rest come from the cache). The dataset is
@@ -105,6 +107,15 @@ def convert_command(inputs: tuple[Path, ...], out: Path, formats: str, headers_f
         headers = HeaderSettings.from_file(headers_file) if headers_file else HeaderSettings()
     except (ValueError, OSError) as error:
         raise click.BadParameter(str(error), param_hint="--headers")
+    if prune and not database_url:
+        raise click.BadParameter("--prune only applies to a database; give --db URL too", param_hint="--prune")
+    if database_url:  # a bad URL or a missing driver is reported now, not after the whole conversion
+        from actionplans.export.database import DatabaseError, check_database
+
+        try:
+            check_database(database_url)
+        except DatabaseError as error:
+            raise click.BadParameter(str(error), param_hint="--db") from None
     inputs = inputs or (Path("data/raw"),)
     cache = None if no_cache else Cache(cache_dir or out / CACHE_NAME)
     started = time.perf_counter()
@@ -117,31 +128,34 @@ def convert_command(inputs: tuple[Path, ...], out: Path, formats: str, headers_f
     except (DaskMissing, ClusterUnavailable) as error:
         raise click.BadParameter(str(error), param_hint="--scheduler")
     summary = run_summary(dataset, inputs, chosen, time.perf_counter() - started)
-    summary["fingerprint"] = dataset_fingerprint(dataset, chosen, headers)
+    summary["fingerprint"] = dataset_fingerprint(dataset, chosen, Settings(headers=headers), csv_excel)
     unchanged = dataset.converted == 0 and _same_dataset_on_disk(out, chosen, summary["fingerprint"])
     try:
         if unchanged:  # every file came from the cache and the files on disk hold exactly this dataset
             _replace_file(out / "run.json", json.dumps(summary, indent=1))
         else:
-            write_dataset(dataset.frames, out, chosen, extra_files={"run.json": json.dumps(summary, indent=1)})
+            write_dataset(dataset.frames, out, chosen, extra_files={"run.json": json.dumps(summary, indent=1)}, csv_bom=csv_excel)
     except OSError as error:
         click.echo(f"error: cannot write the dataset to {out}: {error.strerror or error}", err=True)
         sys.exit(1)
-    if database_url:
-        if not _write_database(dataset.frames, database_url):
-            sys.exit(1)
-    if not quiet:
-        click.echo(format_summary(dataset, out, unchanged))
+    database_ok, database_lines = _write_database(dataset.frames, database_url, prune) if database_url else (True, [])
+    if not quiet:  # the summary prints whether or not the database took the rows
+        click.echo("\n".join([format_summary(dataset, out, unchanged), *(database_lines if database_ok else [])]))
+    if not database_ok:
+        click.echo("\n".join(database_lines), err=True)
+        sys.exit(1)
     sys.exit(1 if dataset.failed else 0)
 
 
-def dataset_fingerprint(dataset: Dataset, formats: tuple[str, ...], headers: HeaderSettings) -> str:
-    """What the dataset files are a function of: each document's name, bytes (SHA-256),
-    status and reason, the pipeline version, the header settings and the formats."""
+def dataset_fingerprint(dataset: Dataset, formats: tuple[str, ...], settings: Settings, csv_bom: bool = False) -> str:
+    """What the dataset files are a function of: each document's name, source path, bytes
+    (SHA-256), status and reason, the pipeline's code, the settings and the formats."""
     import hashlib
 
-    parts = [PIPELINE_VERSION, repr(headers), ",".join(formats)]
-    parts += [f"{d.record.document}|{d.record.sha256}|{d.record.status}|{d.record.error}" for d in dataset.documents]
+    from actionplans.cache import code_digest, settings_digest
+
+    parts = [code_digest(), settings_digest(settings), ",".join(formats), f"bom={csv_bom}"]
+    parts += [f"{d.record.document}|{d.record.source_path}|{d.record.sha256}|{d.record.status}|{d.record.error}" for d in dataset.documents]
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
@@ -159,18 +173,19 @@ def _replace_file(path: Path, text: str) -> None:
     os.replace(temporary, path)
 
 
-def _write_database(frames: dict, url: str) -> bool:
+def _write_database(frames: dict, url: str, prune: bool) -> tuple[bool, list[str]]:
+    """Write the database; (whether it worked, lines for the summary)."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from actionplans.export.database import write_database
+    from actionplans.export.database import DatabaseError, write_database
 
     try:
-        write_database(frames, url)
-    except (SQLAlchemyError, ImportError, ValueError) as error:
+        report = write_database(frames, url, prune=prune)
+    except (SQLAlchemyError, DatabaseError, ImportError, ValueError) as error:
         # Not the URL itself in the message: it may hold a password.
-        click.echo(f"error: cannot write the database: {' '.join(str(error).split())[:200]}", err=True)
-        return False
-    return True
+        detail = getattr(error, "orig", None) or error
+        return False, [f"error: cannot write the database (nothing in it changed): {' '.join(str(detail).split())[:200]}"]
+    return True, report.lines()
 
 
 def run_summary(dataset: Dataset, inputs: tuple[Path, ...], formats: tuple[str, ...], seconds: float) -> dict[str, object]:

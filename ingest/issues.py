@@ -26,6 +26,7 @@ _TYPES = (
     # files (ingest / pipeline)
     IssueType("unreadable-file", "The file could not be read at all; see documents.error", "error"),
     IssueType("skipped-file", "The file holds no plan tables (empty, no tables)", "info"),
+    IssueType("duplicate-file", "The file has the same bytes as another input; its actions are kept under that one", "info"),
     IssueType("unreadable-page", "A page could not be read; the rest of the document was", "error"),
     IssueType("truncated-pdf", "The PDF has no end-of-file marker and may be cut short", "warning"),
     IssueType("no-text-layer", "A page is an image without text (OCR not supported)", "warning"),

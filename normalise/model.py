@@ -59,6 +59,7 @@ class DocumentRecord:
     sha256: str
     title: str
     plan_date: str
+    source_path: str = ""  # the path as given or found; set by the batch (actionplans.pipeline)
 
     @classmethod
     def columns(cls) -> tuple[str, ...]:

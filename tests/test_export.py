@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from actionplans.pipeline import convert
 from actionplans.export import FORMATS, TABLE_COLUMNS, write_dataset
 from actionplans.export import writers
-from actionplans.export.tables import DATE_COLUMNS, INTEGER_COLUMNS
+from actionplans.export.tables import DATE_COLUMNS, DAY_DATE_COLUMNS, INTEGER_COLUMNS
 from actionplans.export.writers import SQLITE_NAME, XLSX_NAME, day_date
 from conftest import RAW
 
@@ -35,10 +35,18 @@ def dataset(frames, tmp_path_factory) -> Path:
     return out
 
 
+def plain_value(value: object) -> object:
+    """A frame value as JSON-like Python: ``pd.NA``/``NaT`` -> ``None``, numpy -> int, a
+    real date -> its ISO text."""
+    if value is pd.NA or value is pd.NaT or value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    return value.item() if hasattr(value, "item") else value
+
+
 def plain_rows(frame: pd.DataFrame) -> list[dict[str, object]]:
-    """The frame's rows as JSON-like Python values: ``pd.NA`` -> ``None``, numpy -> int."""
-    return [{column: None if value is pd.NA else (value.item() if hasattr(value, "item") else value)
-             for column, value in zip(frame.columns, record)}
+    return [{column: plain_value(value) for column, value in zip(frame.columns, record)}
             for record in frame.itertuples(index=False, name=None)]
 
 
@@ -49,6 +57,7 @@ def test_seed_dataset_exercises_every_kind_of_value(frames):
     assert actions["page"].isna().any() and actions["row"].notna().all()
     assert (actions["due_date"].str.len() == 10).any() and (actions["due_date"].str.len() == 7).any()
     assert all(len(frames[name]) for name in TABLE_COLUMNS)
+    assert actions["status"].isna().any() and actions["due_by"].isna().any() and actions["due_by"].notna().any()
 
 
 def test_every_format_writes_every_table(frames, dataset):
@@ -64,8 +73,11 @@ def test_every_format_writes_every_table(frames, dataset):
 def test_csv_round_trips_with_integer_and_text_columns(frames, dataset, table):
     frame = frames[table]
     integers = [column for column in frame.columns if column in INTEGER_COLUMNS]
-    read = pd.read_csv(dataset / f"{table}.csv", keep_default_na=False, na_values={column: [""] for column in integers},
-                       dtype={column: "Int64" if column in integers else "string" for column in frame.columns})
+    dates = [column for column in frame.columns if column in DAY_DATE_COLUMNS]
+    read = pd.read_csv(dataset / f"{table}.csv", keep_default_na=False, na_values=[""],
+                       dtype={column: "Int64" if column in integers else "string" for column in frame.columns if column not in dates})
+    for column in dates:
+        read[column] = pd.to_datetime(read[column]).astype("datetime64[s]")
     pd.testing.assert_frame_equal(read, frame)
 
 
@@ -77,7 +89,7 @@ def test_jsonl_round_trips_with_json_integers_and_nulls(frames, dataset, table):
     for record in records:
         assert list(record) == list(TABLE_COLUMNS[table])
         for column, value in record.items():
-            expected = (int, type(None)) if column in INTEGER_COLUMNS else str
+            expected = (int, type(None)) if column in INTEGER_COLUMNS else (str, type(None))
             assert isinstance(value, expected) and not isinstance(value, bool), (column, value)
 
 
@@ -111,7 +123,7 @@ def test_xlsx_sheet_has_frozen_header_and_filter(frames, workbook, table):
 def _xlsx_expected(column: str, value: object) -> object:
     if value is None:
         return None
-    if column in DATE_COLUMNS and day_date(value):
+    if (column in DATE_COLUMNS or column in DAY_DATE_COLUMNS) and day_date(value):
         return dt.datetime.combine(day_date(value), dt.time())  # Excel cells hold datetimes
     if value == "":
         return None  # an empty string and an empty cell read back alike
@@ -134,7 +146,7 @@ def test_xlsx_due_dates_are_date_cells_only_at_day_precision(frames, workbook):
     sheet = workbook["actions"]
     column = list(frames["actions"].columns).index("due_date") + 1
     cells = [row[column - 1] for row in sheet.iter_rows(min_row=2)]
-    printed = list(frames["actions"]["due_date"])
+    printed = list(frames["actions"]["due_date"].fillna(""))
     day = [cell for cell, text in zip(cells, printed) if len(text) == 10]
     month = [cell for cell, text in zip(cells, printed) if len(text) == 7]
     assert day and all(cell.is_date and cell.number_format == "yyyy-mm-dd" for cell in day)
@@ -158,16 +170,21 @@ def test_parquet_round_trips_with_int64_integers(frames, dataset, table):
     read = pd.read_parquet(dataset / f"{table}.parquet")
     day_columns = [f"{column}_day" for column in DATE_COLUMNS if column in frame.columns]
     assert list(read.columns) == list(frame.columns) + day_columns
+    for column in DAY_DATE_COLUMNS:
+        if column in read.columns:  # date32 reads back as datetime.date objects
+            read[column] = pd.to_datetime(read[column]).astype("datetime64[s]")
     pd.testing.assert_frame_equal(read[list(frame.columns)], frame)
     schema = pq.read_schema(dataset / f"{table}.parquet")
     for column in frame.columns:
         if column in INTEGER_COLUMNS:
             assert schema.field(column).type == pa.int64(), column
+        if column in DAY_DATE_COLUMNS:
+            assert schema.field(column).type == pa.date32(), column
 
 
 @pytest.mark.parametrize("column", DATE_COLUMNS)
 def test_parquet_day_columns_hold_dates_where_precision_is_a_day(frames, dataset, column):
-    printed = list(frames["actions"][column])
+    printed = list(frames["actions"][column].fillna(""))
     table = pq.read_table(dataset / "actions.parquet")
     days = table.column(f"{column}_day").to_pylist()
     assert days == [day_date(text) for text in printed]
@@ -195,14 +212,14 @@ def test_sqlite_round_trips_with_integer_and_text_columns(frames, sqlite, table)
     frame = frames[table]
     declared = {row[1]: row[2] for row in sqlite.execute(f'PRAGMA table_info("{table}")')}
     for column in frame.columns:
-        assert declared[column] == ("INTEGER" if column in INTEGER_COLUMNS else "TEXT"), column
+        assert declared[column] == ("INTEGER" if column in INTEGER_COLUMNS else "DATE" if column in DAY_DATE_COLUMNS else "TEXT"), column
     quoted = ", ".join(f'"{column}"' for column in frame.columns)
     rows = sqlite.execute(f'SELECT {quoted} FROM "{table}" ORDER BY rowid').fetchall()
     assert rows == [tuple(row.values()) for row in plain_rows(frame)]
     typed = ", ".join(f'typeof("{column}")' for column in frame.columns)
     for kinds in sqlite.execute(f'SELECT DISTINCT {typed} FROM "{table}"'):
         for column, kind in zip(frame.columns, kinds):
-            assert kind in (("integer", "null") if column in INTEGER_COLUMNS else ("text",)), (column, kind)
+            assert kind in (("integer", "null") if column in INTEGER_COLUMNS else ("text", "null")), (column, kind)
 
 
 def test_sqlite_has_document_and_due_date_indexes(sqlite):

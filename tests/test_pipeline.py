@@ -35,7 +35,7 @@ def seed_results(seed_conversions):
 
 def _golden_rows(result) -> dict[str, list[dict]]:
     frames = documents_to_frames([result])
-    return {name: json.loads(frame.to_json(orient="records")) for name, frame in frames.items()}
+    return {name: json.loads(frame.to_json(orient="records", date_format="iso", date_unit="s")) for name, frame in frames.items()}
 
 
 @pytest.mark.parametrize("seed", [path.name for path in SEEDS])

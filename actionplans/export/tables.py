@@ -1,10 +1,19 @@
-"""Normalised documents to the dataset's tables (pandas DataFrames), with fixed columns."""
+"""Normalised documents to the dataset's tables (pandas DataFrames), with fixed columns.
+
+Missing values are real nulls (``pd.NA`` in text and integer columns, ``NaT`` in date
+columns), so ``isna()`` finds them and SQL and Parquet get NULL, never ``''``. ``due_by``
+and ``start_from`` are real dates derived here from the ISO text of ``due_date`` and
+``start_date`` (whatever precision those hold), for date filters and "overdue" queries.
+"""
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 from types import MappingProxyType
-from typing import Iterable, Mapping
 
 import pandas as pd
 
@@ -13,23 +22,39 @@ from extract.model import Issue
 from ingest.issues import ISSUE_TYPES
 from normalise.model import Action, DocumentRecord, NormalisedDocument
 
+DAY_DATE_COLUMNS: Mapping[str, tuple[str, str]] = MappingProxyType({
+    "due_by": ("due_date", "last"),  # the last day the due date allows: "2013-12" -> 2013-12-31
+    "start_from": ("start_date", "first"),  # the first day the start date allows: "2012-06" -> 2012-06-01
+})
+"""Real-date columns of ``actions``: name -> (the ISO text column it reads, which bound)."""
+ACTION_COLUMNS = tuple(column for field in Action.columns()
+                       for column in ((field, "due_by", "start_from") if field == "due_date" else (field,)))
+DOCUMENT_COLUMNS = ("document", "source_path", *(c for c in DocumentRecord.columns() if c not in ("document", "source_path")))
+ACTION_LEAD_COLUMNS = ("action_id", "document", "lead", "kind", "position")
 ISSUE_COLUMNS = ("document", "action_id", "page", "table", "row", "column", "severity", "code", "message", "value")
 GLOSSARY_COLUMNS = ("document", "abbreviation", "expansion")
 PEOPLE_COLUMNS = ("document", "name", "job_title")
 TABLE_COLUMNS: Mapping[str, tuple[str, ...]] = MappingProxyType({
-    "actions": Action.columns(),
-    "documents": DocumentRecord.columns(),
+    "actions": ACTION_COLUMNS,
+    "documents": DOCUMENT_COLUMNS,
     "issues": ISSUE_COLUMNS,
+    "action_leads": ACTION_LEAD_COLUMNS,
     "glossary": GLOSSARY_COLUMNS,
     "people": PEOPLE_COLUMNS,
 })
-INTEGER_COLUMNS = frozenset({"page", "table", "row", "pages", "tables", "actions"})
+INTEGER_COLUMNS = frozenset({"page", "table", "row", "pages", "tables", "actions", "position"})
 DATE_COLUMNS = ("start_date", "due_date", "review_date")
 
 COLUMN_HELP: Mapping[str, str] = MappingProxyType({
     "action_id": "stable id of the action: same file content and place, same id on every run",
     "severity": "info, warning or error (error issues make a document partial)",
-    "document": "the source file's name",
+    "document": "the source file's path relative to the input folder it was found in (the file name when given directly)",
+    "source_path": "the file's path as given on the command line or found in a folder",
+    "due_by": "real date: the last day due_date allows (2013-12 -> 2013-12-31)",
+    "start_from": "real date: the first day start_date allows (2012-06 -> 2012-06-01)",
+    "kind": "person or role",
+    "lead (action_leads)": "one person's name or one role, team or board, as in lead_people / lead_roles",
+    "position": "1-based order of the lead within its action (people first, then roles, as in lead_people and lead_roles)",
     "page": "1-based page where the source row starts (paged formats), else empty",
     "table": "1-based index of the source table within the document",
     "row": "1-based index of the source row within that table (header rows not counted)",
@@ -79,23 +104,72 @@ def _frame(rows: Iterable[Mapping[str, object]], columns: tuple[str, ...]) -> pd
     for column in frame.columns:
         if column in INTEGER_COLUMNS:
             frame[column] = pd.array(frame[column].tolist(), dtype="Int64")
+        elif column in DAY_DATE_COLUMNS:
+            frame[column] = pd.to_datetime(pd.Series(frame[column].tolist(), dtype="object"), errors="raise").astype("datetime64[s]")
         else:
-            frame[column] = frame[column].astype("string").fillna("")
+            frame[column] = frame[column].astype("string").replace("", pd.NA)
     return frame
 
 
+_ISO_PARTIAL = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def date_bounds(value: str | None) -> tuple[dt.date, dt.date] | None:
+    """The first and last day an ISO date at any precision allows, or None.
+
+    >>> date_bounds("2013-02")
+    (datetime.date(2013, 2, 1), datetime.date(2013, 2, 28))
+    """
+    match = _ISO_PARTIAL.fullmatch(value or "")
+    if not match:
+        return None
+    year_text, month_text, day_text = match.groups()
+    year = int(year_text)
+    try:
+        if month_text and day_text:
+            exact = dt.date(year, int(month_text), int(day_text))
+            return exact, exact
+        if month_text:
+            month = int(month_text)
+            return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    except ValueError:  # month 13, day 31 of a short month: not a date
+        return None
+
+
+def _action_row(action: Action) -> dict[str, object]:
+    row = asdict(action)
+    for column, (source, bound) in DAY_DATE_COLUMNS.items():
+        bounds = date_bounds(row.get(source))
+        row[column] = (bounds[0] if bound == "first" else bounds[1]) if bounds else None
+    return row
+
+
+def action_lead_rows(action: Action) -> list[dict[str, object]]:
+    """The long form of an action's ``lead_people`` and ``lead_roles``: one row per lead."""
+    leads = [(name, "person") for name in _split(action.lead_people)] + [(name, "role") for name in _split(action.lead_roles)]
+    return [{"action_id": action.action_id, "document": action.document, "lead": name, "kind": kind, "position": position}
+            for position, (name, kind) in enumerate(leads, start=1)]
+
+
+def _split(joined: str) -> list[str]:
+    return [part.strip() for part in joined.split("; ") if part.strip()]
+
+
 def documents_to_frames(documents: Iterable[NormalisedDocument]) -> dict[str, pd.DataFrame]:
-    """The five dataset tables for a batch of documents, in input order."""
+    """The dataset tables for a batch of documents, in input order."""
     documents = list(documents)
-    actions = [asdict(action) for document in documents for action in document.actions]
+    actions = [_action_row(action) for document in documents for action in document.actions]
     records = [asdict(document.record) for document in documents]
     issues = [_issue_row(issue) for document in documents for issue in document.issues]
+    leads = [row for document in documents for action in document.actions for row in action_lead_rows(action)]
     glossary = [_glossary_row(document.record.document, entry) for document in documents for entry in document.glossary]
     people = [_person_row(document.record.document, entry) for document in documents for entry in document.people]
     return {
         "actions": _frame(actions, TABLE_COLUMNS["actions"]),
         "documents": _frame(records, TABLE_COLUMNS["documents"]),
         "issues": _frame(issues, ISSUE_COLUMNS),
+        "action_leads": _frame(leads, ACTION_LEAD_COLUMNS),
         "glossary": _frame(glossary, GLOSSARY_COLUMNS),
         "people": _frame(people, PEOPLE_COLUMNS),
     }

@@ -9,17 +9,17 @@ half-written dataset.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import shutil
-import sqlite3
 import tempfile
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
 import pandas as pd
 
-from actionplans.export.tables import COLUMN_HELP, DATE_COLUMNS, TABLE_COLUMNS
+from actionplans.export.tables import COLUMN_HELP, DATE_COLUMNS, DAY_DATE_COLUMNS, TABLE_COLUMNS
 from ingest.issues import ISSUE_TYPES
 
 FORMATS = ("csv", "jsonl", "xlsx", "parquet", "sqlite")
@@ -31,11 +31,13 @@ MAX_COLUMN_WIDTH = 60
 Frames = Mapping[str, pd.DataFrame]
 
 
-def write_csv(frames: Frames, folder: Path) -> list[Path]:
+def write_csv(frames: Frames, folder: Path, bom: bool = False) -> list[Path]:
+    """A CSV per table, UTF-8; with ``bom`` a byte-order mark first, so Excel opens the file
+    with the right encoding on a double click (``--csv-excel``)."""
     paths = []
     for name, frame in frames.items():
         path = folder / f"{name}.csv"
-        frame.to_csv(path, index=False, encoding="utf-8")
+        frame.to_csv(path, index=False, encoding="utf-8-sig" if bom else "utf-8")
         paths.append(path)
     return paths
 
@@ -52,8 +54,10 @@ def write_jsonl(frames: Frames, folder: Path) -> list[Path]:
 
 
 def _json_value(value: object) -> object:
-    if value is pd.NA or value is None:
+    if value is pd.NA or value is None or value is pd.NaT:
         return None
+    if isinstance(value, dt.datetime):  # a real-date column (pandas holds dates as Timestamps)
+        return value.date().isoformat()
     if hasattr(value, "item"):
         return value.item()  # numpy scalars
     return value
@@ -94,7 +98,7 @@ def write_xlsx(frames: Frames, folder: Path) -> list[Path]:
         return cells
 
     readme = workbook.create_sheet("README")
-    rows: list[list] = [[table, column, COLUMN_HELP.get(f"{column} (documents)" if table == "documents" and column == "status" else column, "")]
+    rows: list[list] = [[table, column, COLUMN_HELP.get(f"{column} ({table})", COLUMN_HELP.get(column, ""))]
                         for table, columns in TABLE_COLUMNS.items() for column in columns]
     issue_rows = [[issue.code, issue.severity, issue.title] for issue in ISSUE_TYPES.values()]
     _set_widths(readme, [["table", "column", "meaning"], *rows, *issue_rows])
@@ -108,7 +112,7 @@ def write_xlsx(frames: Frames, folder: Path) -> list[Path]:
     for name, frame in frames.items():
         sheet = workbook.create_sheet(name)
         columns = list(frame.columns)
-        date_columns = {index for index, column in enumerate(columns) if column in DATE_COLUMNS}
+        date_columns = {index for index, column in enumerate(columns) if column in DATE_COLUMNS or column in DAY_DATE_COLUMNS}
         records = [[_xlsx_value(value) for value in record] for record in frame.itertuples(index=False, name=None)]
         _set_widths(sheet, [columns, *records[:200]])
         sheet.freeze_panes = "A2"
@@ -116,7 +120,7 @@ def write_xlsx(frames: Frames, folder: Path) -> list[Path]:
         sheet.append(header(sheet, columns))
         for record in records:
             for index in date_columns:
-                day = day_date(record[index]) if record[index] else None
+                day = record[index] if isinstance(record[index], dt.date) else day_date(record[index]) if record[index] else None
                 if day is not None:
                     cell = WriteOnlyCell(sheet, day)
                     cell.number_format = "yyyy-mm-dd"
@@ -128,8 +132,10 @@ def write_xlsx(frames: Frames, folder: Path) -> list[Path]:
 
 
 def _xlsx_value(value: object) -> object:
-    if value is pd.NA or value is None or (isinstance(value, float) and value != value):
+    if value is pd.NA or value is None or value is pd.NaT or (isinstance(value, float) and value != value):
         return None
+    if isinstance(value, dt.datetime):  # a real-date column
+        return value.date()
     if hasattr(value, "item"):
         value = value.item()
     return _excel_safe(value)
@@ -165,6 +171,10 @@ def write_parquet(frames: Frames, folder: Path) -> list[Path]:
     paths = []
     for name, frame in frames.items():
         table = pa.Table.from_pandas(frame, preserve_index=False)
+        for column in DAY_DATE_COLUMNS:
+            if column in frame.columns:  # dates, not timestamps at midnight
+                index = table.schema.get_field_index(column)
+                table = table.set_column(index, column, table.column(column).cast(pa.date32()))
         for column in DATE_COLUMNS:
             if column in frame.columns:
                 days = pa.array([day_date(value) for value in frame[column]], type=pa.date32())
@@ -175,29 +185,13 @@ def write_parquet(frames: Frames, folder: Path) -> list[Path]:
     return paths
 
 
-SQLITE_KEYS: Mapping[str, tuple[str, ...]] = {
-    "documents": ("document",),
-    "actions": ("document", "table", "row", "ref", "action"),
-}
-
-
 def write_sqlite(frames: Frames, folder: Path) -> list[Path]:
-    """One SQLite database, a table per dataset table, indexes on document and due date."""
+    """One SQLite database with the same tables, keys, types and indexes as ``--db``
+    (:mod:`actionplans.export.database`): integers, DATE columns, NULL for missing values."""
+    from actionplans.export.database import sqlite_url, write_database
+
     path = folder / SQLITE_NAME
-    with sqlite3.connect(path) as connection:
-        for name, frame in frames.items():
-            columns = ", ".join(f'"{c}" {"INTEGER" if str(frame[c].dtype) == "Int64" else "TEXT"}' for c in frame.columns)
-            id_column = '"id" INTEGER PRIMARY KEY, ' if name != "documents" else ""
-            key = ', PRIMARY KEY ("document")' if name == "documents" else ""
-            connection.execute(f'DROP TABLE IF EXISTS "{name}"')
-            connection.execute(f'CREATE TABLE "{name}" ({id_column}{columns}{key})')
-            placeholders = ", ".join("?" for _ in frame.columns)
-            quoted = ", ".join(f'"{c}"' for c in frame.columns)
-            rows = [tuple(None if v is pd.NA else (v.item() if hasattr(v, "item") else v) for v in record) for record in frame.itertuples(index=False, name=None)]
-            connection.executemany(f'INSERT INTO "{name}" ({quoted}) VALUES ({placeholders})', rows)
-            if "document" in frame.columns and name != "documents":
-                connection.execute(f'CREATE INDEX "ix_{name}_document" ON "{name}" ("document")')
-        connection.execute('CREATE INDEX "ix_actions_due_date" ON "actions" ("due_date")')
+    write_database(frames, sqlite_url(path))
     return [path]
 
 
@@ -219,7 +213,8 @@ WRITERS: Mapping[str, Callable[[Frames, Path], list[Path]]] = {
 }
 
 
-def write_dataset(frames: Frames, out: Path, formats: Iterable[str] = DEFAULT_FORMATS, extra_files: Mapping[str, str] | None = None) -> list[Path]:
+def write_dataset(frames: Frames, out: Path, formats: Iterable[str] = DEFAULT_FORMATS, extra_files: Mapping[str, str] | None = None,
+                  csv_bom: bool = False) -> list[Path]:
     """Write every table in every format into ``out`` atomically.
 
     The new dataset is built in a temporary sibling folder (with any other files ``out``
@@ -235,7 +230,8 @@ def write_dataset(frames: Frames, out: Path, formats: Iterable[str] = DEFAULT_FO
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
     backup = out.parent / f".{out.name}-old-{os.getpid()}"
     try:
-        written = [path.name for name in formats for path in WRITERS[name](frames, staging)]
+        writers = {**WRITERS, "csv": functools.partial(WRITERS["csv"], bom=True)} if csv_bom else WRITERS
+        written = [path.name for name in formats for path in writers[name](frames, staging)]
         for name, text in (extra_files or {}).items():
             (staging / name).write_text(text, encoding="utf-8")
             written.append(name)
