@@ -19,8 +19,8 @@ from actionplans.cache import Cache, checksum, code_digest, source_digest
 from actionplans.conversion import Settings, convert_file
 from actionplans.pipeline import convert
 from extract.headers import HeaderSettings
+from conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 
 PLAN = """Lakeside Council improvement plan, 2013
 

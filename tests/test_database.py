@@ -21,7 +21,7 @@ from actionplans.export.database import write_database
 from actionplans.export.tables import DAY_DATE_COLUMNS, INTEGER_COLUMNS
 from actionplans.export.writers import SQLITE_NAME, write_sqlite
 from actionplans.pipeline import convert
-from conftest import RAW
+from conftest import RAW, ROOT
 
 
 

@@ -19,9 +19,8 @@ from actionplans.export import write_dataset
 from actionplans.export.tables import date_bounds
 from actionplans.export.writers import SQLITE_NAME
 from actionplans.pipeline import convert, discover_inputs, unique_document_names
+from conftest import RAW, ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
-RAW = ROOT / "data" / "raw"
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 PLAN = """{council} improvement plan, March 2013

@@ -21,9 +21,8 @@ from test_identity import SQL_RECIPE, overdue_from_text
 
 from actionplans.cli import main
 from actionplans.export.database import ADVISORY_LOCK_ID
+from conftest import RAW, ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
-RAW = ROOT / "data" / "raw"
 SEEDS = sorted(RAW.glob("*.txt"))
 
 
