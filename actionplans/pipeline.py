@@ -8,7 +8,9 @@ with status ``failed`` (or ``skipped``) and a one-line reason, so a batch always
 
 from __future__ import annotations
 
+import functools
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
@@ -18,7 +20,7 @@ import pandas as pd
 from actionplans.cache import Cache
 from actionplans.conversion import PIPELINE_VERSION, Settings, convert_file, failed_document
 from actionplans.export.tables import documents_to_frames
-from actionplans.workers import convert_in_workers
+from actionplans.workers import WorkerFailure, run_in_workers
 from normalise.model import NormalisedDocument
 
 SKIP_NAMES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini", ".gitkeep"})
@@ -42,32 +44,94 @@ class Dataset:
         return tuple(d for d in self.documents if d.record.status == "failed")
 
 
-def discover(inputs: Iterable[Path | str]) -> tuple[list[Path], list[NormalisedDocument]]:
-    """Files to convert (folders walked, sorted) and rows for inputs that cannot be used."""
+def discover(inputs: Iterable[Path | str], exclude: Iterable[Path | str] = ()) -> tuple[list[Path], list[NormalisedDocument]]:
+    """Files to convert (folders walked, sorted) and rows for inputs that cannot be used.
+
+    Folders in ``exclude`` (the output folder, the cache) are not walked into. Only regular
+    files are read: a FIFO, device or socket (or a link to one) would block or never end,
+    so it gets a ``skipped`` row instead.
+    """
     files: list[Path] = []
     problems: list[NormalisedDocument] = []
+    excluded = frozenset(Path(folder).resolve() for folder in exclude)
     for raw in inputs:
         path = Path(raw)
         if path.is_dir():
-            for found in _walk(path, problems):
+            for found in _walk(path, problems, excluded):
                 files.append(found)
-        elif path.is_file():
+        elif path.exists():
             files.append(path)
         else:
             problems.append(failed_document(path, "no such file or folder"))
-    return list(dict.fromkeys(files)), problems
+    regular = []
+    for path in dict.fromkeys(files):
+        reason = not_a_regular_file(path)
+        if reason:
+            problems.append(failed_document(path, reason, status="skipped"))
+        else:
+            regular.append(path)
+    return regular, problems
 
 
-def _walk(folder: Path, problems: list[NormalisedDocument]) -> Iterator[Path]:
+_FILE_KINDS = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+               (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def not_a_regular_file(path: Path) -> str:
+    """Why ``path`` is not read ("" for a regular file, or one that cannot be looked at:
+    reading it then gives the reason)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return ""
+    if stat.S_ISREG(mode):
+        return ""
+    kind = next((name for test, name in _FILE_KINDS if test(mode)), "not a regular file")
+    return f"not read: {kind}, not a regular file"
+
+
+def _walk(folder: Path, problems: list[NormalisedDocument], excluded: frozenset[Path] = frozenset()) -> Iterator[Path]:
     def on_error(error: OSError) -> None:
         problems.append(failed_document(Path(error.filename or folder), f"cannot read folder entry: {error.strerror or error}"))
 
+    if folder.resolve() in excluded:
+        return
     for root, dirs, names in os.walk(folder, onerror=on_error):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (Path(root) / d).resolve() not in excluded)
         for name in sorted(names):
             if name.startswith(".") or name in SKIP_NAMES or name.startswith("~$"):
                 continue
             yield Path(root) / name
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """One file's result and how it was obtained: from the cache or converted (internal)."""
+
+    result: NormalisedDocument
+    key: str | None = None
+    from_cache: bool = False
+
+
+def convert_or_load(path: Path, settings: Settings, cache: Cache | None = None, force: bool = False) -> FileOutcome:
+    """One file: its cached result when the cache has one (unless ``force``), else converted.
+
+    Hashing the file for the cache key is part of this, so a worker runs it under the
+    per-file time and memory limits, never the parent."""
+    key = _cache_key(cache, path, settings) if cache is not None else None
+    cached = None if (force or key is None) else cache.load(key)
+    if cached is not None:
+        return FileOutcome(cached, key, from_cache=True)
+    return FileOutcome(convert_file(path, settings), key)
+
+
+def _cache_key(cache: Cache, path: Path, settings: Settings) -> str | None:
+    """The file's cache key, or None (no caching for this file) when it cannot be made:
+    a name that is not valid UTF-8 must cost the cache, not the file."""
+    try:
+        return cache.key(path, settings)
+    except (UnicodeError, ValueError):
+        return None
 
 
 def convert(
@@ -80,53 +144,68 @@ def convert(
     force: bool = False,
     on_start: Callable[[int], None] | None = None,
     scheduler: str | None = None,
+    max_memory: int | None = None,
+    exclude: Iterable[Path | str] = (),
 ) -> Dataset:
     """Convert files and folders into one dataset.
 
-    ``jobs`` > 1 (or a ``timeout``) converts in worker processes, each file limited to
-    ``timeout`` seconds; with a Dask ``scheduler`` address the files are converted on that
-    cluster instead (the ``dask`` extra). With a ``cache``, files converted before (same bytes, name, version
-    and settings) are taken from it unless ``force``; new results are stored in it.
+    ``jobs`` > 1, a ``timeout`` or a ``max_memory`` (bytes) converts in worker processes,
+    each file limited to ``timeout`` seconds and each worker to ``max_memory``; with a Dask
+    ``scheduler`` address the files are converted on that cluster instead (the ``dask``
+    extra). With a ``cache``, files converted before (same bytes, name, version and
+    settings) are taken from it unless ``force``; new results are stored in it. Folders in
+    ``exclude`` are never read (the output folder).
     """
-    files, problems = discover(inputs)
+    files, problems = discover(inputs, exclude)
     if on_start:
         on_start(len(files) + len(problems))
+    for result in problems:
+        if on_document:
+            on_document(result)
     results: dict[Path, NormalisedDocument] = {}
-    keys = {path: cache.key(path, settings) for path in files} if cache else {}
+    converted = 0
+    for path, outcome in _outcomes(files, settings, jobs, timeout, max_memory, cache, force, scheduler):
+        results[path] = outcome.result
+        converted += not outcome.from_cache
+        if cache is not None and not outcome.from_cache:
+            cache.store(outcome.key, outcome.result)
+        if on_document:
+            on_document(outcome.result)
+    return Dataset(tuple(problems) + tuple(results[path] for path in files), converted=converted, from_cache=len(files) - converted)
+
+
+def _outcomes(files: Sequence[Path], settings: Settings, jobs: int, timeout: float | None, max_memory: int | None,
+              cache: Cache | None, force: bool, scheduler: str | None) -> Iterator[tuple[Path, FileOutcome]]:
+    if not files:
+        return
+    task = functools.partial(convert_or_load, settings=settings, cache=cache, force=force)
+    if scheduler:
+        yield from _outcomes_on_cluster(files, settings, cache, force, scheduler)
+    elif jobs <= 1 and not timeout and not max_memory:
+        for path in files:
+            yield path, task(path)
+    else:
+        for path, outcome in run_in_workers(files, task, jobs, timeout, max_memory):
+            if isinstance(outcome, WorkerFailure):
+                outcome = FileOutcome(failed_document(path, outcome.reason))
+            yield path, outcome
+
+
+def _outcomes_on_cluster(files: Sequence[Path], settings: Settings, cache: Cache | None, force: bool,
+                         scheduler: str) -> Iterator[tuple[Path, FileOutcome]]:
+    from actionplans.distributed import convert_on_cluster
+
+    keys = {path: _cache_key(cache, path, settings) for path in files} if cache is not None else {}
     todo = []
     for path in files:
         cached = None if (force or cache is None) else cache.load(keys[path])
         if cached is not None:
-            results[path] = cached
-            if on_document:
-                on_document(cached)
+            yield path, FileOutcome(cached, keys[path], from_cache=True)
         else:
             todo.append(path)
-    for result in problems:
-        if on_document:
-            on_document(result)
-    for path, result in _convert_all(todo, settings, jobs, timeout, scheduler):
-        results[path] = result
-        if cache is not None:
-            cache.store(keys.get(path), result)
-        if on_document:
-            on_document(result)
-    return Dataset(tuple(problems) + tuple(results[path] for path in files), converted=len(todo), from_cache=len(files) - len(todo))
-
-
-def _convert_all(files: Sequence[Path], settings: Settings, jobs: int, timeout: float | None, scheduler: str | None = None) -> Iterator[tuple[Path, NormalisedDocument]]:
-    if not files:
-        return
-    if scheduler:
-        from actionplans.distributed import convert_on_cluster
-
-        yield from zip(files, convert_on_cluster(files, settings, scheduler))
-        return
-    if (jobs <= 1 and not timeout) or not files:
-        for path in files:
-            yield path, convert_file(path, settings)
-        return
-    yield from convert_in_workers(files, settings, jobs, timeout)
+    if todo:
+        for path, result in zip(todo, convert_on_cluster(todo, settings, scheduler)):
+            yield path, FileOutcome(result, keys.get(path))
 
 
 def convert_to_frames(inputs: Iterable[Path | str] | Path | str, settings: Settings = Settings(), jobs: int = 1) -> dict[str, pd.DataFrame]:

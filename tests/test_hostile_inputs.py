@@ -1,0 +1,282 @@
+"""Hostile and unlucky inputs (issue #10): nothing lost, nothing run, no batch-killer.
+
+Every case is generated small inside the test and converted beside a good seed plan, whose
+actions must come out byte-identical to a run of that plan alone.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import socket
+import sqlite3
+import zlib
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from actionplans.cache import Cache
+from actionplans.cli import main
+from actionplans.pipeline import convert, convert_file
+
+RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
+GOOD_PLAN = RAW / "004_466c596bdae4b96c.txt"
+ALL_FORMATS = "csv,jsonl,xlsx,parquet,sqlite"
+IN_PROCESS = ["--jobs", "1", "--max-memory", "0", "--timeout", "0"]
+
+HEADER = "Ref\tAction\tLead officer\tTimescale\tStatus"
+ROWS = [
+    ("1", "Review the referral pathway with partners", "Jane Smith, Head of Service", "March 2025", "Complete"),
+    ("2", "Train every social worker in the new assessment model", "Tom Brown, Principal Social Worker", "June 2025", "In progress"),
+    ("3", "Publish a quarterly audit of case records", "Amy Clark, Quality Lead", "September 2025", "Not started"),
+]
+
+
+def small_plan(rows=ROWS, title: str = "Improvement plan for Testshire Council") -> str:
+    """A three-action plan as a TAB-separated text export (not cut from any seed)."""
+    return "\n".join([title, "", HEADER, *("\t".join(row) for row in rows)]) + "\n"
+
+
+def _convert(inputs: list[Path], out: Path, *options: str) -> object:
+    return CliRunner().invoke(main, ["convert", *map(str, inputs), "--out", str(out), *options])
+
+
+def _good_actions(out: Path) -> list[str]:
+    lines = (out / "actions.jsonl").read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if json.loads(line)["document"] == GOOD_PLAN.name]
+
+
+@pytest.fixture(scope="module")
+def good_alone(tmp_path_factory) -> list[str]:
+    folder = tmp_path_factory.mktemp("alone")
+    result = _convert([GOOD_PLAN], folder / "out", *IN_PROCESS, "--format", "jsonl", "--no-cache")
+    assert result.exit_code == 0, result.output
+    actions = _good_actions(folder / "out")
+    assert len(actions) == 9
+    return actions
+
+
+def _beside_good_plan(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / GOOD_PLAN.name).write_bytes(GOOD_PLAN.read_bytes())
+    return folder
+
+
+def _documents(out: Path) -> dict[str, dict[str, str]]:
+    with open(out / "documents.csv", newline="", encoding="utf-8") as handle:
+        return {row["document"]: row for row in csv.DictReader(handle)}
+
+
+# --------------------------------------------------------------------------- inputs
+
+def test_a_missing_input_is_a_usage_error_and_the_dataset_stays(tmp_path, good_alone):
+    out = tmp_path / "out"
+    assert _convert([GOOD_PLAN], out, *IN_PROCESS).exit_code == 0
+    before = {path.name: path.read_bytes() for path in out.iterdir() if path.is_file()}
+    result = _convert([tmp_path / "raws"], out, *IN_PROCESS)
+    assert result.exit_code == 2
+    assert f"input not found: {tmp_path / 'raws'}" in result.output
+    assert {path.name: path.read_bytes() for path in out.iterdir() if path.is_file()} == before
+
+
+def test_no_inputs_and_no_data_raw_is_a_usage_error_that_creates_nothing(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["convert", *IN_PROCESS])
+    assert result.exit_code == 2
+    assert "no inputs given and no data/raw folder" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_no_inputs_reads_data_raw_where_it_exists(tmp_path, monkeypatch, good_alone):
+    _beside_good_plan(tmp_path / "data" / "raw")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["convert", *IN_PROCESS, "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    assert _good_actions(tmp_path / "data" / "processed") == good_alone
+
+
+@pytest.mark.parametrize("where", ["the output folder", "inside the output folder"])
+def test_an_input_in_the_output_folder_is_a_usage_error(tmp_path, where):
+    out = _beside_good_plan(tmp_path / "out")
+    given = out if where == "the output folder" else out / GOOD_PLAN.name
+    result = _convert([given], out, *IN_PROCESS)
+    assert result.exit_code == 2
+    assert "is the output folder or inside it" in result.output
+    assert sorted(path.name for path in out.iterdir()) == [GOOD_PLAN.name]
+
+
+def test_an_output_folder_inside_the_input_folder_is_never_read(tmp_path, good_alone):
+    plans = _beside_good_plan(tmp_path / "plans")
+    out = plans / "processed"
+    for _ in range(2):
+        result = _convert([plans], out, *IN_PROCESS, "--format", "csv,jsonl,xlsx", "--cache", str(plans / "cache"))
+        assert result.exit_code == 0, result.output
+        assert result.output.startswith("1 files")
+    assert list(_documents(out)) == [GOOD_PLAN.name]
+    assert _good_actions(out) == good_alone
+
+
+def test_fifos_devices_and_sockets_are_skipped_not_read(tmp_path, good_alone):
+    plans = _beside_good_plan(tmp_path / "plans")
+    os.mkfifo(plans / "pipe.txt")
+    (plans / "zeros.txt").symlink_to("/dev/zero")
+    listener = socket.socket(socket.AF_UNIX)
+    listener.bind(str(plans / "socket.txt"))
+    try:
+        # workers with a time limit: were a FIFO read, the file would time out, not hang the test
+        result = _convert([plans, plans / "pipe.txt"], tmp_path / "out", "--jobs", "1", "--timeout", "60", "--format", "csv,jsonl")
+    finally:
+        listener.close()
+    assert result.exit_code == 0, result.output
+    documents = _documents(tmp_path / "out")
+    assert documents["pipe.txt"]["status"] == "skipped" and "FIFO" in documents["pipe.txt"]["error"]
+    assert documents["zeros.txt"]["status"] == "skipped" and "character device" in documents["zeros.txt"]["error"]
+    assert documents["socket.txt"]["status"] == "skipped" and "socket" in documents["socket.txt"]["error"]
+    assert _good_actions(tmp_path / "out") == good_alone
+
+
+def test_files_are_hashed_in_the_workers_not_the_parent(tmp_path, monkeypatch):
+    plans = _beside_good_plan(tmp_path / "plans")
+    cache = Cache(tmp_path / "cache")
+
+    def hashed_in_parent(self, path, settings):
+        raise AssertionError(f"{path} hashed in the parent process")
+
+    monkeypatch.setattr(Cache, "key", hashed_in_parent)  # the workers (fresh processes) keep the real one
+    first = convert([plans], jobs=1, timeout=60, cache=cache)
+    second = convert([plans], jobs=1, timeout=60, cache=cache)
+    assert [d.record.status for d in first.documents] == ["success"]
+    assert (first.converted, second.converted, second.from_cache) == (1, 0, 1)
+    assert second.documents == first.documents
+
+
+# --------------------------------------------------------------------------- bytes in cells and names
+
+def _control_plan(character: str) -> str:
+    rows = [
+        ("1", f"Review the referral{character} pathway with partners", f"Jane Smith,{character} Head of Service", "March 2025", "Complete"),
+        *ROWS[1:],
+    ]
+    return small_plan(rows)
+
+
+@pytest.mark.parametrize("character", ["\x1b", "&#27;", "\x08", "\x7f", "\x9b"])
+def test_control_characters_in_a_cell_are_removed_with_an_issue(tmp_path, character, good_alone):
+    plans = _beside_good_plan(tmp_path / "plans")
+    (plans / "hostile.txt").write_text(_control_plan(character), encoding="utf-8")
+    result = _convert([plans], tmp_path / "out", *IN_PROCESS, "--format", ALL_FORMATS)
+    assert result.exit_code == 0, result.output
+    actions = pd.read_json(tmp_path / "out" / "actions.jsonl", lines=True)
+    hostile = actions[actions["document"] == "hostile.txt"]
+    assert len(hostile) == 3
+    assert hostile.iloc[0]["action"] == "Review the referral pathway with partners"
+    assert hostile["lead_people"].tolist() == ["Jane Smith", "Tom Brown", "Amy Clark"]
+    issues = pd.read_csv(tmp_path / "out" / "issues.csv", keep_default_na=False)
+    flagged = issues[(issues["document"] == "hostile.txt") & (issues["code"] == "control-characters")]
+    assert len(flagged) == 2 and flagged["value"].str.contains("\\x", regex=False).all()
+    assert _good_actions(tmp_path / "out") == good_alone
+
+
+@pytest.mark.parametrize("separator", ["\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"])
+def test_line_separators_inside_a_cell_do_not_split_the_row(tmp_path, separator):
+    path = tmp_path / "plan.txt"
+    path.write_text(_control_plan(separator), encoding="utf-8")
+    result = convert_file(path)
+    assert result.record.status == "success"
+    assert [a.ref for a in result.actions] == ["1", "2", "3"]
+    assert [a.lead_people for a in result.actions] == ["Jane Smith", "Tom Brown", "Amy Clark"]
+    assert result.actions[0].action == "Review the referral pathway with partners"
+    assert [issue.code for issue in result.issues] == ["control-characters", "control-characters"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"])
+def test_wide_unicode_exports_with_and_without_a_byte_order_mark_are_read(tmp_path, encoding):
+    (tmp_path / "utf8.txt").write_text(small_plan(), encoding="utf-8")
+    (tmp_path / "wide.txt").write_bytes(small_plan().encode(encoding))
+    expected, got = convert_file(tmp_path / "utf8.txt"), convert_file(tmp_path / "wide.txt")
+    assert got.record.status == "success"
+    assert [(a.ref, a.action, a.lead, a.due_date, a.status) for a in got.actions] == \
+        [(a.ref, a.action, a.lead, a.due_date, a.status) for a in expected.actions]
+
+
+NAMES = {
+    "not UTF-8": (b"plan-\xff\xfe.txt", "plan-\\xff\\xfe.txt"),
+    "ESC": (b"plan-\x1b[31m.txt", "plan-\\x1b[31m.txt"),
+    "CR": (b"plan\r.txt", "plan\\x0d.txt"),
+    "LF": (b"plan\nline.txt", "plan\\x0aline.txt"),
+}
+
+
+@pytest.mark.parametrize("case", list(NAMES))
+def test_any_file_name_is_carried_safely_into_every_output(tmp_path, case, good_alone):
+    raw_name, shown = NAMES[case]
+    plans = _beside_good_plan(tmp_path / "plans")
+    with open(os.path.join(os.fsencode(plans), raw_name), "wb") as handle:
+        handle.write(small_plan().encode("utf-8"))
+    out = tmp_path / "out"
+    result = _convert([plans], out, *IN_PROCESS, "--format", ALL_FORMATS)
+    assert result.exit_code == 0, result.output
+    assert f"dataset written to {out}" in result.output
+    with open(out / "documents.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 2 and len((out / "documents.csv").read_bytes().splitlines()) == 3  # no phantom row
+    assert shown in {row["document"] for row in rows}
+    assert (pd.read_csv(out / "actions.csv", keep_default_na=False)["document"] == shown).sum() == 3
+    assert shown in pq.read_table(out / "documents.parquet").column("document").to_pylist()
+    with sqlite3.connect(out / "dataset.sqlite") as connection:
+        assert connection.execute("SELECT count(*) FROM actions WHERE document = ?", (shown,)).fetchone() == (3,)
+    sheet = load_workbook(out / "dataset.xlsx", read_only=True)["documents"]
+    assert shown in [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert _good_actions(out) == good_alone
+
+
+# --------------------------------------------------------------------------- memory
+
+def _compressed_zeros(size: int) -> bytes:
+    compressor = zlib.compressobj(1)
+    block = bytes(1 << 24)
+    parts = [compressor.compress(block) for _ in range(size // len(block))]
+    return b"".join(parts) + compressor.flush()
+
+
+def _pdf_with_content_stream(stream: bytes) -> bytes:
+    """A one-page PDF whose page content is ``stream`` (already Flate-compressed)."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_a_pdf_content_stream_bomb_fails_that_file_under_the_memory_limit(tmp_path, good_alone):
+    plans = _beside_good_plan(tmp_path / "plans")
+    (plans / "bomb.pdf").write_bytes(_pdf_with_content_stream(_compressed_zeros(1 << 30)))  # 1 GB inflated, ~1 MB on disk
+    result = _convert([plans], tmp_path / "out", "--jobs", "1", "--max-memory", "700M", "--format", "csv,jsonl")
+    assert result.exit_code == 1, result.output
+    bomb = _documents(tmp_path / "out")["bomb.pdf"]
+    assert bomb["status"] == "failed"
+    assert "memory limit of 700 MB" in bomb["error"] and "\n" not in bomb["error"]
+    assert _good_actions(tmp_path / "out") == good_alone
+
+
+def test_memory_sizes_are_parsed():
+    from actionplans.cli import parse_size
+
+    assert parse_size("2G") == 2 << 30 and parse_size("512M") == 512 << 20 and parse_size("1.5GB") == 3 << 29
+    assert parse_size("0") is None and parse_size("none") is None and parse_size("1000") == 1000
