@@ -280,3 +280,206 @@ def test_memory_sizes_are_parsed():
 
     assert parse_size("2G") == 2 << 30 and parse_size("512M") == 512 << 20 and parse_size("1.5GB") == 3 << 29
     assert parse_size("0") is None and parse_size("none") is None and parse_size("1000") == 1000
+
+
+# --------------------------------------------------------------------------- structural caps
+
+def _html_plan(bomb_rows: int) -> str:
+    rows = "".join(f"<tr><td>{'</td><td>'.join(row)}</td></tr>" for row in ROWS)
+    bomb = "<tr>" + '<td colspan="1000" rowspan="0">x</td>' * 5 + "</tr>"
+    return (f"<html><body><h1>Improvement plan</h1><table><tr><th>{'</th><th>'.join(HEADER.split(chr(9)))}</th></tr>{rows}</table>"
+            f"<table>{bomb * bomb_rows}</table></body></html>")
+
+
+@pytest.mark.parametrize(("bomb_rows", "message"), [
+    (2, "10 merged cells cut to the table's size (first: colspan=1000 in a table 5 cells wide)"),
+    (300, "the table's merged cells would expand it past 1,000,000 positions; spans ignored"),  # 10 GB before
+])
+def test_html_spans_are_clamped_to_the_tables_real_size(tmp_path, bomb_rows, message):
+    path = tmp_path / "spans.html"
+    path.write_text(_html_plan(bomb_rows), encoding="utf-8")
+    from ingest.html import read_html
+
+    document = read_html(path)
+    assert [(issue.code, issue.message) for issue in document.issues] == [("clamped-span", message)]
+    assert max(len(table.rows) * table.n_columns for table in document.tables) <= 25 * bomb_rows * bomb_rows
+    result = convert_file(path)
+    assert [a.action for a in result.actions] == [row[1] for row in ROWS]
+
+
+def _docx_plan(tmp_path: Path, document_edit=lambda xml: xml, numbering_edit=lambda xml: xml) -> Path:
+    import io
+    import zipfile
+
+    import docx
+
+    word = docx.Document()
+    word.add_paragraph("Improvement plan for Testshire Council")
+    table = word.add_table(rows=1 + len(ROWS), cols=5)
+    for row, values in zip(table.rows, [HEADER.split("\t"), *ROWS]):
+        for cell, value in zip(row.cells, values):
+            cell.text = value
+    table.rows[1].cells[1].add_paragraph("and agree it with the board", style="List Number")
+    buffer = io.BytesIO()
+    word.save(buffer)
+    path = tmp_path / "plan.docx"
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "word/document.xml":
+                data = document_edit(data.decode("utf-8")).encode("utf-8")
+            elif item.filename == "word/numbering.xml":
+                data = numbering_edit(data.decode("utf-8")).encode("utf-8")
+            target.writestr(item, data)
+    return path
+
+
+def _second_row(edit: str):
+    def apply(xml: str) -> str:
+        first = xml.index("<w:tr>")
+        second = xml.index("<w:tr>", first + 1) + len("<w:tr>")
+        return xml[:second] + edit + xml[second:]
+    return apply
+
+
+@pytest.mark.parametrize("edit", [
+    '<w:trPr><w:gridBefore w:val="100000000"/></w:trPr>',
+    '<w:tc><w:tcPr><w:gridSpan w:val="100000000"/></w:tcPr><w:p><w:r><w:t>wide</w:t></w:r></w:p></w:tc>',
+])
+def test_docx_grid_before_and_spans_are_clamped_to_the_tables_real_size(tmp_path, edit):
+    from ingest.docx import read_docx
+
+    document = read_docx(_docx_plan(tmp_path, document_edit=_second_row(edit)))
+    assert document.tables[0].n_columns <= 6
+    assert [issue.code for issue in document.issues] == ["clamped-span"]
+
+
+def test_docx_list_numbering_from_a_billion_is_numbered_from_one(tmp_path):
+    from ingest.docx import read_docx
+
+    def huge_start(xml: str) -> str:
+        return xml.replace('<w:start w:val="1"/>', '<w:start w:val="1000000000"/>').replace('w:val="decimal"', 'w:val="lowerLetter"')
+
+    path = _docx_plan(tmp_path, numbering_edit=huge_start)
+    document = read_docx(path)
+    assert "clamped-numbering" in {issue.code for issue in document.issues}
+    cell_text = document.tables[0].rows[1][1].text
+    assert len(cell_text) < 200 and "a. and agree it with the board" in cell_text
+
+
+def _pdf_page(text_rows: list[str], segments: int) -> bytes:
+    """A one-page PDF: a few lines of text and ``segments`` short drawn lines."""
+    text = b"BT /F1 10 Tf 50 780 Td 14 TL " + b" ".join(b"(%s) '" % row.encode("latin-1") for row in text_rows) + b" ET\n"
+    drawing = b"".join(b"%d %d m %d %d l S\n" % (x % 500, 100 + x % 300, x % 500 + 1, 101 + x % 300) for x in range(segments))
+    stream = zlib.compress(text + drawing)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_a_pdf_page_with_more_line_segments_than_any_table_is_read_without_them(tmp_path):
+    from ingest.pdf import PdfSettings, read_pdf
+
+    path = tmp_path / "lines.pdf"
+    path.write_bytes(_pdf_page(["Improvement plan", "Review the referral pathway"], segments=3_000))
+    document = read_pdf(path, settings=PdfSettings(max_segments=2_000))
+    assert [issue.code for issue in document.issues] == ["too-many-lines"]
+    assert "Review the referral pathway" in " ".join(block.text for block in document.text_blocks)
+    assert read_pdf(path).issues == ()  # under the default limit the lines are used as usual
+
+
+def test_a_pdf_of_blank_pages_is_skipped_as_having_no_text(tmp_path):
+    path = tmp_path / "blank.pdf"
+    path.write_bytes(_pdf_page([], segments=0))
+    result = convert_file(path)
+    assert (result.record.status, result.record.error) == ("skipped", "no text on any page")
+
+
+# --------------------------------------------------------------------------- Ctrl-C
+
+BLOCKING_READER = '''
+import os, sys, threading
+import ingest.text
+
+_real = ingest.text.read_text_export
+
+
+def _blocking(path, *args, **kwargs):
+    if path.name.startswith("block"):
+        print(f"BLOCKING {os.getpid()}", file=sys.stderr, flush=True)
+        threading.Event().wait()  # until the process is stopped
+    return _real(path, *args, **kwargs)
+
+
+ingest.text.read_text_export = _blocking
+'''
+
+
+def _gone(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return True
+    return state in ("Z", "X")  # exited, waiting to be reaped
+
+
+def test_ctrl_c_stops_the_workers_prints_one_line_and_keeps_the_previous_dataset(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    plans = _beside_good_plan(tmp_path / "plans")
+    out = tmp_path / "out"
+    assert _convert([plans], out, *IN_PROCESS).exit_code == 0
+    before = {path.name: path.read_bytes() for path in out.iterdir() if path.is_file()}
+    (plans / "block.txt").write_text(small_plan(), encoding="utf-8")
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    (hooks / "sitecustomize.py").write_text(BLOCKING_READER, encoding="utf-8")  # runs in every process, workers too
+    checkout = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(hooks), str(checkout)])}
+    process = subprocess.Popen([sys.executable, "-m", "actionplans.cli", "convert", str(plans), "--out", str(out), "--jobs", "2", "-q"],
+                               env=env, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        line = process.stderr.readline()  # the worker has started reading the blocking file
+        assert line.startswith("BLOCKING "), line
+        worker = int(line.split()[1])
+        os.killpg(process.pid, signal.SIGINT)  # what a terminal sends to the whole foreground group
+        rest = process.stderr.read()
+        assert process.wait() == 130
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert rest.splitlines() == [f"interrupted: conversion stopped; the dataset in {out} is as it was"]
+    assert _gone(worker)
+    assert {path.name: path.read_bytes() for path in out.iterdir() if path.is_file()} == before
+    assert not list(out.glob(".actionplans-staging-*"))
+
+
+def test_pdfminer_warnings_are_silent_under_quiet_in_the_workers_too(tmp_path):
+    import subprocess
+    import sys
+
+    plans = _beside_good_plan(tmp_path / "plans")
+    damaged_font = b"<< /Type /Font /Subtype /TrueType /BaseFont /Foo /FontDescriptor << /Type /FontDescriptor /FontBBox [a b c] >> >>"
+    (plans / "font.pdf").write_bytes(_pdf_page(["Improvement plan"], 0).replace(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>", damaged_font))
+    checkout = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(checkout)}
+    command = [sys.executable, "-m", "actionplans.cli", "convert", str(plans), "--out", str(tmp_path / "out"), "--jobs", "2", "--format", "csv"]
+    quiet = subprocess.run([*command, "-q"], env=env, capture_output=True, text=True)
+    assert quiet.returncode == 0 and quiet.stderr == "" and quiet.stdout == ""
+    verbose = subprocess.run([*command, "-v", "--force"], env=env, capture_output=True, text=True)
+    assert "Could not get FontBBox" in verbose.stderr  # the warning exists; -q hides it
