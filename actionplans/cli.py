@@ -156,13 +156,16 @@ def convert_command(inputs: tuple[Path, ...], out: Path, formats: str, headers_f
     try:
         _convert_and_write(inputs, out, chosen, headers, jobs, timeout, memory_limit, csv_raw, force, cache_dir, no_cache,
                            database_url, scheduler, quiet)
-    except KeyboardInterrupt:
-        click.echo(f"interrupted: {_written_so_far.get(out, 'conversion stopped; the dataset in ' + click.format_filename(str(out)) + ' is as it was')}", err=True)
+    except KeyboardInterrupt:  # the workers are stopped by now; no traceback, one line
+        click.echo(f"interrupted: conversion stopped; the dataset in {click.format_filename(str(out))} is as it was", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except InterruptedAfterWrite as interrupted:
+        click.echo(f"interrupted: {interrupted}", err=True)
         sys.exit(EXIT_INTERRUPTED)
 
 
-_written_so_far: dict[Path, str] = {}
-"""What an interrupted run has already written, by output folder, for the one-line message."""
+class InterruptedAfterWrite(Exception):
+    """Ctrl-C after the dataset files were written (during the database write)."""
 
 
 def _convert_and_write(inputs: tuple[Path, ...], out: Path, chosen: tuple[str, ...], headers: HeaderSettings, jobs: int,
@@ -195,9 +198,11 @@ def _convert_and_write(inputs: tuple[Path, ...], out: Path, chosen: tuple[str, .
         click.echo(f"error: cannot write the dataset to {click.format_filename(str(out))}: {error.strerror or error}", err=True)
         sys.exit(1)
     if database_url:
-        _written_so_far[out] = f"the dataset in {click.format_filename(str(out))} was written; the database write was stopped"
-        if not _write_database(dataset.frames, database_url):
-            sys.exit(1)
+        try:
+            if not _write_database(dataset.frames, database_url):
+                sys.exit(1)
+        except KeyboardInterrupt:
+            raise InterruptedAfterWrite(f"the dataset in {click.format_filename(str(out))} was written; the database write was stopped") from None
     if not quiet:
         click.echo(format_summary(dataset, out, unchanged, removed))
     sys.exit(1 if dataset.failed else 0)

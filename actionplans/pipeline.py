@@ -113,6 +113,20 @@ class FileOutcome:
     from_cache: bool = False
 
 
+@dataclass(frozen=True)
+class CacheLookup:
+    """A file's cache key and its cached result, if any (internal)."""
+
+    key: str | None
+    cached: NormalisedDocument | None = None
+
+
+def look_up(path: Path, settings: Settings, cache: Cache) -> CacheLookup:
+    """Hash the file and load its cache entry: run in a worker, under the time limit."""
+    key = _cache_key(cache, path, settings)
+    return CacheLookup(key, cache.load(key) if key is not None else None)
+
+
 def convert_or_load(path: Path, settings: Settings, cache: Cache | None = None, force: bool = False) -> FileOutcome:
     """One file: its cached result when the cache has one (unless ``force``), else converted.
 
@@ -185,10 +199,34 @@ def _outcomes(files: Sequence[Path], settings: Settings, jobs: int, timeout: flo
         for path in files:
             yield path, task(path)
     else:
-        for path, outcome in run_in_workers(files, task, jobs, timeout, max_memory):
-            if isinstance(outcome, WorkerFailure):
-                outcome = FileOutcome(failed_document(path, outcome.reason))
-            yield path, outcome
+        yield from _outcomes_in_workers(files, settings, jobs, timeout, max_memory, cache, force)
+
+
+def _outcomes_in_workers(files: Sequence[Path], settings: Settings, jobs: int, timeout: float | None,
+                         max_memory: int | None, cache: Cache | None, force: bool) -> Iterator[tuple[Path, FileOutcome]]:
+    """Two passes, both in workers under the time limit: hash and look up every file in
+    light forked workers (a re-run where nothing changed ends here), then convert the misses
+    in the fork server's workers under the memory limit too. The parent never reads an input."""
+    keys: dict[Path, str | None] = {}
+    todo = list(files)
+    if cache is not None and not force:
+        todo = []
+        lookup = functools.partial(look_up, settings=settings, cache=cache)
+        for path, found in run_in_workers(files, lookup, jobs, timeout, light=True):
+            if isinstance(found, WorkerFailure):
+                yield path, FileOutcome(failed_document(path, found.reason))
+            elif found.cached is not None:
+                yield path, FileOutcome(found.cached, found.key, from_cache=True)
+            else:
+                keys[path] = found.key
+                todo.append(path)
+    if not todo:
+        return
+    task = functools.partial(convert_or_load, settings=settings, cache=cache if force else None, force=force)
+    for path, outcome in run_in_workers(todo, task, jobs, timeout, max_memory):
+        if isinstance(outcome, WorkerFailure):
+            outcome = FileOutcome(failed_document(path, outcome.reason))
+        yield path, FileOutcome(outcome.result, outcome.key or keys.get(path), outcome.from_cache)
 
 
 def _outcomes_on_cluster(files: Sequence[Path], settings: Settings, cache: Cache | None, force: bool,

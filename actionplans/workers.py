@@ -38,7 +38,12 @@ class WorkerFailure:
     reason: str
 
 
-def _context() -> mp.context.BaseContext:
+def _context(light: bool = False) -> mp.context.BaseContext:
+    """Where workers come from: a fork server with the pipeline pre-imported; for ``light``
+    tasks (hashing a file, loading a cache entry) a plain fork of this process, which starts
+    in milliseconds and needs nothing imported (a cached re-run starts no fork server)."""
+    if light and "fork" in mp.get_all_start_methods():
+        return mp.get_context("fork")
     try:
         context = mp.get_context("forkserver")
         context.set_forkserver_preload(["actionplans.conversion", "extract", "normalise.document", "normalise.timescale"])
@@ -132,13 +137,14 @@ class _Pool(Generic[T]):
 
 
 def run_in_workers(files: Sequence[Path], task: Callable[[Path], T], jobs: int, timeout: float | None,
-                   max_memory: int | None = None) -> Iterator[tuple[Path, Union[T, WorkerFailure]]]:
+                   max_memory: int | None = None, light: bool = False) -> Iterator[tuple[Path, Union[T, WorkerFailure]]]:
     """Run ``task`` on each file in ``jobs`` processes, yielding (path, result) as each
     finishes; a file over ``timeout`` seconds, or whose worker died, yields a
     :class:`WorkerFailure`. ``task`` must be picklable (a module-level function or a
     ``functools.partial`` of one). Stopping early (an exception, Ctrl-C, closing the
-    generator) kills the workers at once."""
-    pool: _Pool[T] = _Pool(_context(), task, max_memory)
+    generator) kills the workers at once. ``light`` tasks run in forked workers (see
+    :func:`_context`)."""
+    pool: _Pool[T] = _Pool(_context(light), task, max_memory)
     pending = list(files)
     slots: list[_Slot] = []
     finished = False

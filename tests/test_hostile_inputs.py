@@ -140,19 +140,35 @@ def test_fifos_devices_and_sockets_are_skipped_not_read(tmp_path, good_alone):
     assert _good_actions(tmp_path / "out") == good_alone
 
 
-def test_files_are_hashed_in_the_workers_not_the_parent(tmp_path, monkeypatch):
+_WATCH = {"path": None, "parent": None, "opened": []}
+
+
+def _record_opens(event: str, args: tuple) -> None:
+    if event == "open" and _WATCH["path"] is not None and os.getpid() == _WATCH["parent"] and str(args[0]) == _WATCH["path"]:
+        _WATCH["opened"].append(args[0])
+
+
+def test_files_are_hashed_in_the_workers_not_the_parent(tmp_path):
+    import sys
+
     plans = _beside_good_plan(tmp_path / "plans")
     cache = Cache(tmp_path / "cache")
-
-    def hashed_in_parent(self, path, settings):
-        raise AssertionError(f"{path} hashed in the parent process")
-
-    monkeypatch.setattr(Cache, "key", hashed_in_parent)  # the workers (fresh processes) keep the real one
-    first = convert([plans], jobs=1, timeout=60, cache=cache)
-    second = convert([plans], jobs=1, timeout=60, cache=cache)
+    if _record_opens not in getattr(sys, "_actionplans_hooks", ()):
+        sys.addaudithook(_record_opens)  # audit hooks cannot be removed: it is switched off below
+        sys._actionplans_hooks = (_record_opens,)
+    _WATCH.update(path=str(plans / GOOD_PLAN.name), parent=os.getpid(), opened=[])
+    try:
+        first = convert([plans], jobs=1, timeout=60, cache=cache)
+        second = convert([plans], jobs=1, timeout=60, cache=cache)
+        in_workers = list(_WATCH["opened"])
+        convert([plans], jobs=1, cache=cache)  # in-process: the parent itself reads the file
+        in_process = list(_WATCH["opened"])
+    finally:
+        _WATCH["path"] = None
     assert [d.record.status for d in first.documents] == ["success"]
     assert (first.converted, second.converted, second.from_cache) == (1, 0, 1)
     assert second.documents == first.documents
+    assert in_workers == [] and in_process != []
 
 
 # --------------------------------------------------------------------------- bytes in cells and names

@@ -255,3 +255,30 @@ def test_a_cell_longer_than_excel_allows_is_cut_in_the_workbook_with_an_issue(fr
     assert cut.iloc[0]["column"] == "progress" and cut.iloc[0]["action_id"] == actions.loc[0, "action_id"]
     assert "40,000 characters" in cut.iloc[0]["message"]
     assert len(pd.read_json(out / "issues.jsonl", lines=True).query("code == 'truncated-cell'")) == 1
+
+
+def test_two_writers_on_one_folder_keep_user_files_and_leave_one_whole_dataset(frames, tmp_path):
+    import threading
+
+    out = tmp_path / "out"
+    before = _project(out)
+    small = {name: frame.head(1) for name, frame in frames.items()}
+    errors = []
+
+    def write(chosen):
+        try:
+            write_dataset(chosen, out, ["csv", "jsonl", "sqlite"])
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=write, args=(chosen,)) for chosen in (frames, small, frames, small)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert _user_files(out) == before
+    lengths = {len(pd.read_csv(out / f"{name}.csv")) for name in ("actions",)} | {
+        len((out / "actions.jsonl").read_text(encoding="utf-8").splitlines())}
+    assert len(lengths) == 1  # csv and jsonl come from the same run
+    assert not list(out.glob(f"{STAGING_PREFIX}*"))
