@@ -12,6 +12,7 @@ import os
 import sys
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -151,11 +152,12 @@ def convert_command(inputs: tuple[Path, ...], out: Path, formats: str, headers_f
         headers = HeaderSettings.from_file(headers_file) if headers_file else HeaderSettings()
     except (ValueError, OSError) as error:
         raise click.BadParameter(str(error), param_hint="--headers")
-    memory_limit = parse_size(max_memory)
-    inputs = _check_inputs(inputs, out)
+    run = RunOptions(inputs=_check_inputs(inputs, out), out=out, formats=chosen, headers=headers, jobs=jobs,
+                     timeout=timeout or None, max_memory=parse_size(max_memory), csv_raw=csv_raw, force=force,
+                     cache=None if no_cache else (cache_dir or out / CACHE_NAME), database_url=database_url,
+                     scheduler=scheduler, quiet=quiet)
     try:
-        _convert_and_write(inputs, out, chosen, headers, jobs, timeout, memory_limit, csv_raw, force, cache_dir, no_cache,
-                           database_url, scheduler, quiet)
+        _convert_and_write(run)
     except KeyboardInterrupt:  # the workers are stopped by now; no traceback, one line
         click.echo(f"interrupted: conversion stopped; the dataset in {click.format_filename(str(out))} is as it was", err=True)
         sys.exit(EXIT_INTERRUPTED)
@@ -168,19 +170,36 @@ class InterruptedAfterWrite(Exception):
     """Ctrl-C after the dataset files were written (during the database write)."""
 
 
-def _convert_and_write(inputs: tuple[Path, ...], out: Path, chosen: tuple[str, ...], headers: HeaderSettings, jobs: int,
-                       timeout: float, memory_limit: int | None, csv_raw: bool, force: bool, cache_dir: Path | None, no_cache: bool,
-                       database_url: str | None, scheduler: str | None, quiet: bool) -> None:
-    cache_folder = cache_dir or out / CACHE_NAME
-    cache = None if no_cache else Cache(cache_folder)
+@dataclass(frozen=True)
+class RunOptions:
+    """One ``convert`` run's validated options (internal)."""
+
+    inputs: tuple[Path, ...]
+    out: Path
+    formats: tuple[str, ...]
+    headers: HeaderSettings
+    jobs: int
+    timeout: float | None
+    max_memory: int | None
+    csv_raw: bool
+    force: bool
+    cache: Path | None  # None: no cache
+    database_url: str | None
+    scheduler: str | None
+    quiet: bool
+
+
+def _convert_and_write(run: RunOptions) -> None:
+    inputs, out, chosen, headers, csv_raw, database_url = run.inputs, run.out, run.formats, run.headers, run.csv_raw, run.database_url
     started = time.perf_counter()
     from actionplans.distributed import ClusterUnavailable, DaskMissing
 
     try:
-        with Progress(enabled=not quiet and sys.stderr.isatty()) as progress:
-            dataset = convert(inputs, Settings(headers=headers), jobs=jobs, timeout=timeout or None, cache=cache,
-                              force=force, on_document=progress.document, on_start=progress.start, scheduler=scheduler,
-                              max_memory=memory_limit, exclude=(out, cache_folder))
+        with Progress(enabled=not run.quiet and sys.stderr.isatty()) as progress:
+            dataset = convert(inputs, Settings(headers=headers), jobs=run.jobs, timeout=run.timeout,
+                              cache=Cache(run.cache) if run.cache else None, force=run.force, on_document=progress.document,
+                              on_start=progress.start, scheduler=run.scheduler, max_memory=run.max_memory,
+                              exclude=(out, *([run.cache] if run.cache else [])))
     except (DaskMissing, ClusterUnavailable) as error:
         raise click.BadParameter(str(error), param_hint="--scheduler")
     summary = run_summary(dataset, inputs, chosen, time.perf_counter() - started)
@@ -203,7 +222,7 @@ def _convert_and_write(inputs: tuple[Path, ...], out: Path, chosen: tuple[str, .
                 sys.exit(1)
         except KeyboardInterrupt:
             raise InterruptedAfterWrite(f"the dataset in {click.format_filename(str(out))} was written; the database write was stopped") from None
-    if not quiet:
+    if not run.quiet:
         click.echo(format_summary(dataset, out, unchanged, removed))
     sys.exit(1 if dataset.failed else 0)
 
