@@ -17,10 +17,11 @@ import logging
 import multiprocessing as mp
 import signal
 import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Callable, Generic, Iterator, Sequence, TypeVar, Union
+from typing import Generic, TypeVar
 
 from actionplans.conversion import format_bytes
 
@@ -137,7 +138,7 @@ class _Pool(Generic[T]):
 
 
 def run_in_workers(files: Sequence[Path], task: Callable[[Path], T], jobs: int, timeout: float | None,
-                   max_memory: int | None = None, light: bool = False) -> Iterator[tuple[Path, Union[T, WorkerFailure]]]:
+                   max_memory: int | None = None, light: bool = False) -> Iterator[tuple[Path, T | WorkerFailure]]:
     """Run ``task`` on each file in ``jobs`` processes, yielding (path, result) as each
     finishes; a file over ``timeout`` seconds, or whose worker died, yields a
     :class:`WorkerFailure`. ``task`` must be picklable (a module-level function or a
