@@ -206,8 +206,8 @@ def test_csv_cells_that_a_spreadsheet_would_run_start_with_an_apostrophe(risky_f
 
 def test_a_cell_starting_with_a_carriage_return_gets_the_apostrophe_too():
     # (the dataset's tables never hold a CR: documents_to_frames shows it as an escape)
-    safe = writers.formula_safe(pd.DataFrame({"text": pd.array(["\rreturn", "fine", ""], dtype="string")}))
-    assert safe["text"].tolist() == ["'\rreturn", "fine", ""]
+    safe = writers.formula_safe(pd.DataFrame({"text": pd.array(["\rreturn", "fine", "", "-", "="], dtype="string")}))
+    assert safe["text"].tolist() == ["'\rreturn", "fine", "", "-", "'="]  # a lone dash is a plan's "none", no formula
 
 
 def test_csv_raw_keeps_the_text_as_read(risky_frames, tmp_path):

@@ -39,6 +39,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 "CSV injection"): such cells get a leading apostrophe unless ``raw``."""
 
 
+LONE_SIGNS = ("-", "+")
+
+
 def write_csv(frames: Frames, folder: Path, raw: bool = False) -> list[Path]:
     """One CSV per table, UTF-8. Text that a spreadsheet would run as a formula is written
     with a leading ``'`` (shown as text, the apostrophe hidden); ``raw`` keeps text as is."""
@@ -56,7 +59,8 @@ def formula_safe(frame: pd.DataFrame) -> pd.DataFrame:
     for column in frame.columns:
         if str(frame[column].dtype) in ("string", "object"):
             values = frame[column]
-            risky = values.str.startswith(FORMULA_STARTS).fillna(False).astype(bool)
+            # A lone "-" or "+" (a plan's "none") is not a formula: left as printed.
+            risky = (values.str.startswith(FORMULA_STARTS) & ~values.isin(LONE_SIGNS)).fillna(False).astype(bool)
             if risky.any():
                 safe[column] = values.where(~risky, "'" + values)
     return safe
