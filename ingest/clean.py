@@ -26,10 +26,6 @@ VALUE_CHARACTERS = 200
 """How much of an affected text an issue row quotes."""
 
 
-def has_controls(text: str) -> bool:
-    return bool(_CONTROL.search(text))
-
-
 def without_controls(text: str) -> str:
     """``text`` with word-separating controls as spaces and the other controls dropped.
 
@@ -77,7 +73,7 @@ def _clean_lines(lines: tuple[Line, ...], page: int | None, issues: list[SourceI
     if not any(_CONTROL.search(line.text) for line in lines):
         return lines
     original = "\n".join(line.text for line in lines)
-    issues.append(SourceIssue("control-characters", f"{len(_CONTROL.findall(original.replace(chr(10), '')))} control characters removed from the text",
-                              page, shown(original)))
+    count = len(_CONTROL.findall(original))
+    issues.append(SourceIssue("control-characters", f"{count} control characters removed from the text", page, shown(original)))
     cleaned = (replace(line, text=without_controls(line.text)) for line in lines)
     return tuple(line for line in cleaned if line.text)
