@@ -126,8 +126,9 @@ def test_fifos_devices_and_sockets_are_skipped_not_read(tmp_path, good_alone, mo
     os.mkfifo(plans / "pipe.txt")
     (plans / "zeros.txt").symlink_to("/dev/zero")
     listener = socket.socket(socket.AF_UNIX)
-    monkeypatch.chdir(plans)  # a relative socket address: AF_UNIX paths are limited to 108 bytes
-    listener.bind("socket.txt")
+    with monkeypatch.context() as inside:  # a relative address: AF_UNIX paths are limited to 108 bytes
+        inside.chdir(plans)
+        listener.bind("socket.txt")
     try:
         # workers with a time limit: were a FIFO read, the file would time out, not hang the test
         result = _convert([plans, plans / "pipe.txt"], tmp_path / "out", "--jobs", "1", "--timeout", "60", "--format", "csv,jsonl")
