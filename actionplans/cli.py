@@ -12,20 +12,26 @@ import os
 import sys
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from actionplans.cache import Cache
-from actionplans.pipeline import PIPELINE_VERSION, Dataset, Settings, convert
-from normalise.model import NormalisedDocument
 from actionplans.export import DEFAULT_FORMATS, FORMATS, write_dataset
-from actionplans.export.writers import dataset_files
+from actionplans.export.tables import visible_text as printable
+from actionplans.export.writers import dataset_files, stale_files
+from actionplans.pipeline import PIPELINE_VERSION, Dataset, Settings, convert
 from extract import HeaderSettings
+from normalise.model import NormalisedDocument
 
 log = logging.getLogger("actionplans")
 DEFAULT_TIMEOUT = 600.0
+DEFAULT_MAX_MEMORY = "2G"
 CACHE_NAME = ".actionplans-cache"
+DEFAULT_INPUT = Path("data/raw")
+EXIT_INTERRUPTED = 130
+"""128 + SIGINT, what a shell reports for a program stopped with Ctrl-C."""
 
 
 class Progress:
@@ -36,7 +42,7 @@ class Progress:
         self.bar = None
         self.pages = self.actions = self.failures = 0
 
-    def __enter__(self) -> "Progress":
+    def __enter__(self) -> Progress:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -68,6 +74,43 @@ def _formats(value: str) -> tuple[str, ...]:
     return chosen
 
 
+_SIZE_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+
+
+def parse_size(value: str) -> int | None:
+    """``"2G"`` -> 2147483648; ``"512M"``, ``"1.5G"``, a byte count; ``"0"`` or ``"none"`` -> None."""
+    text = value.strip().upper().removesuffix("B").removesuffix("I")
+    if text in ("0", "NONE", ""):
+        return None
+    unit = text[-1] if text[-1:] in _SIZE_UNITS else ""
+    try:
+        number = float(text[: len(text) - len(unit)])
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a size (e.g. 2G, 512M, 0 for no limit)")
+    if number <= 0:
+        return None
+    return int(number * _SIZE_UNITS[unit])
+
+
+def _check_inputs(inputs: tuple[Path, ...], out: Path) -> tuple[Path, ...]:
+    """The inputs to read, or a usage error: a missing path, or one inside the output folder.
+
+    Checked before anything is converted or written, so a typo never replaces a dataset."""
+    if not inputs:
+        if not DEFAULT_INPUT.is_dir():
+            raise click.UsageError(f"no inputs given and no {DEFAULT_INPUT} folder in {click.format_filename(os.getcwd())}")
+        inputs = (DEFAULT_INPUT,)
+    out_folder = out.resolve()
+    for path in inputs:
+        if not path.exists():
+            raise click.UsageError(f"input not found: {click.format_filename(str(path.absolute()))}")
+        resolved = path.resolve()
+        if resolved == out_folder or out_folder in resolved.parents:
+            raise click.UsageError(f"input {click.format_filename(str(path))} is the output folder or inside it ({click.format_filename(str(out_folder))}); "
+                                   "choose another --out")
+    return inputs
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(PIPELINE_VERSION, prog_name="actionplans")
 def main() -> None:
@@ -82,6 +125,9 @@ def main() -> None:
 @click.option("--headers", "headers_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="TOML file of extra header synonyms ([synonyms] field = [\"Header\", ...]).")
 @click.option("--jobs", "-j", default=os.cpu_count() or 1, show_default="all cores", type=click.IntRange(1, 256), help="Files converted in parallel processes.")
 @click.option("--timeout", default=DEFAULT_TIMEOUT, show_default=True, type=click.FloatRange(0), help="Seconds one file may take before it is stopped and reported failed (0: no limit).")
+@click.option("--max-memory", default=DEFAULT_MAX_MEMORY, show_default=True, metavar="SIZE",
+              help="Memory one worker process may use (2G, 512M; 0: no limit). A file over it fails with a reason; the batch goes on.")
+@click.option("--csv-raw", is_flag=True, help="Write CSV text exactly as read; by default a cell starting with = + - @ gets a leading ' so spreadsheets do not run it as a formula.")
 @click.option("--force", is_flag=True, help="Re-convert every file, ignoring the cache.")
 @click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), help="Cache folder for incremental runs [default: OUT/.actionplans-cache].")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
@@ -92,12 +138,13 @@ def main() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.option("--verbose", "-v", is_flag=True, help="Log detail per file and show tracebacks.")
 def convert_command(inputs: tuple[Path, ...], out: Path, formats: str, headers_file: Path | None, jobs: int, timeout: float,
-                    force: bool, cache_dir: Path | None, no_cache: bool, database_url: str | None, prune: bool, csv_excel: bool,
-                    scheduler: str | None, quiet: bool, verbose: bool) -> None:
+                    max_memory: str, csv_raw: bool, force: bool, cache_dir: Path | None, no_cache: bool, database_url: str | None,
+                    prune: bool, csv_excel: bool, scheduler: str | None, quiet: bool, verbose: bool) -> None:
     """Convert plans in INPUTS (files or folders; default data/raw) into the dataset in --out.
 
     Re-runs convert only new or changed files (the rest come from the cache). The dataset is
-    written atomically: an interrupted run leaves the previous one in place.
+    written atomically: an interrupted run leaves the previous one in place. Only the
+    dataset's own files in --out are ever replaced or removed.
     """
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(levelname)s %(message)s")
     if not verbose:  # pdfminer warns about damaged fonts on stderr; the documents table says what matters
@@ -116,31 +163,80 @@ def convert_command(inputs: tuple[Path, ...], out: Path, formats: str, headers_f
             check_database(database_url)
         except DatabaseError as error:
             raise click.BadParameter(str(error), param_hint="--db") from None
-    inputs = inputs or (Path("data/raw"),)
-    cache = None if no_cache else Cache(cache_dir or out / CACHE_NAME)
+    run = RunOptions(inputs=_check_inputs(inputs, out), out=out, formats=chosen, headers=headers, jobs=jobs,
+                     timeout=timeout or None, max_memory=parse_size(max_memory), csv_raw=csv_raw, force=force,
+                     cache=None if no_cache else (cache_dir or out / CACHE_NAME), database_url=database_url,
+                     prune=prune, csv_excel=csv_excel, scheduler=scheduler, quiet=quiet)
+    try:
+        _convert_and_write(run)
+    except KeyboardInterrupt:  # the workers are stopped by now; no traceback, one line
+        click.echo(f"interrupted: conversion stopped; the dataset in {click.format_filename(str(out))} is as it was", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except InterruptedAfterWrite as interrupted:
+        click.echo(f"interrupted: {interrupted}", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+
+
+class InterruptedAfterWrite(Exception):
+    """Ctrl-C after the dataset files were written (during the database write)."""
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """One ``convert`` run's validated options (internal)."""
+
+    inputs: tuple[Path, ...]
+    out: Path
+    formats: tuple[str, ...]
+    headers: HeaderSettings
+    jobs: int
+    timeout: float | None
+    max_memory: int | None
+    csv_raw: bool
+    force: bool
+    cache: Path | None  # None: no cache
+    database_url: str | None
+    prune: bool
+    csv_excel: bool
+    scheduler: str | None
+    quiet: bool
+
+
+def _convert_and_write(run: RunOptions) -> None:
+    inputs, out, chosen, headers, csv_raw, database_url = run.inputs, run.out, run.formats, run.headers, run.csv_raw, run.database_url
     started = time.perf_counter()
     from actionplans.distributed import ClusterUnavailable, DaskMissing
 
     try:
-        with Progress(enabled=not quiet and sys.stderr.isatty()) as progress:
-            dataset = convert(inputs, Settings(headers=headers), jobs=jobs, timeout=timeout or None, cache=cache,
-                              force=force, on_document=progress.document, on_start=progress.start, scheduler=scheduler)
+        with Progress(enabled=not run.quiet and sys.stderr.isatty()) as progress:
+            dataset = convert(inputs, Settings(headers=headers), jobs=run.jobs, timeout=run.timeout,
+                              cache=Cache(run.cache) if run.cache else None, force=run.force, on_document=progress.document,
+                              on_start=progress.start, scheduler=run.scheduler, max_memory=run.max_memory,
+                              exclude=(out, *([run.cache] if run.cache else [])))
     except (DaskMissing, ClusterUnavailable) as error:
         raise click.BadParameter(str(error), param_hint="--scheduler")
     summary = run_summary(dataset, inputs, chosen, time.perf_counter() - started)
-    summary["fingerprint"] = dataset_fingerprint(dataset, chosen, Settings(headers=headers), csv_excel)
+    summary["fingerprint"] = dataset_fingerprint(dataset, chosen + (("csv-raw",) if csv_raw else ()), Settings(headers=headers), run.csv_excel)
     unchanged = dataset.converted == 0 and _same_dataset_on_disk(out, chosen, summary["fingerprint"])
+    removed: tuple[str, ...] = ()
     try:
         if unchanged:  # every file came from the cache and the files on disk hold exactly this dataset
             _replace_file(out / "run.json", json.dumps(summary, indent=1))
         else:
-            write_dataset(dataset.frames, out, chosen, extra_files={"run.json": json.dumps(summary, indent=1)}, csv_bom=csv_excel)
+            summary["removed"] = stale_files(out, dataset_files(chosen) + ["run.json"])
+            removed = write_dataset(dataset.frames, out, chosen, extra_files={"run.json": json.dumps(summary, indent=1)},
+                                    csv_raw=csv_raw, csv_bom=run.csv_excel).removed
     except OSError as error:
-        click.echo(f"error: cannot write the dataset to {out}: {error.strerror or error}", err=True)
+        click.echo(f"error: cannot write the dataset to {click.format_filename(str(out))}: {error.strerror or error}", err=True)
         sys.exit(1)
-    database_ok, database_lines = _write_database(dataset.frames, database_url, prune) if database_url else (True, [])
-    if not quiet:  # the summary prints whether or not the database took the rows
-        click.echo("\n".join([format_summary(dataset, out, unchanged), *(database_lines if database_ok else [])]))
+    database_ok, database_lines = True, []
+    if database_url:
+        try:
+            database_ok, database_lines = _write_database(dataset.frames, database_url, run.prune)
+        except KeyboardInterrupt:
+            raise InterruptedAfterWrite(f"the dataset in {click.format_filename(str(out))} was written; the database write was stopped") from None
+    if not run.quiet:  # the summary prints whether or not the database took the rows
+        click.echo("\n".join([format_summary(dataset, out, unchanged, removed), *(database_lines if database_ok else [])]))
     if not database_ok:
         click.echo("\n".join(database_lines), err=True)
         sys.exit(1)
@@ -156,7 +252,7 @@ def dataset_fingerprint(dataset: Dataset, formats: tuple[str, ...], settings: Se
 
     parts = [code_digest(), settings_digest(settings), ",".join(formats), f"bom={csv_bom}"]
     parts += [f"{d.record.document}|{d.record.source_path}|{d.record.sha256}|{d.record.status}|{d.record.error}" for d in dataset.documents]
-    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+    return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def _same_dataset_on_disk(out: Path, formats: tuple[str, ...], fingerprint: str) -> bool:
@@ -206,7 +302,7 @@ def run_summary(dataset: Dataset, inputs: tuple[Path, ...], formats: tuple[str, 
     }
 
 
-def format_summary(dataset: Dataset, out: Path, unchanged: bool = False) -> str:
+def format_summary(dataset: Dataset, out: Path, unchanged: bool = False, removed: tuple[str, ...] = ()) -> str:
     """The one-screen summary printed at the end of a run."""
     records = [document.record for document in dataset.documents]
     status = Counter(record.status for record in records)
@@ -221,8 +317,11 @@ def format_summary(dataset: Dataset, out: Path, unchanged: bool = False) -> str:
         lines.append("issues by code: " + ", ".join(f"{code} {count}" for code, count in codes.most_common()))
     for record in records:
         if record.status in ("failed", "skipped", "partial"):
-            lines.append(f"  {record.status}: {record.document}: {record.error}")
-    lines.append(f"dataset in {out} unchanged (nothing to convert)" if unchanged else f"dataset written to {out}")
+            lines.append(f"  {record.status}: {printable(record.document)}: {printable(record.error)}")
+    if removed:
+        lines.append(f"removed {len(removed)} files of formats not written this run: {', '.join(removed)}")
+    where = click.format_filename(str(out))
+    lines.append(f"dataset in {where} unchanged (nothing to convert)" if unchanged else f"dataset written to {where}")
     return "\n".join(lines)
 
 

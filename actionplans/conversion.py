@@ -65,6 +65,8 @@ def convert_file(path: Path | str, settings: Settings = Settings()) -> Normalise
         document = read_document(path)
     except UnreadableFile as error:
         return failed_document(path, error.reason, error.status, _sha256(path))
+    except MemoryError:
+        return failed_document(path, out_of_memory_reason())
     except Exception as error:  # a reader bug must not stop the batch
         return failed_document(path, f"cannot read: {type(error).__name__}: {_one_line(error)}", sha256=_sha256(path))
     try:
@@ -73,10 +75,30 @@ def convert_file(path: Path | str, settings: Settings = Settings()) -> Normalise
                                 tables=0, actions=0, status="success", error="", sha256=document.sha256,
                                 title="", plan_date="")
         result = normalise_extraction(extraction, record)
+    except MemoryError:
+        return failed_document(path, out_of_memory_reason(), sha256=document.sha256, fmt=document.format)
     except Exception:  # an extract/normalise bug must not stop the batch; say where it was
         detail = traceback.format_exc(limit=-1).strip().splitlines()[-1]
         return failed_document(path, f"internal error while converting: {detail}", sha256=document.sha256, fmt=document.format)
     return _with_status(result, document_tables=len(document.tables))
+
+
+def out_of_memory_reason() -> str:
+    """The one-line reason for a file that ran out of memory, naming this process's limit."""
+    import resource
+
+    limit, _ = resource.getrlimit(resource.RLIMIT_AS)
+    if limit == resource.RLIM_INFINITY:
+        return "out of memory"
+    return f"over the memory limit of {format_bytes(limit)} (--max-memory)"
+
+
+def format_bytes(size: int) -> str:
+    """``2147483648`` -> ``"2 GB"`` (binary units, as --max-memory takes them)."""
+    for unit, factor in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if size >= factor:
+            return f"{size / factor:.3g} {unit}"
+    return f"{size} B"
 
 
 def _one_line(error: BaseException) -> str:

@@ -8,23 +8,25 @@ with status ``failed`` (or ``skipped``) and a one-line reason, so a batch always
 
 from __future__ import annotations
 
+import functools
 import os
+import stat
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
-from typing import Callable, Iterable, Iterator, Sequence
 
 import pandas as pd
 
 from actionplans.cache import Cache
 from actionplans.conversion import PIPELINE_VERSION, Settings, convert_file, failed_document
 from actionplans.export.tables import documents_to_frames
-from actionplans.workers import convert_in_workers
+from actionplans.workers import WorkerFailure, run_in_workers
 from extract.model import Issue
 from normalise.model import NormalisedDocument
 
 SKIP_NAMES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini", ".gitkeep"})
-__all__ = ["PIPELINE_VERSION", "Dataset", "Settings", "convert", "convert_file", "convert_to_frames", "discover", "discover_inputs", "failed_document"]
+__all__ = ["PIPELINE_VERSION", "Dataset", "Settings", "convert", "convert_file", "convert_to_frames", "discover", "failed_document"]
 
 
 @dataclass(frozen=True)
@@ -58,32 +60,43 @@ class InputFile:
     source_path: str
 
 
-def discover(inputs: Iterable[Path | str]) -> tuple[list[Path], list[NormalisedDocument]]:
-    """Files to convert (folders walked, sorted) and rows for inputs that cannot be used."""
-    found, problems = discover_inputs(inputs)
+def discover(inputs: Iterable[Path | str], exclude: Iterable[Path | str] = ()) -> tuple[list[Path], list[NormalisedDocument]]:
+    """Files to convert (folders walked, sorted) and rows for inputs that cannot be used.
+
+    Folders in ``exclude`` (the output folder, the cache) are not walked into. Only regular
+    files are read: a FIFO, device or socket (or a link to one) would block or never end,
+    so it gets a ``skipped`` row instead.
+    """
+    found, problems = discover_inputs(inputs, exclude)
     return [item.path for item in found], problems
 
 
-def discover_inputs(inputs: Iterable[Path | str]) -> tuple[list[InputFile], list[NormalisedDocument]]:
+def discover_inputs(inputs: Iterable[Path | str], exclude: Iterable[Path | str] = ()) -> tuple[list[InputFile], list[NormalisedDocument]]:
     """Like :func:`discover`, with each file's document name and source path."""
     found: dict[Path, tuple[Path, str, str]] = {}  # one entry per real file: (path, relative name, input)
     problems: list[NormalisedDocument] = []
+    excluded = frozenset(Path(folder).resolve() for folder in exclude)
     for raw in inputs:
         path = Path(raw)
         if path.is_dir():
-            for file in _walk(path, problems):
+            for file in _walk(path, problems, excluded):
                 found.setdefault(_absolute(file), (file, file.relative_to(path).as_posix(), _input_label(path)))
-        elif path.is_file():
+        elif path.exists():
             found.setdefault(_absolute(path), (path, path.name, _input_label(path.parent)))
         else:
             problems.append(_unusable(path, "no such file or folder"))
+    for key, (file, _, _) in list(found.items()):
+        reason = not_a_regular_file(file)
+        if reason:
+            problems.append(_unusable(file, reason, status="skipped"))
+            del found[key]
     names = unique_document_names([(relative, label, str(file)) for file, relative, label in found.values()])
     files = [InputFile(file, name, str(file)) for (file, _, _), name in zip(found.values(), names)]
     return files, problems
 
 
-def _unusable(path: Path, reason: str) -> NormalisedDocument:
-    return relabel(failed_document(path, reason), path.name, str(path))
+def _unusable(path: Path, reason: str, status: str = "failed") -> NormalisedDocument:
+    return relabel(failed_document(path, reason, status=status), path.name, str(path))
 
 
 def _absolute(path: Path) -> Path:
@@ -148,16 +161,79 @@ def mark_duplicate_content(documents: Sequence[NormalisedDocument]) -> list[Norm
     return marked
 
 
-def _walk(folder: Path, problems: list[NormalisedDocument]) -> Iterator[Path]:
+_FILE_KINDS = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+               (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def not_a_regular_file(path: Path) -> str:
+    """Why ``path`` is not read ("" for a regular file, or one that cannot be looked at:
+    reading it then gives the reason)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return ""
+    if stat.S_ISREG(mode):
+        return ""
+    kind = next((name for test, name in _FILE_KINDS if test(mode)), "not a regular file")
+    return f"not read: {kind}, not a regular file"
+
+
+def _walk(folder: Path, problems: list[NormalisedDocument], excluded: frozenset[Path] = frozenset()) -> Iterator[Path]:
     def on_error(error: OSError) -> None:
         problems.append(_unusable(Path(error.filename or folder), f"cannot read folder entry: {error.strerror or error}"))
 
+    if folder.resolve() in excluded:
+        return
     for root, dirs, names in os.walk(folder, onerror=on_error):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (Path(root) / d).resolve() not in excluded)
         for name in sorted(names):
             if name.startswith(".") or name in SKIP_NAMES or name.startswith("~$"):
                 continue
             yield Path(root) / name
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """One file's result and how it was obtained: from the cache or converted (internal)."""
+
+    result: NormalisedDocument
+    key: str | None = None
+    from_cache: bool = False
+
+
+@dataclass(frozen=True)
+class CacheLookup:
+    """A file's cache key and its cached result, if any (internal)."""
+
+    key: str | None
+    cached: NormalisedDocument | None = None
+
+
+def look_up(path: Path, settings: Settings, cache: Cache) -> CacheLookup:
+    """Hash the file and load its cache entry: run in a worker, under the time limit."""
+    key = _cache_key(cache, path, settings)
+    return CacheLookup(key, cache.load(key) if key is not None else None)
+
+
+def convert_or_load(path: Path, settings: Settings, cache: Cache | None = None, force: bool = False) -> FileOutcome:
+    """One file: its cached result when the cache has one (unless ``force``), else converted.
+
+    Hashing the file for the cache key is part of this, so a worker runs it under the
+    per-file time and memory limits, never the parent."""
+    key = _cache_key(cache, path, settings) if cache is not None else None
+    cached = None if (force or key is None) else cache.load(key)
+    if cached is not None:
+        return FileOutcome(cached, key, from_cache=True)
+    return FileOutcome(convert_file(path, settings), key)
+
+
+def _cache_key(cache: Cache, path: Path, settings: Settings) -> str | None:
+    """The file's cache key, or None (no caching for this file) when it cannot be made:
+    a name that is not valid UTF-8 must cost the cache, not the file."""
+    try:
+        return cache.key(path, settings)
+    except (UnicodeError, ValueError):
+        return None
 
 
 def convert(
@@ -170,56 +246,96 @@ def convert(
     force: bool = False,
     on_start: Callable[[int], None] | None = None,
     scheduler: str | None = None,
+    max_memory: int | None = None,
+    exclude: Iterable[Path | str] = (),
 ) -> Dataset:
     """Convert files and folders into one dataset.
 
-    ``jobs`` > 1 (or a ``timeout``) converts in worker processes, each file limited to
-    ``timeout`` seconds; with a Dask ``scheduler`` address the files are converted on that
-    cluster instead (the ``dask`` extra). With a ``cache``, files converted before (same bytes, name, version
-    and settings) are taken from it unless ``force``; new results are stored in it.
+    ``jobs`` > 1, a ``timeout`` or a ``max_memory`` (bytes) converts in worker processes,
+    each file limited to ``timeout`` seconds and each worker to ``max_memory``; with a Dask
+    ``scheduler`` address the files are converted on that cluster instead (the ``dask``
+    extra). With a ``cache``, files converted before (same bytes, name, version and
+    settings) are taken from it unless ``force``; new results are stored in it. Folders in
+    ``exclude`` are never read (the output folder).
     """
-    found, problems = discover_inputs(inputs)
+    found, problems = discover_inputs(inputs, exclude)
     if on_start:
         on_start(len(found) + len(problems))
-    inputs_by_path = {item.path: item for item in found}
-    results: dict[Path, NormalisedDocument] = {}
-    keys = {item.path: cache.key(item.path, settings) for item in found} if cache else {}
-    todo = []
-    for item in found:
-        cached = None if (force or cache is None) else cache.load(keys[item.path])
-        if cached is not None:
-            results[item.path] = relabel(cached, item.document, item.source_path)
-            if on_document:
-                on_document(results[item.path])
-        else:
-            todo.append(item.path)
     for result in problems:
         if on_document:
             on_document(result)
-    for path, result in _convert_all(todo, settings, jobs, timeout, scheduler):
-        if cache is not None:
-            cache.store(keys.get(path), result)
+    inputs_by_path = {item.path: item for item in found}
+    files = [item.path for item in found]
+    results: dict[Path, NormalisedDocument] = {}
+    converted = 0
+    for path, outcome in _outcomes(files, settings, jobs, timeout, max_memory, cache, force, scheduler):
+        converted += not outcome.from_cache
+        if cache is not None and not outcome.from_cache:
+            cache.store(outcome.key, outcome.result)
         item = inputs_by_path[path]
-        results[path] = relabel(result, item.document, item.source_path)
+        results[path] = relabel(outcome.result, item.document, item.source_path)
         if on_document:
             on_document(results[path])
-    documents = mark_duplicate_content(tuple(problems) + tuple(results[item.path] for item in found))
-    return Dataset(tuple(documents), converted=len(todo), from_cache=len(found) - len(todo))
+    documents = mark_duplicate_content(tuple(problems) + tuple(results[path] for path in files))
+    return Dataset(tuple(documents), converted=converted, from_cache=len(files) - converted)
 
 
-def _convert_all(files: Sequence[Path], settings: Settings, jobs: int, timeout: float | None, scheduler: str | None = None) -> Iterator[tuple[Path, NormalisedDocument]]:
+def _outcomes(files: Sequence[Path], settings: Settings, jobs: int, timeout: float | None, max_memory: int | None,
+              cache: Cache | None, force: bool, scheduler: str | None) -> Iterator[tuple[Path, FileOutcome]]:
     if not files:
         return
+    task = functools.partial(convert_or_load, settings=settings, cache=cache, force=force)
     if scheduler:
-        from actionplans.distributed import convert_on_cluster
-
-        yield from zip(files, convert_on_cluster(files, settings, scheduler))
-        return
-    if (jobs <= 1 and not timeout) or not files:
+        yield from _outcomes_on_cluster(files, settings, cache, force, scheduler)
+    elif jobs <= 1 and not timeout and not max_memory:
         for path in files:
-            yield path, convert_file(path, settings)
+            yield path, task(path)
+    else:
+        yield from _outcomes_in_workers(files, settings, jobs, timeout, max_memory, cache, force)
+
+
+def _outcomes_in_workers(files: Sequence[Path], settings: Settings, jobs: int, timeout: float | None,
+                         max_memory: int | None, cache: Cache | None, force: bool) -> Iterator[tuple[Path, FileOutcome]]:
+    """Two passes, both in workers under the time limit: hash and look up every file in
+    light forked workers (a re-run where nothing changed ends here), then convert the misses
+    in the fork server's workers under the memory limit too. The parent never reads an input."""
+    keys: dict[Path, str | None] = {}
+    todo = list(files)
+    if cache is not None and not force:
+        todo = []
+        lookup = functools.partial(look_up, settings=settings, cache=cache)
+        for path, found in run_in_workers(files, lookup, jobs, timeout, light=True):
+            if isinstance(found, WorkerFailure):
+                yield path, FileOutcome(failed_document(path, found.reason))
+            elif found.cached is not None:
+                yield path, FileOutcome(found.cached, found.key, from_cache=True)
+            else:
+                keys[path] = found.key
+                todo.append(path)
+    if not todo:
         return
-    yield from convert_in_workers(files, settings, jobs, timeout)
+    task = functools.partial(convert_or_load, settings=settings, cache=cache if force else None, force=force)
+    for path, outcome in run_in_workers(todo, task, jobs, timeout, max_memory):
+        if isinstance(outcome, WorkerFailure):
+            outcome = FileOutcome(failed_document(path, outcome.reason))
+        yield path, FileOutcome(outcome.result, outcome.key or keys.get(path), outcome.from_cache)
+
+
+def _outcomes_on_cluster(files: Sequence[Path], settings: Settings, cache: Cache | None, force: bool,
+                         scheduler: str) -> Iterator[tuple[Path, FileOutcome]]:
+    from actionplans.distributed import convert_on_cluster
+
+    keys = {path: _cache_key(cache, path, settings) for path in files} if cache is not None else {}
+    todo = []
+    for path in files:
+        cached = None if (force or cache is None) else cache.load(keys[path])
+        if cached is not None:
+            yield path, FileOutcome(cached, keys[path], from_cache=True)
+        else:
+            todo.append(path)
+    if todo:
+        for path, result in zip(todo, convert_on_cluster(todo, settings, scheduler)):
+            yield path, FileOutcome(result, keys.get(path))
 
 
 def convert_to_frames(inputs: Iterable[Path | str] | Path | str, settings: Settings = Settings(), jobs: int = 1) -> dict[str, pd.DataFrame]:

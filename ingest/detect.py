@@ -44,8 +44,16 @@ def detect_format(data: bytes, suffix: str = "") -> str:
 
 
 def read_document(path: Path | str) -> Document:
-    """Read any supported file. Raises :class:`UnreadableFile` with a one-line reason."""
-    path = Path(path)
+    """Read any supported file. Raises :class:`UnreadableFile` with a one-line reason.
+
+    Whatever the format, control characters are removed from the text read (with issue rows:
+    :func:`ingest.clean.remove_control_characters`)."""
+    from ingest.clean import remove_control_characters
+
+    return remove_control_characters(_read_any(Path(path)))
+
+
+def _read_any(path: Path) -> Document:
     try:
         data = path.read_bytes()
     except OSError as error:

@@ -51,6 +51,7 @@ from ingest.docx_numbering import (
     NumberingDefinitions,
     as_int,
     parse_numbering,
+    unbounded_starts,
     w,
     w_val,
 )
@@ -109,8 +110,11 @@ def read_docx(path: Path, sha256: str = "", limits: PackageLimits = DEFAULT_LIMI
     check_package(data, limits)
     document_part = _open_package(data)
     styles = parse_styles(_related_root(document_part, "styles"))
-    numbering = parse_numbering(_related_root(document_part, "numbering"), styles.numbering_style_num_ids)
+    numbering_root = _related_root(document_part, "numbering")
+    numbering = parse_numbering(numbering_root, styles.numbering_style_num_ids)
     walk = _Walk(styles, numbering)
+    for start in unbounded_starts(numbering_root):
+        walk.issues.append(SourceIssue("clamped-numbering", f"a list numbered from {start:,} was numbered from 1", value=str(start)))
     blocks = body_to_blocks(document_part.element.body, walk)
     if not any(isinstance(block, Table) for block in blocks):
         raise UnreadableFile("no tables found in the Word document", status="skipped")
@@ -574,7 +578,12 @@ def table_to_block(tbl: etree._Element, walk: _Walk) -> Table | None:
 def table_to_rows(tbl: etree._Element, walk: _Walk, location: str) -> tuple[tuple[Row, ...], int]:
     """The rows of a table on its grid, and how many leading rows repeat as a header."""
     row_elements = [tr for tr in children(tbl, frozenset({_TR})) if not _row_deleted(tr)]
-    placed = [row_to_grid_cells(tr) for tr in row_elements]
+    real_width = max([len(tbl.findall(f"{w('tblGrid')}/{w('gridCol')}"))] + [len(list(children(tr, frozenset({_TC})))) for tr in row_elements])
+    clamped: list[str] = []
+    placed = [row_to_grid_cells(tr, real_width, clamped) for tr in row_elements]
+    if clamped:
+        walk.issues.append(SourceIssue("clamped-span", f"{location}: {len(clamped)} cells reached past the table's "
+                                       f"{real_width} columns and were cut to it ({clamped[0]})", value=clamped[0]))
     header_rows = next((i for i, tr in enumerate(row_elements) if not _repeats_as_header(tr)), len(row_elements))
     header_bold = table_first_row_bold(tbl, walk.styles)
     grid_width = len(tbl.findall(f"{w('tblGrid')}/{w('gridCol')}"))
@@ -599,18 +608,33 @@ def table_to_rows(tbl: etree._Element, walk: _Walk, location: str) -> tuple[tupl
     return tuple(rows), header_rows
 
 
-def row_to_grid_cells(tr: etree._Element) -> list[_GridCell]:
-    """Place the cells of one ``w:tr`` on the table grid (``w:gridBefore`` and spans)."""
+def row_to_grid_cells(tr: etree._Element, max_width: int | None = None, clamped: list[str] | None = None) -> list[_GridCell]:
+    """Place the cells of one ``w:tr`` on the table grid (``w:gridBefore`` and spans).
+
+    With ``max_width`` (the table's real width: its grid, or its widest row's cell count),
+    ``w:gridBefore`` and ``w:gridSpan`` are cut so the row fits: a 2 KB file claiming a
+    hundred million columns must not allocate them. What was cut is noted in ``clamped``.
+    """
     tr_pr = tr.find(w("trPr"))
     column = as_int(w_val(tr_pr.find(w("gridBefore"))), 0) if tr_pr is not None else 0
+    cells = list(children(tr, frozenset({_TC})))
+    if max_width is not None and column > max(0, max_width - len(cells)):
+        if clamped is not None:
+            clamped.append(f"gridBefore={column}")
+        column = max(0, max_width - len(cells))
     placed: list[_GridCell] = []
-    for tc in children(tr, frozenset({_TC})):
+    for index, tc in enumerate(cells):
         tc_pr = tc.find(w("tcPr"))
         if tc_pr is None:
             placed.append(_GridCell(column, 1, tc))
             column += 1
             continue
         span = max(1, min(as_int(w_val(tc_pr.find(w("gridSpan"))), 1), 1000))
+        room = None if max_width is None else max(1, max_width - column - (len(cells) - index - 1))  # the cells after it fit too
+        if room is not None and span > room:
+            if clamped is not None:
+                clamped.append(f"gridSpan={span} at column {column + 1}")
+            span = room
         hmerge = tc_pr.find(w("hMerge"))  # legacy horizontal merge: widen the cell on the left
         if tc_pr.find(w("cellDel")) is not None:
             continue  # a tracked cell deletion, accepted: the cells to its right move left

@@ -25,6 +25,10 @@ from lxml import etree
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 MAX_LEVEL = 8
+MAX_LIST_START = 10_000
+"""Largest list start honoured. No real plan numbers a list from beyond ten thousand, and a
+start of 10^9 would render each letter label as tens of megabytes ("aaaa..."); a start above
+this counts from 1 instead (the document gets a ``clamped-numbering`` issue)."""
 _PLACEHOLDER = re.compile(r"%([1-9])")
 
 
@@ -161,12 +165,25 @@ def _parse_instance(num: etree._Element) -> Instance:
         ilvl = as_int(override.get(w("ilvl")), 0)
         start = override.find(w("startOverride"))
         if start is not None:
-            start_overrides[ilvl] = as_int(w_val(start), 1)
+            start_overrides[ilvl] = bounded_start(as_int(w_val(start), 1))
         replacement = override.find(w("lvl"))
         if replacement is not None:
             level_overrides[ilvl] = parse_level(replacement)
     abstract_id = w_val(num.find(w("abstractNumId")), "") or ""
     return Instance(abstract_id, start_overrides, level_overrides)
+
+
+def bounded_start(value: int) -> int:
+    """A list start, or 1 when it is beyond :data:`MAX_LIST_START` (or below -MAX_LIST_START)."""
+    return value if abs(value) <= MAX_LIST_START else 1
+
+
+def unbounded_starts(root: etree._Element | None) -> list[int]:
+    """The list starts in ``w:numbering`` that :func:`bounded_start` replaces (for the issue row)."""
+    if root is None:
+        return []
+    values = [as_int(w_val(element), 1) for element in root.iter(w("start"), w("startOverride"))]
+    return [value for value in values if bounded_start(value) != value]
 
 
 def parse_level(lvl: etree._Element) -> Level:
@@ -180,7 +197,7 @@ def parse_level(lvl: etree._Element) -> Level:
     legal = lvl.find(w("isLgl"))
     text_element = lvl.find(w("lvlText"))
     return Level(
-        start=as_int(w_val(lvl.find(w("start"))), 0 if number_format == "decimalZero" else 1),
+        start=bounded_start(as_int(w_val(lvl.find(w("start"))), 0 if number_format == "decimalZero" else 1)),
         number_format=number_format or "decimal",
         text="" if text_element is None else w_val(text_element, "") or "",
         suffix=w_val(lvl.find(w("suff")), "tab") or "tab",

@@ -297,30 +297,76 @@ def table_to_blocks(table: Tag, issues: list[SourceIssue]) -> Iterator[Block]:
         yield Table(index=0, rows=rows)
 
 
+MAX_GRID_POSITIONS = 1_000_000
+"""Grid positions a table may expand to (a 1,000-row, 1,000-column table); spans that would
+go past it are ignored, so a 40 KB file cannot claim gigabytes."""
+
+
+class _TooLarge(Exception):
+    pass
+
+
 def table_to_grid(table: Tag, issues: list[SourceIssue]) -> tuple[Row, ...]:
-    """Expand a table's rows onto a grid: spanned positions None, unreached ones empty."""
+    """Expand a table's rows onto a grid: spanned positions None, unreached ones empty.
+
+    A column span is cut to the table's real width (the most cells any row has) and a row
+    span to its row group; when spans would still expand the table past
+    :data:`MAX_GRID_POSITIONS`, they are ignored. Either way a ``clamped-span`` issue says so.
+    """
+    groups = table_row_groups(table)
+    real_width = max((len(row_cells(row)) for group in groups for row in group), default=0)
+    clamped: list[str] = []
+    try:
+        rows = _expand(groups, real_width, issues, clamped, honour_spans=True)
+    except _TooLarge:
+        message = f"the table's merged cells would expand it past {MAX_GRID_POSITIONS:,} positions; spans ignored"
+        issues.append(SourceIssue("clamped-span", message, value=clamped[0] if clamped else ""))
+        return _expand(groups, real_width, issues, [], honour_spans=False)
+    if clamped:
+        issues.append(SourceIssue("clamped-span", f"{len(clamped)} merged cells cut to the table's size (first: {clamped[0]})", value=clamped[0]))
+    return rows
+
+
+def _expand(groups: list[list[Tag]], real_width: int, issues: list[SourceIssue], clamped: list[str],
+            honour_spans: bool) -> tuple[Row, ...]:
     placed: dict[tuple[int, int], Cell | None] = {}
     width = 0
     row_index = 0
-    for group in table_row_groups(table):
+    for group in groups:
         group_end = row_index + len(group)
         for row in group:
             column = 0
             for cell in row_cells(row):
                 while (row_index, column) in placed:
                     column += 1
-                colspan = min(max(_int_attr(cell.get("colspan"), 1), 1), MAX_COLSPAN)
-                rowspan = _int_attr(cell.get("rowspan"), 1)
-                rowspan = group_end - row_index if rowspan == 0 else rowspan
-                rowspan = min(max(rowspan, 1), MAX_ROWSPAN, group_end - row_index)
+                colspan, rowspan = _spans(cell, group_end - row_index, real_width, clamped) if honour_spans else (1, 1)
                 for r in range(row_index, row_index + rowspan):
                     for c in range(column, column + colspan):
                         placed[(r, c)] = None
+                if len(placed) > MAX_GRID_POSITIONS:
+                    raise _TooLarge
                 placed[(row_index, column)] = Cell(lines=cell_lines(cell, issues))
                 column += colspan
                 width = max(width, column)
             row_index += 1
+    if row_index * width > MAX_GRID_POSITIONS:
+        raise _TooLarge
     return tuple(tuple(placed.get((r, c), Cell()) for c in range(width)) for r in range(row_index))
+
+
+def _spans(cell: Tag, rows_left: int, real_width: int, clamped: list[str]) -> tuple[int, int]:
+    """(colspan, rowspan) of a cell, cut to the table: ``rowspan="0"`` spans to the end of the
+    row group, as the HTML table model says."""
+    asked_columns = _int_attr(cell.get("colspan"), 1)
+    asked_rows = _int_attr(cell.get("rowspan"), 1)
+    colspan = min(max(asked_columns, 1), MAX_COLSPAN, max(real_width, 1))
+    rowspan = rows_left if asked_rows == 0 else min(max(asked_rows, 1), MAX_ROWSPAN)
+    if colspan < asked_columns:
+        clamped.append(f"colspan={asked_columns} in a table {real_width} cells wide")
+    if rowspan > rows_left:
+        clamped.append(f"rowspan={asked_rows} with {rows_left} rows left")
+        rowspan = rows_left
+    return colspan, rowspan
 
 
 def cell_lines(cell: Tag, issues: list[SourceIssue]):

@@ -72,7 +72,7 @@ def split_inline_bullets(lines: tuple[Line, ...]) -> tuple[Line, ...]:
 
 def _plain_lines(text: str) -> tuple[Line, ...]:
     out: list[Line] = []
-    for raw in text.split("\n"):
+    for raw in re.split("\r\n|\r|\n", text):
         line = clean_space(raw)
         if not line:
             continue

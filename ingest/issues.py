@@ -33,6 +33,10 @@ _TYPES = (
     IssueType("decoded-encoding", "The file is not UTF-8; it was decoded with the encoding named", "info"),
     IssueType("nested-table", "A table inside a cell was flattened into the cell's lines", "warning"),
     IssueType("unread-content", "Embedded content (e.g. a pasted document) was not read", "warning"),
+    IssueType("control-characters", "Invisible control characters (ESC, form feed, line separators...) were removed from the text", "info"),
+    IssueType("clamped-span", "A merged cell claimed more rows or columns than its table has; cut to the table", "warning"),
+    IssueType("clamped-numbering", "A list numbering start beyond any real list was reset", "warning"),
+    IssueType("too-many-lines", "A page holds more ruling line segments than any table; they were not used to find tables", "warning"),
     # tables and rows (extract)
     IssueType("unmapped-column", "A column matches no schema field; its text is kept in actions.other", "warning"),
     IssueType("shifted-header", "A repeated header sits in other columns; its positions were used", "info"),
@@ -55,6 +59,8 @@ _TYPES = (
     IssueType("ambiguous-date", "A date could be read more than one way", "warning"),
     IssueType("unparsed-timescale", "The timescale text was not understood; no date given", "warning"),
     IssueType("repaired-word", "A word whose first letters were cut off was restored", "info"),
+    # files written (export)
+    IssueType("truncated-cell", "Text longer than an Excel cell holds was cut in the workbook; CSV and JSON Lines keep it whole", "warning"),
 )
 
 ISSUE_TYPES: Mapping[str, IssueType] = MappingProxyType({issue.code: issue for issue in _TYPES})

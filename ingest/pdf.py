@@ -14,6 +14,7 @@ escapes. A PDF without tables is read fine: its Document simply has no Table blo
 from __future__ import annotations
 
 import math
+import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -51,6 +52,9 @@ DEFAULT_TEXT_STITCH_TOLERANCE = 15.0
 DEFAULT_MIN_RULE_LENGTH = 30.0
 DEFAULT_MAX_CHART_STROKES = 5
 DEFAULT_MAX_UNCOVERED_SHARE = 0.05
+DEFAULT_MAX_SEGMENTS = 20_000
+"""Drawn lines, boxes and curves on one page beyond which ruled-table finding is skipped: a
+dense 50 x 50 grid table draws a few thousand; a million-segment page is a drawing or a bomb."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,7 @@ class PdfSettings:
     min_rule_length: float = DEFAULT_MIN_RULE_LENGTH
     max_chart_strokes: int = DEFAULT_MAX_CHART_STROKES
     max_uncovered_share: float = DEFAULT_MAX_UNCOVERED_SHARE
+    max_segments: int = DEFAULT_MAX_SEGMENTS
     find_unruled: bool = True
     unruled: UnruledSettings = field(default_factory=UnruledSettings)
     stitch_pages: bool = True
@@ -132,7 +137,9 @@ def read_page_contents(path: Path, settings: PdfSettings = PdfSettings()) -> tup
         page_count = _page_count(pdf)
         pages.extend(_read_pages(pdf, settings, issues))
     if not any(page.blocks for page in pages):
-        raise UnreadableFile("no text layer (OCR not supported)")
+        if any(issue.code == "no-text-layer" for issue in issues):
+            raise UnreadableFile("no text layer (OCR not supported)")
+        raise UnreadableFile("no text on any page", status="skipped")  # blank pages, no images either
     return pages, issues, page_count
 
 
@@ -178,6 +185,7 @@ def open_pdf(path: Path, settings: PdfSettings = PdfSettings()) -> Iterator[pdfp
     except OSError as error:
         raise UnreadableFile(f"cannot open file: {error.strerror or error}") from error
     except Exception as error:  # pdfminer raises many types; none may escape
+        _raise_if_out_of_memory(error)
         raise UnreadableFile(reason_for(error, path)) from error
     try:
         yield pdf
@@ -217,6 +225,14 @@ def reason_for(error: BaseException, path: Path | None = None) -> str:
     if path is not None and not _has_eof_marker(path):
         return f"corrupt PDF: truncated (no end-of-file marker; {detail[:80]})"
     return f"corrupt PDF: {detail[:120]}"
+
+
+def _raise_if_out_of_memory(error: BaseException) -> None:
+    """Running out of memory is the process's limit, not a corrupt file: let it through as
+    ``MemoryError`` (zlib reports a refused allocation as ``zlib.error``)."""
+    for item in _exception_chain(error):
+        if isinstance(item, MemoryError) or (isinstance(item, zlib.error) and "allocate" in str(item)):
+            raise MemoryError(str(item)) from error
 
 
 def _exception_chain(error: BaseException) -> list[BaseException]:
@@ -260,6 +276,7 @@ def _read_pages(pdf: pdfplumber.PDF, settings: PdfSettings, issues: list[SourceI
         try:
             content = page_to_content(page, settings, issues)
         except Exception as error:  # one bad page is an issue, not a failed document
+            _raise_if_out_of_memory(error)
             failures += 1
             reason = reason_for(error)
             first_failure = first_failure or reason
@@ -293,8 +310,14 @@ def page_to_content(page: Page, settings: PdfSettings, issues: list[SourceIssue]
         if page.images and issues is not None:
             issues.append(SourceIssue("no-text-layer", f"page {number} is an image without text (OCR not supported)", page=number))
         return PageContent(page=number, width=float(page.width), height=float(page.height), blocks=())
-    strokes = chart_strokes(page)
-    found = find_ruled_tables(page, chars, strokes, settings)
+    if too_many_segments(page, settings.max_segments):
+        if issues is not None:
+            issues.append(SourceIssue("too-many-lines", f"page {number} draws over {settings.max_segments:,} lines and "
+                                      "boxes; tables found by text alignment only", page=number))
+        strokes, found = [], []
+    else:
+        strokes = chart_strokes(page)
+        found = find_ruled_tables(page, chars, strokes, settings)
     taken = [grid.bbox for grid, _ in found]
     free = [char for char in chars if not _inside_any(char, taken)]
     lines = chars_to_text_lines(free, settings.space_ratio)
@@ -306,6 +329,14 @@ def page_to_content(page: Page, settings: PdfSettings, issues: list[SourceIssue]
     blocks: list[PageTable | TextBlock] = [*tables, *lines_to_text_blocks(lines, number, pitch)]
     blocks.sort(key=lambda block: (block.bbox[1], block.bbox[0]) if block.bbox else (0.0, 0.0))
     return PageContent(page=number, width=float(page.width), height=float(page.height), blocks=tuple(blocks))
+
+
+def too_many_segments(page: Page, limit: int) -> bool:
+    """More drawn segments than any table needs: finding ruled tables among them would take
+    gigabytes (every segment becomes edges, every crossing a point), so the page is read
+    without them. Counted from the parsed objects, before any edge is made."""
+    objects = page.objects
+    return sum(len(objects.get(kind, ())) for kind in ("line", "rect", "curve")) > limit
 
 
 def find_ruled_tables(page: Page, chars: Sequence[Char], strokes: Sequence[BBox], settings: PdfSettings) -> Found:

@@ -99,8 +99,39 @@ COLUMN_HELP: Mapping[str, str] = MappingProxyType({
 })
 
 
+NAME_COLUMNS = frozenset({"document", "source_path"})
+"""Columns holding a file name or path: single-line by definition, so line breaks and tabs
+in them are shown as escapes too (a name with CR must not add a row to a CSV reader)."""
+
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_UNSAFE_IN_NAMES = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def visible_text(text: str, single_line: bool = True) -> str:
+    r"""Text every writer and terminal accepts, with anything invisible shown as an escape.
+
+    File names that are not valid UTF-8 reach Python as lone surrogates (``surrogateescape``):
+    each becomes ``\xNN`` for the byte it stands for, as do control characters (ESC, CR, DEL,
+    C1) and the Unicode line separators. ``single_line=False`` keeps line feeds and tabs.
+
+    >>> visible_text("plan\udcff\x1b.txt")
+    'plan\\xff\\x1b.txt'
+    """
+    pattern = _UNSAFE_IN_NAMES if single_line else _UNSAFE
+    return pattern.sub(_escape, text) if pattern.search(text) else text
+
+
+def _escape(match: re.Match) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
 def _frame(rows: Iterable[Mapping[str, object]], columns: tuple[str, ...]) -> pd.DataFrame:
-    frame = pd.DataFrame(list(rows), columns=list(columns))
+    rows = [{key: visible_text(value, key in NAME_COLUMNS) if isinstance(value, str) else value for key, value in row.items()}
+            for row in rows]
+    frame = pd.DataFrame(rows, columns=list(columns))
     for column in frame.columns:
         if column in INTEGER_COLUMNS:
             frame[column] = pd.array(frame[column].tolist(), dtype="Int64")

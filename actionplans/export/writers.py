@@ -1,9 +1,9 @@
 """Dataset writers: CSV, JSON Lines, XLSX, Parquet, SQLite, and an atomic output folder.
 
 Every writer takes the table frames from :func:`export.tables.documents_to_frames` and a
-folder. :func:`write_dataset` writes the chosen formats into a temporary folder beside the
-target and swaps it into place at the end, so an interrupted or failed run never leaves a
-half-written dataset.
+folder. :func:`write_dataset` writes the chosen formats into a hidden staging folder inside
+the target and swaps only its own files into place at the end, so an interrupted or failed
+run never leaves a half-written dataset and never touches a file it did not write.
 """
 
 from __future__ import annotations
@@ -14,8 +14,10 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable, Iterable, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
 
 import pandas as pd
 
@@ -31,15 +33,38 @@ MAX_COLUMN_WIDTH = 60
 Frames = Mapping[str, pd.DataFrame]
 
 
-def write_csv(frames: Frames, folder: Path, bom: bool = False) -> list[Path]:
-    """A CSV per table, UTF-8; with ``bom`` a byte-order mark first, so Excel opens the file
-    with the right encoding on a double click (``--csv-excel``)."""
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A spreadsheet opening a CSV reads a cell starting with one of these as a formula (OWASP
+"CSV injection"): such cells get a leading apostrophe unless ``raw``."""
+
+
+LONE_SIGNS = ("-", "+")
+
+
+def write_csv(frames: Frames, folder: Path, raw: bool = False, bom: bool = False) -> list[Path]:
+    """One CSV per table, UTF-8. Text that a spreadsheet would run as a formula is written
+    with a leading ``'`` (shown as text, the apostrophe hidden); ``raw`` keeps text as is.
+    With ``bom`` a byte-order mark comes first, so Excel opens the file with the right
+    encoding on a double click (``--csv-excel``)."""
     paths = []
     for name, frame in frames.items():
         path = folder / f"{name}.csv"
-        frame.to_csv(path, index=False, encoding="utf-8-sig" if bom else "utf-8")
+        (frame if raw else formula_safe(frame)).to_csv(path, index=False, encoding="utf-8-sig" if bom else "utf-8")
         paths.append(path)
     return paths
+
+
+def formula_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells starting with a formula character begin with ``'``."""
+    safe = frame.copy()
+    for column in frame.columns:
+        if str(frame[column].dtype) in ("string", "object"):
+            values = frame[column]
+            # A lone "-" or "+" (a plan's "none") is not a formula: left as printed.
+            risky = (values.str.startswith(FORMULA_STARTS) & ~values.isin(LONE_SIGNS)).fillna(False).astype(bool)
+            if risky.any():
+                safe[column] = values.where(~risky, "'" + values)
+    return safe
 
 
 def write_jsonl(frames: Frames, folder: Path) -> list[Path]:
@@ -131,6 +156,11 @@ def write_xlsx(frames: Frames, folder: Path) -> list[Path]:
     return [path]
 
 
+XLSX_MAX_CELL = 32_767
+"""Excel's limit on the characters in one cell; longer text is cut in the workbook (with a
+``truncated-cell`` issue) and kept whole in CSV and JSON Lines."""
+
+
 def _xlsx_value(value: object) -> object:
     if value is pd.NA or value is None or value is pd.NaT or (isinstance(value, float) and value != value):
         return None
@@ -138,7 +168,38 @@ def _xlsx_value(value: object) -> object:
         return value.date()
     if hasattr(value, "item"):
         value = value.item()
+    if isinstance(value, str) and len(value) > XLSX_MAX_CELL:
+        value = value[:XLSX_MAX_CELL]
     return _excel_safe(value)
+
+
+def with_truncation_issues(frames: Frames) -> dict[str, pd.DataFrame]:
+    """``frames`` with a ``truncated-cell`` issue row for each cell the workbook must cut.
+
+    Added to the issues table of every format written in the run, so whichever file an
+    analyst opens says which workbook cells are incomplete."""
+    rows = []
+    for table, frame in frames.items():
+        for column in frame.columns:
+            if str(frame[column].dtype) not in ("string", "object"):
+                continue
+            lengths = frame[column].str.len()
+            for index in frame.index[(lengths > XLSX_MAX_CELL).fillna(False).astype(bool)]:
+                record = frame.loc[index]
+                rows.append({
+                    "document": record.get("document", ""), "action_id": record.get("action_id", "") if table == "actions" else "",
+                    "page": record.get("page", pd.NA) if table == "actions" else pd.NA,
+                    "table": record.get("table", pd.NA) if table == "actions" else pd.NA,
+                    "row": record.get("row", pd.NA) if table == "actions" else pd.NA,
+                    "column": column, "severity": ISSUE_TYPES["truncated-cell"].severity, "code": "truncated-cell",
+                    "message": f"{table}.{column} holds {lengths[index]:,} characters; {XLSX_NAME} keeps the first {XLSX_MAX_CELL:,} (CSV and JSON Lines hold it all)",
+                    "value": str(record[column])[:200],
+                })
+    if not rows:
+        return dict(frames)
+    issues = frames["issues"]
+    added = pd.DataFrame(rows, columns=list(issues.columns)).astype(issues.dtypes.to_dict())
+    return {**frames, "issues": pd.concat([issues, added], ignore_index=True)}
 
 
 def _set_widths(sheet, rows: list[list]) -> None:
@@ -212,36 +273,191 @@ WRITERS: Mapping[str, Callable[[Frames, Path], list[Path]]] = {
     "csv": write_csv, "jsonl": write_jsonl, "xlsx": write_xlsx, "parquet": write_parquet, "sqlite": write_sqlite,
 }
 
+STAGING_PREFIX = ".actionplans-staging-"
+MANIFEST_NAME = ".actionplans-files.json"
+"""The names of the files the last run wrote into OUT: the only files a later run replaces or removes."""
+SUMMARY_NAME = "run.json"
+LOCK_NAME = ".actionplans-lock"
+
+
+class ForeignFile(OSError):
+    """OUT holds a file under a dataset file's name that this tool did not write."""
+
+
+@dataclass(frozen=True)
+class WrittenDataset:
+    """What :func:`write_dataset` did: the files written, and our earlier files it removed
+    (formats not written this run)."""
+
+    files: tuple[Path, ...]
+    removed: tuple[str, ...] = ()
+
 
 def write_dataset(frames: Frames, out: Path, formats: Iterable[str] = DEFAULT_FORMATS, extra_files: Mapping[str, str] | None = None,
-                  csv_bom: bool = False) -> list[Path]:
-    """Write every table in every format into ``out`` atomically.
+                  csv_raw: bool = False, csv_bom: bool = False) -> WrittenDataset:
+    """Write every table in every format into ``out``, touching only the dataset's own files.
 
-    The new dataset is built in a temporary sibling folder (with any other files ``out``
-    already holds copied across), then swapped in with two renames. An exception, or a kill,
-    before the swap leaves ``out`` exactly as it was.
+    The files are written into a hidden staging folder inside ``out`` (same file system, so
+    the swap is renames, never copies), then swapped in one by one under a lock, the files
+    they replace kept aside until every rename has succeeded. A failure before or during the
+    swap leaves ``out`` as it was; a kill leaves at most the staging folder, removed by the
+    next run. Files this tool wrote before for formats not chosen now are removed (listed in
+    the result), so ``out`` holds one consistent dataset. Nothing else in ``out`` is moved,
+    changed or deleted, and ``out`` itself keeps its permissions: it may be a project folder.
+    CSV cells that would run as formulas get a leading ``'`` unless ``csv_raw``; ``csv_bom``
+    starts each CSV with a byte-order mark.
     """
     formats = list(dict.fromkeys(formats))
     unknown = [f for f in formats if f not in WRITERS]
     if unknown:
         raise ValueError(f"unknown format(s) {unknown}; choose from {', '.join(FORMATS)}")
-    out = Path(out).resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
-    backup = out.parent / f".{out.name}-old-{os.getpid()}"
+    out = Path(out).absolute()
+    created = not out.exists()
+    out.mkdir(parents=True, exist_ok=True)
+    remove_leftover_staging(out)
+    _check_replaceable(out, [*dataset_files(formats), *(extra_files or {})], previous_files(out))  # before writing anything
+    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=out))
     try:
-        writers = {**WRITERS, "csv": functools.partial(WRITERS["csv"], bom=True)} if csv_bom else WRITERS
+        if "xlsx" in formats and "issues" in frames:
+            frames = with_truncation_issues(frames)
+        writers = {**WRITERS, "csv": functools.partial(WRITERS["csv"], raw=csv_raw, bom=csv_bom)}
         written = [path.name for name in formats for path in writers[name](frames, staging)]
         for name, text in (extra_files or {}).items():
             (staging / name).write_text(text, encoding="utf-8")
             written.append(name)
-        if out.exists():
-            for item in out.iterdir():  # keep what the folder had that this run does not replace
-                if not (staging / item.name).exists():
-                    os.rename(item, staging / item.name)  # same file system: no copy (the cache can be large)
-            os.rename(out, backup)
-        os.rename(staging, out)
-        return [out / name for name in written]
+        with _locked(out):
+            ours = previous_files(out)
+            stale = stale_files(out, written)
+            _check_replaceable(out, written, ours)
+            _swap_in(out, staging, written, stale)
+            _write_manifest(out, written)
+        return WrittenDataset(tuple(out / name for name in written), tuple(stale))
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        if created:
+            _remove_if_empty(out)
+        raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-        shutil.rmtree(backup, ignore_errors=True)
+
+
+def remove_leftover_staging(out: Path) -> list[str]:
+    """Remove staging folders that killed runs left in ``out`` (their process is gone).
+
+    A folder is ours by its name (``.actionplans-staging-<pid>-...``); one whose process is
+    still running belongs to a concurrent run and is left alone.
+    """
+    removed = []
+    for item in out.glob(f"{STAGING_PREFIX}*"):
+        pid = item.name[len(STAGING_PREFIX):].split("-", 1)[0]
+        if item.is_dir() and not item.is_symlink() and pid.isdigit() and not _process_alive(int(pid)):
+            shutil.rmtree(item, ignore_errors=True)
+            removed.append(item.name)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def previous_files(out: Path) -> set[str]:
+    """Names of the dataset files an earlier run wrote into ``out``.
+
+    From the manifest; a dataset written before the manifest existed is recognised by its
+    ``run.json`` (an actionplans summary naming its formats).
+    """
+    try:
+        manifest = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
+        return {name for name in manifest.get("files", []) if isinstance(name, str) and _plain_name(name)}
+    except (OSError, ValueError, AttributeError):
+        pass
+    try:
+        summary = json.loads((out / SUMMARY_NAME).read_text(encoding="utf-8"))
+        formats = [f for f in summary.get("formats", []) if f in WRITERS]
+    except (OSError, ValueError, AttributeError, TypeError):
+        return set()
+    if not formats or "version" not in summary:
+        return set()
+    # Runs before the manifest kept the files of every format ever written: all are ours.
+    return {*dataset_files(FORMATS), SUMMARY_NAME}
+
+
+def stale_files(out: Path, keep: Iterable[str]) -> list[str]:
+    """Our earlier files in ``out`` that a run writing ``keep`` removes (other formats)."""
+    keep = set(keep)
+    return sorted(name for name in previous_files(Path(out)) if name not in keep and (Path(out) / name).is_file())
+
+
+def _plain_name(name: str) -> bool:
+    return bool(name) and "/" not in name and "\\" not in name and name not in (".", "..")
+
+
+def _check_replaceable(out: Path, written: list[str], ours: set[str]) -> None:
+    """Refuse before touching anything when a target name is taken by something not ours."""
+    for name in written:
+        target = out / name
+        if not os.path.lexists(target):
+            continue
+        if target.is_symlink() or not target.is_file():
+            raise ForeignFile(f"{target} is not a regular file; move it or choose another --out")
+        if name not in ours:
+            raise ForeignFile(f"{target} was not written by actionplans; move it or choose another --out")
+
+
+def _swap_in(out: Path, staging: Path, written: list[str], stale: list[str]) -> None:
+    """Rename the new files into ``out``, the old ones kept aside until all renames worked."""
+    aside = staging / ".previous"
+    aside.mkdir()
+    moved_aside: list[str] = []
+    moved_in: list[str] = []
+    try:
+        for name in [*written, *stale]:
+            if (out / name).is_file():
+                os.rename(out / name, aside / name)
+                moved_aside.append(name)
+        for name in written:
+            os.rename(staging / name, out / name)
+            moved_in.append(name)
+    except BaseException:
+        for name in moved_in:
+            os.rename(out / name, staging / name)
+        for name in moved_aside:
+            os.rename(aside / name, out / name)
+        raise
+
+
+def _write_manifest(out: Path, written: list[str]) -> None:
+    temporary = out / f"{MANIFEST_NAME}.{os.getpid()}.tmp"
+    temporary.write_text(json.dumps({"files": sorted(written)}, indent=1), encoding="utf-8")
+    os.replace(temporary, out / MANIFEST_NAME)
+
+
+@contextmanager
+def _locked(out: Path):
+    """An exclusive lock on ``out`` for the swap, so two runs never interleave their files."""
+    import fcntl
+
+    with open(out / LOCK_NAME, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _remove_if_empty(folder: Path) -> None:
+    """Undo creating ``folder`` (a failed first write): only when it holds nothing but our lock."""
+    if [item.name for item in folder.iterdir()] == [LOCK_NAME]:
+        (folder / LOCK_NAME).unlink()
+    try:
+        folder.rmdir()  # only succeeds when empty: never removes anything else
+    except OSError:
+        pass
