@@ -16,9 +16,9 @@ system; relative paths are resolved here, on the client).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator, Sequence
 from concurrent.futures import CancelledError
 from pathlib import Path
-from typing import Iterator, Sequence
 
 from actionplans import conversion as pipeline
 from actionplans.conversion import Settings, convert_file, failed_document

@@ -11,9 +11,9 @@ from __future__ import annotations
 import csv
 import json
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
 
 FIELDS = ("ref", "area", "lead_people", "start", "due", "status", "rag")
 PREDICTED_COLUMN = {"start": "start_date", "due": "due_date"}

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
 
 from actionplans.conversion import Settings, extract_with
 from ingest.model import Cell, Document, Table, TextBlock, UnreadableFile
