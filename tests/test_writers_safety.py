@@ -224,7 +224,7 @@ def test_jsonl_parquet_and_sqlite_keep_the_text_raw(risky_frames, tmp_path):
     assert jsonl == RISKY
     assert pq.read_table(out / "actions.parquet").column("action").to_pylist() == RISKY
     with sqlite3.connect(out / writers.SQLITE_NAME) as connection:
-        assert [row[0] for row in connection.execute('SELECT action FROM actions ORDER BY id')] == RISKY
+        assert [row[0] for row in connection.execute('SELECT action FROM actions ORDER BY rowid')] == RISKY
 
 
 def test_a_file_named_like_a_formula_is_text_in_every_csv(tmp_path):

@@ -320,7 +320,8 @@ def write_dataset(frames: Frames, out: Path, formats: Iterable[str] = DEFAULT_FO
     try:
         if "xlsx" in formats and "issues" in frames:
             frames = with_truncation_issues(frames)
-        writers = {**WRITERS, "csv": functools.partial(WRITERS["csv"], raw=csv_raw, bom=csv_bom)}
+        csv_options = {key: True for key, on in (("raw", csv_raw), ("bom", csv_bom)) if on}
+        writers = {**WRITERS, "csv": functools.partial(WRITERS["csv"], **csv_options)} if csv_options else WRITERS
         written = [path.name for name in formats for path in writers[name](frames, staging)]
         for name, text in (extra_files or {}).items():
             (staging / name).write_text(text, encoding="utf-8")
