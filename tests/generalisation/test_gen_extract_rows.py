@@ -125,7 +125,7 @@ def test_status_column_words_are_kept_whole(tmp_path):
 def test_status_lines_inside_other_cells_move_to_status(tmp_path):
     text = tsv(
         ("Ref", "Action", "Lead", "Timescale", "Progress"),
-        ("1", "Refresh the escalation policy\nStatus: in progress", "Head of Quality", "June 2024", "Draft written"),
+        ("1", "<p>Refresh the escalation policy</p><p>Status: in progress</p>", "Head of Quality", "June 2024", "Draft written"),
         ("2", "Audit the use of the policy", "Head of Quality", "Dec 2024", "Ten cases audited. Status: Completed"),
         ("3", "Report the status of referrals to the board", "Head of Quality", "Dec 2024", ""),
     )

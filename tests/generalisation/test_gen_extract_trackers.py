@@ -69,7 +69,7 @@ def test_minute_refs_are_refs_and_each_row_is_its_own_record(tmp_path):
 
 
 def test_minute_refs_without_a_known_header_are_found_by_content(tmp_path):
-    text = MINUTE_REFS.replace("Relevant item", "Minute")
+    text = MINUTE_REFS.replace("Relevant item", "Raised at")
     actions = convert(tmp_path, text)
     assert [a.ref for a in actions] == ["BOD 62/17(l)", "BOD 63/17(c)", "FPC 12/18"]
 
