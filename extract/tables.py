@@ -480,7 +480,9 @@ class _Walker:
             self.heading_row(" ".join(texts), _row_page(row))
 
     def _body_row(self, row: Sequence[Cell | None], column_map: ColumnMap) -> None:
+        spanned_first = bool(row) and row[0] is None
         row = self._fill_merged_first_cell(row)
+        spanned_first = spanned_first and bool(row) and row[0] is not None
         texts = row_texts(row)
         filled = [index for index, text in enumerate(texts) if text]
         page = _row_page(row)
@@ -506,9 +508,15 @@ class _Walker:
         cells, leaks = _strip_leaked_labels(row, column_map)
         cell_texts = [" ".join(line.text for line in lines) for lines in cells]
         if self._starts_row(cell_texts, column_map):
+            # Under a first cell merged down, the other key cells (area, finding) may be
+            # merged down too: spanned (None), not empty.
+            spanned = {index for index, cell in enumerate(row) if cell is None}
+            inherited = merged_down_cells(self.draft, spanned, column_map) if spanned_first and self.draft is not None else {}
             self._new_draft(page, column_map)
+            self.draft.cells.update(inherited)
         elif self.draft is not None and is_merged_down_row(cell_texts, column_map):
-            inherited = merged_down_cells(self.draft, cell_texts, column_map)
+            empty = {index for index in range(column_map.width) if index >= len(cell_texts) or not cell_texts[index].strip()}
+            inherited = merged_down_cells(self.draft, empty, column_map)
             self._new_draft(page, column_map)
             self.draft.cells.update(inherited)
         elif self.draft is None:
@@ -588,10 +596,11 @@ def is_merged_down_row(texts: Sequence[str], column_map: ColumnMap) -> bool:
     return starts_new and any(text_of(name).strip() for name in OWN_VALUE_FIELDS)
 
 
-def merged_down_cells(draft: "_Draft", texts: Sequence[str], column_map: ColumnMap) -> dict[tuple[str | None, str], list[Line]]:
-    """The key cells (ref, area, finding) of the row above that this row leaves empty."""
-    empty = {(column_map.field_of(i), column_map.label_of(i)) for i in range(column_map.width) if i >= len(texts) or not texts[i].strip()}
-    return {key: list(lines) for key, lines in draft.cells.items() if key[0] in MERGED_DOWN_FIELDS and key in empty}
+def merged_down_cells(draft: "_Draft", columns: set[int], column_map: ColumnMap) -> dict[tuple[str | None, str], list[Line]]:
+    """The key cells (ref, area, finding) of the row above, in the given columns (those this
+    row leaves empty or spanned)."""
+    keys = {(column_map.field_of(i), column_map.label_of(i)) for i in columns if i < column_map.width}
+    return {key: list(lines) for key, lines in draft.cells.items() if key[0] in MERGED_DOWN_FIELDS and key in keys}
 
 
 def _take_long_cells(rows: list[tuple[Cell | None, ...]], span: tuple[int, int]) -> tuple[list[tuple[Cell | None, ...]], list[str]]:

@@ -137,3 +137,27 @@ def test_status_lines_inside_other_cells_move_to_status(tmp_path):
     ]
     actions = convert(tmp_path, text)
     assert [a.status for a in actions] == ["in_progress", "completed", ""]
+
+
+ROWSPAN_HTML = """<html><body><h1>Improvement plan</h1>
+<table>
+<tr><th>Ref</th><th>Recommendation</th><th>Action</th><th>Owner</th><th>Deadline</th><th>BRAG</th></tr>
+<tr><td rowspan="2">R1</td><td rowspan="2">Improve the timeliness of strategy meetings</td>
+<td>Set a 24-hour standard for strategy meetings</td><td>Head of Service</td><td>Sep-24</td><td>G</td></tr>
+<tr><td>Audit compliance with the standard monthly</td><td>Quality Lead</td><td>Q4 24/25</td><td>A</td></tr>
+<tr><td>R2</td><td>Strengthen supervision</td><td>Introduce a supervision template</td>
+<td>Principal Social Worker</td><td>Apr-25 to Mar-26</td><td>R</td></tr>
+</table></body></html>
+"""
+
+
+def test_html_rowspan_ref_and_recommendation_carry_down(tmp_path):
+    actions = convert(tmp_path, ROWSPAN_HTML, name="plan.html")
+    assert [(a.ref, a.area, a.action, a.lead, a.timescale, a.rag) for a in actions] == [
+        ("R1", "Improve the timeliness of strategy meetings", "Set a 24-hour standard for strategy meetings",
+         "Head of Service", "Sep-24", "green"),
+        ("R1", "Improve the timeliness of strategy meetings", "Audit compliance with the standard monthly",
+         "Quality Lead", "Q4 24/25", "amber"),
+        ("R2", "Strengthen supervision", "Introduce a supervision template", "Principal Social Worker",
+         "Apr-25 to Mar-26", "red"),
+    ]
