@@ -15,6 +15,7 @@ _MULTI_LEVEL_REF = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2}){1,3})\.?(?=\s|$)")
 _CODED_REF = re.compile(
     r"^\s*([A-Z]{1,6}[ .-]?\d{1,4}(?:[./-]\d{1,4})*[a-z]?(?:\s?\([a-z0-9]{1,4}\))?)(?=\s|$|[,;:])"
 )
+_NUMBERED_REF = re.compile(r"^\s*(\d{1,4}(?:[/-]\d{1,4})+[a-z]?)(?=\s|$|[,;:])")
 _LINKS_LABEL = re.compile(r"\blinks?\s+to\b:?", re.I)
 _LINK = re.compile(r"\b([A-Z]{2,5})\s?(\d{1,3})\b")
 _AREA_HEADING = re.compile(
@@ -34,10 +35,10 @@ def leading_ref(text: str, multi_level_only: bool = False) -> str:
 
 
 def coded_ref(text: str) -> str:
-    """A lettered or minute reference a ref cell starts with: "A1", "AFI 2", "R3.1",
-    "BOD 62/17(l)", "FPC 12/18"; or "". Only ref columns are read this way: in running text
+    """A lettered, minute or log reference a ref cell starts with: "A1", "AFI 2", "R3.1",
+    "BOD 62/17(l)", "FPC 12/18", "2023/014"; or "". Only ref columns are read this way: in running text
     "Q4 2024" would look the same."""
-    match = _CODED_REF.match(text or "")
+    match = _CODED_REF.match(text or "") or _NUMBERED_REF.match(text or "")
     return match.group(1) if match else ""
 
 

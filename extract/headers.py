@@ -65,7 +65,7 @@ DEFAULT_SYNONYMS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     ),
     "status": (
         "status", "current status", "completion status", "open closed", "open close", "open or closed",
-        "open", "closed", "action status",
+        "action status",
     ),
     "rag": ("rag", "rag rating", "rag status", "brag", "brag rating", "brag status", "rating"),
     "progress": (

@@ -18,7 +18,7 @@ from extract.items import (
     Alignment, Item, align_column, extend_last_item, items_from_sentences, split_enumerated,
 )
 from extract.model import Provenance, RawAction
-from extract.tables import Column, DataRow
+from extract.tables import Column, DataRow, is_short_key
 from ingest.model import Line
 
 EntrySplitter = Callable[[str], list[str]]
@@ -69,7 +69,9 @@ def row_reference(row: DataRow) -> tuple[str, tuple[str, ...], str]:
     """
     ref_lines = row.lines("ref")
     if ref_lines:
-        ref, links, _ = split_ref_cell(_plain(ref_lines))
+        ref, links, leftover = split_ref_cell(_plain(ref_lines))
+        if not ref and is_short_key(leftover):
+            ref = leftover  # a ref column's own wording ("Action 3"), as printed
         return ref, links, ""
     first = next((column for column in row.columns if column.field in ("finding", "area", "action", "outcome")), None)
     if first is None or first.field == "action":

@@ -564,9 +564,22 @@ class _Walker:
         if is_links_only(key):
             return self.draft is None
         if self.ref_keyed:
-            ref = row_key_ref(key) if column_map.field_of(key_column) == "ref" else leading_ref(key)
-            return bool(ref) or self.draft is None
+            if column_map.field_of(key_column) == "ref":
+                return bool(row_key_ref(key) or is_short_key(key)) or self.draft is None
+            return bool(leading_ref(key)) or self.draft is None
         return bool(texts[0]) or self.draft is None
+
+
+MAX_KEY_WORDS = 4
+"""A ref-column cell this short that follows no ref pattern ("Action 3", "New") still keys a row."""
+
+
+def is_short_key(text: str) -> bool:
+    """Text in a ref column that is not a continuation: short and not starting lower-case.
+    Continuation rows leave the ref column empty; a ref the patterns miss must not glue its
+    row to the one above."""
+    text = text.strip()
+    return bool(text) and len(text.split()) <= MAX_KEY_WORDS and not text[:1].islower()
 
 
 MERGED_DOWN_FIELDS = ("ref", "area", "finding")

@@ -85,3 +85,19 @@ def test_tracker_with_actions_completed_column(tmp_path):
         ("A1", "Set up a weekly bed meeting", "Deputy Chief Nurse", "Meetings running since 2 October"),
         ("A2", "Agree the discharge checklist", "Clinical Director", ""),
     ]
+
+
+def test_log_numbers_and_worded_refs_each_key_a_record(tmp_path):
+    text = tsv(
+        ("Ref", "Action", "Owner", "Due", "Status"),
+        ("2023/014", "Update the lone working policy", "Head of Estates", "Jan 2024", "Open"),
+        ("", "and brief all community teams on it", "", "", ""),
+        ("Action 3", "Review the fire risk assessments", "Head of Estates", "Feb 2024", "Open"),
+        ("New", "Replace the door entry system", "Head of Estates", "Mar 2024", "Open"),
+    )
+    actions = convert(tmp_path, text)
+    assert [(a.ref, a.action) for a in actions] == [
+        ("2023/014", "Update the lone working policy and brief all community teams on it"),
+        ("Action 3", "Review the fire risk assessments"),
+        ("New", "Replace the door entry system"),
+    ]
