@@ -32,12 +32,15 @@ DEFAULT_SYNONYMS: Mapping[str, tuple[str, ...]] = MappingProxyType({
         "recommendation", "recommendations", "ofsted recommendation", "ofsted expectation", "expectation",
         "finding", "findings", "issue", "issues", "priority", "likely to be judged good if", "criteria",
         "improvement required", "what needs to improve", "requirement", "concern", "weakness", "gap",
+        "what we found", "what was found", "you said", "area of concern", "areas of concern",
+        "key issue", "key issues", "problem",
     ),
     "action": (
         "action", "actions", "action required", "actions required", "actions to be taken",
         "progress points", "what we will do", "key actions", "task", "tasks", "activity", "activities",
         "action description", "agreed action", "agreed actions", "action agreed", "management response",
-        "steps", "what will we do", "how will we do it", "description",
+        "steps", "what will we do", "how will we do it", "description", "we will", "planned action",
+        "planned actions", "proposed action", "improvement action", "action to address",
     ),
     "outcome": (
         "outcome", "outcomes", "required outcome", "desired outcome", "expected outcome",
@@ -65,13 +68,14 @@ DEFAULT_SYNONYMS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     ),
     "status": (
         "status", "current status", "completion status", "open closed", "open close", "open or closed",
-        "action status",
+        "action status", "done", "complete", "completed",
     ),
     "rag": ("rag", "rag rating", "rag status", "brag", "brag rating", "brag status", "rating"),
     "progress": (
         "progress", "progress update", "update", "updates", "comments", "comment", "progress to date",
         "current position", "commentary", "actions completed", "action taken", "actions taken",
         "notes", "position statement", "latest update", "status update", "status updates",
+        "we did", "progress made", "progress report",
     ),
     "review_date": ("date of next review", "next review", "review date", "date of review"),
     # Columns that hold dates or names which are not the action's own (a tracker's meeting date,

@@ -66,6 +66,10 @@ def raw_actions(tmp_path: Path, text: str, name: str = "plan.txt"):
     ("Success measure", "measures"), ("Evidence", "measures"), ("How will we know", "measures"),
     ("How will we know we have made a difference?", "measures"), ("Measures of success", "measures"),
     # actions
+    ("What we found", "finding"), ("You said", "finding"), ("We did", "progress"), ("Done?", "status"),
+    ("Date due", "timescale"), ("Lead(s)", "lead"), ("Officer(s) responsible", "lead"),
+    ("Comments/Progress", "progress"), ("Status (Open/Closed)", "status"), ("Minute no", "ref"),
+    ("Action to be taken", "action"), ("Expected completion date", "timescale"), ("Overall RAG", "rag"),
     ("Action", "action"), ("Action description", "action"), ("Agreed action", "action"),
     ("Actions to be taken", "action"), ("What we will do", "action"),
 ])
@@ -208,3 +212,30 @@ def test_area_column_after_the_action_still_gives_area(tmp_path):
     )
     actions = convert(tmp_path, text)
     assert [(a.ref, a.area) for a in actions] == [("1.1", "Timeliness of assessments")]
+
+
+def test_bare_start_and_end_columns_are_typed_by_their_dates(tmp_path):
+    text = tsv(
+        ("Priority", "Action", "Lead", "Start", "End", "Success criteria", "R/A/G"),
+        ("Leadership and management", "Appoint a permanent head of service", "Director of Children's Services",
+         "April 2024", "June 2024", "Post filled", "G"),
+        ("Quality of practice", "Run a monthly practice week", "Principal Social Worker",
+         "May 2024", "March 2025", "Audits graded good or better", "A"),
+    )
+    actions = convert(tmp_path, text)
+    assert [(a.area, a.lead, a.start_date, a.due_date, a.measures, a.rag) for a in actions] == [
+        ("Leadership and management", "Director of Children's Services", "2024-04", "2024-06", "Post filled", "green"),
+        ("Quality of practice", "Principal Social Worker", "2024-05", "2025-03", "Audits graded good or better", "amber"),
+    ]
+
+
+def test_you_said_we_did_plan(tmp_path):
+    text = tsv(
+        "Patient participation group – you said, we did (March 2024)",
+        ("You said", "We will", "Who", "When", "We did"),
+        ("Waiting room is too warm", "Fit blinds to the south windows", "Practice Manager", "May 2024", "Blinds ordered"),
+    )
+    actions = convert(tmp_path, text)
+    assert [(a.area, a.action, a.lead, a.timescale, a.progress) for a in actions] == [
+        ("Waiting room is too warm", "Fit blinds to the south windows", "Practice Manager", "May 2024", "Blinds ordered"),
+    ]
