@@ -273,6 +273,9 @@ def row_to_actions(row: DataRow, split_entries: EntrySplitter | None = None) -> 
     actions = []
     for index, item in enumerate(items):
         texts = {name: _aligned_text(aligned.get(name), index, row, name) for name in ALIGNED_FIELDS}
+        status_prefix = aligned["status"].prefix if "status" in aligned and aligned["status"].aligned else ""
+        if status_prefix:  # "Overall on track: (1) done (2) started": the shared words stay with each item
+            texts["status"] = f"{status_prefix} {texts['status']}".strip()
         item_issues = list(issues)
         if item.inferred and item.marker:
             item_issues.append(("inferred-marker", f"item marker '{item.marker}' not printed; inferred from its position"))

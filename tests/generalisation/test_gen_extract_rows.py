@@ -161,3 +161,15 @@ def test_html_rowspan_ref_and_recommendation_carry_down(tmp_path):
         ("R2", "Strengthen supervision", "Introduce a supervision template", "Principal Social Worker",
          "Apr-25 to Mar-26", "red"),
     ]
+
+
+def test_status_words_before_enumerated_entries_stay_with_each_item(tmp_path):
+    text = tsv(
+        ("Ref", "Action", "Lead", "Timescale", "Status"),
+        ("5", "(1) Agree the audit tool (2) Audit ten cases", "Quality Lead", "June 2024",
+         "Reported to board in May: (1) Completed (2) In progress"),
+    )
+    raws = raw_actions(tmp_path, text)
+    assert [(r.ref, r.status) for r in raws] == [
+        ("5/1", "Reported to board in May: Completed"), ("5/2", "Reported to board in May: In progress"),
+    ]
