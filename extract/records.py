@@ -25,7 +25,7 @@ EntrySplitter = Callable[[str], list[str]]
 ALIGNED_FIELDS = ("timescale", "lead", "status", "rag")
 _PARENT_CRITERION = re.compile(r"^(\d+)\.0$")
 _CRITERION_LABEL = re.compile(r"judged|criteri|good if|outstanding if", re.I)
-_STATUS_LINE = re.compile(r"(?:^|(?<=[.;!?])\s+)status\s*[:–—-]\s*(?P<text>\S[^\n]*?)\s*$", re.I)
+_STATUS_LINE = re.compile(r"(?:^|(?<=[.;!?])\s+)status\s*(?::|\s[–—-])\s*(?P<text>\S[^\n]*?)\s*$", re.I)
 STATUS_LINE_FIELDS = ("action", "progress", "measures", "outcome")
 """Cells in which a "Status: ..." line is the plan's status wording, not part of the text."""
 _BRACKETED_PRIORITY = re.compile(
