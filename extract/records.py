@@ -33,6 +33,7 @@ _BRACKETED_PRIORITY = re.compile(
     re.I,
 )
 AREA_FIELDS = ("area", "finding")
+_LEADING_RATING = re.compile(r"^\s*(?:red|amber|green|blue)\b", re.I)
 
 
 def format_lines(lines: Sequence[Line]) -> str:
@@ -273,6 +274,8 @@ def row_to_actions(row: DataRow, split_entries: EntrySplitter | None = None) -> 
     actions = []
     for index, item in enumerate(items):
         texts = {name: _aligned_text(aligned.get(name), index, row, name) for name in ALIGNED_FIELDS}
+        if not texts["rag"] and _LEADING_RATING.match(texts["status"]):
+            texts["rag"] = texts["status"]  # "Green - on track": one cell gives rating and status
         status_prefix = aligned["status"].prefix if "status" in aligned and aligned["status"].aligned else ""
         if status_prefix:  # "Overall on track: (1) done (2) started": the shared words stay with each item
             texts["status"] = f"{status_prefix} {texts['status']}".strip()

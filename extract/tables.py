@@ -139,7 +139,9 @@ MIN_CONTENT_HEADER_COLUMNS = 3
 MAX_LABEL_WORDS = 6
 """A column label is short; a longer cell is data."""
 MIN_CONTENT_TYPED_COLUMNS = 2
-"""Columns the content must type (dates, people, ratings, refs, status) to trust such a header."""
+"""Typed columns (ref, lead, dates, status, rating) such a header needs besides the action,
+at least one of them recognised by its content."""
+TYPED_FIELDS = ("ref", "lead", "timescale", "start", "original_due", "status", "rag")
 
 
 def find_content_header(rows: Sequence[Sequence[Cell | None]], settings: HeaderSettings) -> tuple[int, int] | None:
@@ -156,8 +158,9 @@ def find_content_header(rows: Sequence[Sequence[Cell | None]], settings: HeaderS
         if any(len(text.split()) > MAX_LABEL_WORDS or is_date_like(text) or is_rating(text) or is_ref_like(text) for text in filled):
             continue
         column_map = header_to_map(rows, (index, index), rows[index + 1:], settings)
-        typed = [choice for choice in column_map.choices if choice is not None and choice.field and choice.decided_by == "content"]
-        if "action" in column_map.fields and len(typed) >= MIN_CONTENT_TYPED_COLUMNS:
+        typed = [name for name in column_map.fields if name in TYPED_FIELDS]
+        by_content = [choice for choice in column_map.choices if choice is not None and choice.field and choice.decided_by == "content"]
+        if "action" in column_map.fields and len(typed) >= MIN_CONTENT_TYPED_COLUMNS and by_content:
             return index, index
     return None
 
@@ -510,8 +513,16 @@ class _Walker:
         if self._starts_row(cell_texts, column_map):
             # Under a first cell merged down, the other key cells (area, finding) may be
             # merged down too: spanned (None), not empty.
+            # In a table keyed by a ref column, an empty area / finding cell beside a new ref
+            # is merged down from the row above (exports print merged cells once).
             spanned = {index for index, cell in enumerate(row) if cell is None}
-            inherited = merged_down_cells(self.draft, spanned, column_map) if spanned_first and self.draft is not None else {}
+            if spanned_first:
+                carried = spanned
+            elif "ref" in column_map.fields:
+                carried = {index for index, name in enumerate(column_map.fields) if name in AREA_KEY_FIELDS and (index >= len(cell_texts) or not cell_texts[index].strip())}
+            else:
+                carried = set()
+            inherited = merged_down_cells(self.draft, carried, column_map) if carried and self.draft is not None else {}
             self._new_draft(page, column_map)
             self.draft.cells.update(inherited)
         elif self.draft is not None and is_merged_down_row(cell_texts, column_map):
@@ -584,6 +595,8 @@ def is_short_key(text: str) -> bool:
 
 MERGED_DOWN_FIELDS = ("ref", "area", "finding")
 """Key cells a Word or HTML table merges down over the rows that share them."""
+AREA_KEY_FIELDS = ("area", "finding")
+"""Key cells a row with its own ref may still share with the row above."""
 OWN_VALUE_FIELDS = ("lead", "timescale", "start", "original_due", "status", "rag")
 """Cells that show a row is an action of its own: a page-break continuation rarely fills them."""
 

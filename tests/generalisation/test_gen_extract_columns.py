@@ -239,3 +239,16 @@ def test_you_said_we_did_plan(tmp_path):
     assert [(a.area, a.action, a.lead, a.timescale, a.progress) for a in actions] == [
         ("Waiting room is too warm", "Fit blinds to the south windows", "Practice Manager", "May 2024", "Blinds ordered"),
     ]
+
+
+def test_header_with_several_unknown_labels_is_found_by_its_content(tmp_path):
+    text = tsv(
+        ("Ref", "Workstream", "Deliverable", "Sponsor", "Go-live", "Status", "Dependencies"),
+        ("D1", "Digital", "Launch the online referral form for partner agencies", "Jo Bloggs", "Sep-24", "Complete", "IT capacity"),
+        ("D2", "Digital", "Move case recording to the new system for all teams", "Priya Shah", "Q4 24/25", "In progress", "Contract award"),
+    )
+    actions = convert(tmp_path, text)
+    assert [(a.ref, a.area, a.action, a.lead, a.timescale) for a in actions] == [
+        ("D1", "Digital", "Launch the online referral form for partner agencies", "Jo Bloggs", "Sep-24"),
+        ("D2", "Digital", "Move case recording to the new system for all teams", "Priya Shah", "Q4 24/25"),
+    ]

@@ -173,3 +173,29 @@ def test_status_words_before_enumerated_entries_stay_with_each_item(tmp_path):
     assert [(r.ref, r.status) for r in raws] == [
         ("5/1", "Reported to board in May: Completed"), ("5/2", "Reported to board in May: In progress"),
     ]
+
+
+def test_area_printed_once_beside_several_refs_carries_down(tmp_path):
+    text = tsv(
+        ("Area for improvement", "Ref", "Action", "Lead", "Timescale"),
+        ("Return home interviews are not timely", "4.1", "Commission an independent return home service", "Head of Service", "May 2024"),
+        ("", "4.2", "Report completion rates monthly to the board", "Performance Manager", "June 2024"),
+        ("Care leavers lack suitable housing", "5.1", "Agree a joint housing protocol", "Housing Lead", "July 2024"),
+    )
+    actions = convert(tmp_path, text)
+    assert [(a.ref, a.area) for a in actions] == [
+        ("4.1", "Return home interviews are not timely"),
+        ("4.2", "Return home interviews are not timely"),
+        ("5.1", "Care leavers lack suitable housing"),
+    ]
+
+
+def test_status_cell_that_opens_with_a_rating_gives_the_rating_too(tmp_path):
+    text = tsv(
+        ("Ref", "Action", "Lead", "Timescale", "Status"),
+        ("1", "Refresh the escalation policy", "Head of Quality", "June 2024", "Green - on track"),
+        ("2", "Audit the use of the policy", "Head of Quality", "Dec 2024", "Awaiting green light from the board"),
+    )
+    actions = convert(tmp_path, text)
+    assert [a.rag for a in actions] == ["green", ""]
+    assert [r.status for r in raw_actions(tmp_path, text)] == ["Green - on track", "Awaiting green light from the board"]
