@@ -14,8 +14,8 @@ names a particular plan.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from extract.headers import HeaderMatch
 
@@ -235,7 +235,7 @@ def choose_field(header: HeaderMatch | None, evidence: ColumnEvidence) -> FieldC
     if header is not None and header.field == "ignore":
         return FieldChoice(None, score, kind, share, "header")
     content_field = KIND_FIELDS.get(kind) if kind else None
-    if header_field and header.clear:
+    if header is not None and header_field and header.clear:
         if header_field == "status" and evidence.rag >= RATING_OVER_STATUS_SHARE:
             return FieldChoice("rag", score, "rag", evidence.rag, "content")
         return FieldChoice(header_field, score, kind, share, "header")

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
 
 from rapidfuzz import fuzz, process
 
@@ -109,14 +109,15 @@ class HeaderSettings:
         object.__setattr__(self, "_table", self.user_exact())
 
     @classmethod
-    def from_file(cls, path: Path | str) -> "HeaderSettings":
+    def from_file(cls, path: Path | str) -> HeaderSettings:
         """Load ``[synonyms]`` (field = [headers]) and ``min_score`` from a TOML file.
 
         User synonyms are matched before the defaults, so they can re-route a header.
         """
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         user = {name: tuple(normalise_header(h) for h in headers) for name, headers in data.get("synonyms", {}).items()}
-        merged = {"ignore": ()} | dict(user)
+        merged: dict[str, tuple[str, ...]] = {"ignore": ()}
+        merged.update(user)
         for name, headers in DEFAULT_SYNONYMS.items():
             merged[name] = tuple(merged.get(name, ())) + headers
         return cls(synonyms=tuple(merged.items()), min_score=float(data.get("min_score", DEFAULT_MIN_SCORE)))

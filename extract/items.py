@@ -10,8 +10,8 @@ another column when that column enumerates the same way, or the whole cell when 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii")
 _ROMAN_VALUE = {numeral: index + 1 for index, numeral in enumerate(ROMAN)}

@@ -79,7 +79,7 @@ class Extraction:
     document: str
     actions: tuple[RawAction, ...]
     issues: tuple[Issue, ...]
-    glossary: tuple["GlossaryEntry", ...]
-    people: tuple["PersonEntry", ...]
+    glossary: tuple[GlossaryEntry, ...]
+    people: tuple[PersonEntry, ...]
     context_texts: tuple[str, ...]  # titles and narrative text, for date context and vocabulary
     tables: int = 0

@@ -10,12 +10,18 @@ the whole cell and an ``unaligned-items`` issue.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import Callable, Sequence
+from typing import Any
 
 from extract.context import leading_ref, split_ref_cell, strip_leading_ref
 from extract.items import (
-    Alignment, Item, align_column, extend_last_item, items_from_sentences, split_enumerated,
+    Alignment,
+    Item,
+    align_column,
+    extend_last_item,
+    items_from_sentences,
+    split_enumerated,
 )
 from extract.model import Provenance, RawAction
 from extract.tables import Column, DataRow, is_short_key
@@ -261,7 +267,7 @@ def row_to_actions(row: DataRow, split_entries: EntrySplitter | None = None) -> 
         if not alignment.aligned and len(items) > 1:
             issues.append(("unaligned-items", f"{name} cell does not list one entry per action item; whole cell kept on every item"))
     area = area_from_columns(row) or criterion or row.area_heading or row.section
-    shared = dict(
+    shared: dict[str, Any] = dict(
         links=links, section=row.section, area=area, finding=_field_text(row, "finding"),
         outcome=_field_text(row, "outcome") if source != "outcome" else "",
         measures=_field_text(row, "measures"), progress=_field_text(row, "progress"),

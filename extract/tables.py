@@ -16,13 +16,18 @@ per source row that starts an action row, carrying its section / area / lead con
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
+from extract.columns import FieldChoice, choose_field, column_evidence, is_date_like, is_rating, is_ref_like
 from extract.context import (
-    classify_heading, is_links_only, join_split_cells, leading_ref, row_key_ref, section_title,
+    classify_heading,
+    is_links_only,
+    join_split_cells,
+    leading_ref,
+    row_key_ref,
+    section_title,
 )
-from extract.columns import FieldChoice, column_evidence, choose_field, is_date_like, is_rating, is_ref_like
 from extract.headers import HeaderSettings, map_header, normalise_header
 from extract.items import split_enumerated
 from extract.model import Issue
@@ -413,7 +418,7 @@ class _Walker:
         body_start = span[1] + 1 if span else 0
         body = rows[body_start:]
         own_map = header_to_map(rows, span, body, self.settings) if span else None
-        if own_map is not None:
+        if own_map is not None and span is not None:
             for row in rows[: span[0]]:
                 self._pre_header_row(row)
             if self.column_map is not None and same_table(self.column_map, own_map):
@@ -421,7 +426,7 @@ class _Walker:
             else:
                 self._start_table(own_map, body)
             self.column_map = own_map if own_map is not None else self.column_map
-        elif self._continues_table(table):
+        elif self.column_map is not None and self._continues_table(table):
             if table.n_columns != self.column_map.width:
                 self.issue("column-count-mismatch", f"table piece has {table.n_columns} columns, the table {self.column_map.width}; last column aligned to last", page=table.page)
         else:
@@ -464,7 +469,7 @@ class _Walker:
         if own.fields == base.fields:
             return own
         if _map_fit(own, body) > _map_fit(base, body):
-            self.issue("shifted-header", "repeated header row sits in other columns; its positions used for this piece", " | ".join(l for l in own.labels if l))
+            self.issue("shifted-header", "repeated header row sits in other columns; its positions used for this piece", " | ".join(label for label in own.labels if label))
             return own
         return base
 
@@ -524,11 +529,13 @@ class _Walker:
                 carried = set()
             inherited = merged_down_cells(self.draft, carried, column_map) if carried and self.draft is not None else {}
             self._new_draft(page, column_map)
+            assert self.draft is not None
             self.draft.cells.update(inherited)
         elif self.draft is not None and is_merged_down_row(cell_texts, column_map):
             empty = {index for index in range(column_map.width) if index >= len(cell_texts) or not cell_texts[index].strip()}
             inherited = merged_down_cells(self.draft, empty, column_map)
             self._new_draft(page, column_map)
+            assert self.draft is not None
             self.draft.cells.update(inherited)
         elif self.draft is None:
             self._new_draft(page, column_map)
@@ -622,7 +629,7 @@ def is_merged_down_row(texts: Sequence[str], column_map: ColumnMap) -> bool:
     return starts_new and any(text_of(name).strip() for name in OWN_VALUE_FIELDS)
 
 
-def merged_down_cells(draft: "_Draft", columns: set[int], column_map: ColumnMap) -> dict[tuple[str | None, str], list[Line]]:
+def merged_down_cells(draft: _Draft, columns: set[int], column_map: ColumnMap) -> dict[tuple[str | None, str], list[Line]]:
     """The key cells (ref, area, finding) of the row above, in the given columns (those this
     row leaves empty or spanned)."""
     keys = {(column_map.field_of(i), column_map.label_of(i)) for i in columns if i < column_map.width}
@@ -634,7 +641,7 @@ def _take_long_cells(rows: list[tuple[Cell | None, ...]], span: tuple[int, int])
     taken: list[str] = []
     out = list(rows)
     for index in range(span[0], span[1] + 1):
-        cleaned = []
+        cleaned: list[Cell | None] = []
         for cell in rows[index]:
             text = cell_text(cell)
             if len(text.split()) > 12:
