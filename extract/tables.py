@@ -141,6 +141,9 @@ def find_header(rows: Sequence[Sequence[Cell | None]], settings: HeaderSettings)
 
 MIN_CONTENT_HEADER_COLUMNS = 3
 """A header found by content alone must label at least this many columns."""
+MAX_CONTENT_HEADER_COLUMNS = 9
+"""Action plans and trackers print a handful of columns; a wider table of unknown labels is
+a register or listing (contracts, licences), not a plan, and is left aside."""
 MAX_LABEL_WORDS = 6
 """A column label is short; a longer cell is data."""
 MIN_CONTENT_TYPED_COLUMNS = 2
@@ -158,7 +161,7 @@ def find_content_header(rows: Sequence[Sequence[Cell | None]], settings: HeaderS
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         texts = row_texts(row)
         filled = [text for text in texts if text]
-        if len(filled) < MIN_CONTENT_HEADER_COLUMNS or index + 1 >= len(rows):
+        if not MIN_CONTENT_HEADER_COLUMNS <= len(filled) <= MAX_CONTENT_HEADER_COLUMNS or index + 1 >= len(rows):
             continue
         if any(len(text.split()) > MAX_LABEL_WORDS or is_date_like(text) or is_rating(text) or is_ref_like(text) for text in filled):
             continue

@@ -252,3 +252,17 @@ def test_header_with_several_unknown_labels_is_found_by_its_content(tmp_path):
         ("D1", "Digital", "Launch the online referral form for partner agencies", "Jo Bloggs", "Sep-24"),
         ("D2", "Digital", "Move case recording to the new system for all teams", "Priya Shah", "Q4 24/25"),
     ]
+
+
+def test_wide_register_of_unknown_labels_is_not_taken_for_a_plan(tmp_path):
+    # A contracts register: dates, names and prose, but eleven columns of unknown labels.
+    header = ("S. No.", "Supplier", "Contract", "Method", "Signed", "Value", "Currency", "Region", "Category", "Office address", "Phone")
+    rows = [
+        (str(n), f"{name} Ltd", "Supply of road maintenance vehicles for the northern depots", "Open tender",
+         "12 March 2016", "1,200,000", "GBP", "North", "Works", "Unit 4, Riverside Park, Leeds LS1", "0113 000000")
+        for n, name in ((1, "Hargreaves"), (2, "Okafor"), (3, "Patel"))
+    ]
+    path = tmp_path / "register.txt"
+    path.write_text(tsv(header, *rows), encoding="utf-8")
+    result = convert_file(path)
+    assert result.record.status == "skipped" and not result.actions
