@@ -223,6 +223,21 @@ def apply_revised_date(row: DataRow) -> DataRow:
     return replace(row, columns=columns)
 
 
+_DATE_WORDS_LABEL = re.compile(r"\b(?:dates?|when|timescales?|deadlines?|due|completion)\b", re.I)
+
+
+def timescale_from_lead_column(row: DataRow) -> DataRow:
+    """A lead column whose header also promises dates ("Those involved with dates for
+    completion where appropriate", "Lead / date") is the timescale too, where the table has
+    no date column of its own: its cells print both ("Siobhan Murphy – by end of June 2023")."""
+    if row.texts("timescale") or any(column.field == "start" for column in row.columns):
+        return row
+    dated = [column for column in row.columns if column.field == "lead" and _DATE_WORDS_LABEL.search(column.label)]
+    if not dated:
+        return row
+    return replace(row, columns=row.columns + tuple(Column("timescale", column.label, column.lines) for column in dated))
+
+
 def area_from_columns(row: DataRow) -> str:
     """The row's area from the table's first area-style column ("Area of Practice", "Area
     for improvement", "Recommendation", "Issue"), wherever it stands: its text without the
@@ -243,7 +258,7 @@ def area_from_columns(row: DataRow) -> str:
 
 def row_to_actions(row: DataRow, split_entries: EntrySplitter | None = None) -> list[RawAction]:
     """One stitched row to its action records."""
-    row = merge_start_column(apply_revised_date(move_status_lines(row)))
+    row = timescale_from_lead_column(merge_start_column(apply_revised_date(move_status_lines(row))))
     ref, links, criterion = row_reference(row)
     source, action_lines = _action_source(row)
     issues = list(row.issues)

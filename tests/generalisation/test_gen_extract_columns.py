@@ -266,3 +266,14 @@ def test_wide_register_of_unknown_labels_is_not_taken_for_a_plan(tmp_path):
     path.write_text(tsv(header, *rows), encoding="utf-8")
     result = convert_file(path)
     assert result.record.status == "skipped" and not result.actions
+
+
+def test_lead_column_that_promises_dates_is_the_timescale_too(tmp_path):
+    text = tsv(
+        ("Recommendation", "Action", "Those involved with dates for completion where appropriate"),
+        ("Improve risk assessments", "Deliver risk of harm training", "Siobhan Murphy, Head of Operations – by end of June 2023"),
+    )
+    actions = convert(tmp_path, text)
+    assert [(a.lead, a.timescale, a.due_date) for a in actions] == [
+        ("Siobhan Murphy, Head of Operations – by end of June 2023", "Siobhan Murphy, Head of Operations – by end of June 2023", "2023-06"),
+    ]
