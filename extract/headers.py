@@ -186,7 +186,7 @@ def map_header(text: str, settings: HeaderSettings = HeaderSettings()) -> Header
     exact = choices.get(key)
     if exact:
         return HeaderMatch(exact, 100.0, text)
-    score, synonym = _best_phrase(key, choices)
+    score, synonym = _best_phrase(key, choices, _first_alternative(text))
     if synonym is None:
         best = process.extractOne(key, list(choices), scorer=fuzz.ratio)
         score, synonym = (float(best[1]), best[0]) if best else (0.0, None)
@@ -205,7 +205,16 @@ def leading_phrase(key: str) -> list[str]:
     return words
 
 
-def _best_phrase(key: str, choices: dict[str, str]) -> tuple[float, str | None]:
+_ALTERNATIVES = re.compile(r"\s*[/(]\s*")
+
+
+def _first_alternative(text: str) -> str:
+    """The first of slash- or bracket-separated wordings: "Progress / evidence" ->
+    "progress", "Accountable (lead)" -> "accountable". The first names the column."""
+    return header_key(_ALTERNATIVES.split(text.strip(), maxsplit=1)[0])
+
+
+def _best_phrase(key: str, choices: dict[str, str], first: str = "") -> tuple[float, str | None]:
     """Score a header by the synonyms inside it, most specific first.
 
     A synonym covering the whole leading phrase ("those involved" in "Those involved with
@@ -213,7 +222,7 @@ def _best_phrase(key: str, choices: dict[str, str]) -> tuple[float, str | None]:
     synonym that only starts the phrase ("action" in "Action owner"), which beats a
     multi-word synonym found later in the header. Longer synonyms win ties.
     """
-    phrase = leading_phrase(key)
+    phrase = leading_phrase(first if first and key.startswith(first) else key)
     head = phrase[-1] if phrase else ""
     padded = f" {key} "
     best: tuple[float, int, str | None] = (0.0, 0, None)

@@ -68,7 +68,8 @@ def raw_actions(tmp_path: Path, text: str, name: str = "plan.txt"):
     # actions
     ("What we found", "finding"), ("You said", "finding"), ("We did", "progress"), ("Done?", "status"),
     ("Date due", "timescale"), ("Lead(s)", "lead"), ("Officer(s) responsible", "lead"),
-    ("Comments/Progress", "progress"), ("Status (Open/Closed)", "status"), ("Minute no", "ref"),
+    ("Comments/Progress", "progress"), ("Progress / evidence", "progress"), ("Action/Activity", "action"),
+    ("Lead/Officer", "lead"), ("Status (Open/Closed)", "status"), ("Minute no", "ref"),
     ("Action to be taken", "action"), ("Expected completion date", "timescale"), ("Overall RAG", "rag"),
     ("Action", "action"), ("Action description", "action"), ("Agreed action", "action"),
     ("Actions to be taken", "action"), ("What we will do", "action"),
