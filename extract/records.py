@@ -223,7 +223,7 @@ def apply_revised_date(row: DataRow) -> DataRow:
     return replace(row, columns=columns)
 
 
-_DATE_WORDS_LABEL = re.compile(r"\b(?:dates?|when|timescales?|deadlines?|due|completion)\b", re.I)
+_DATE_WORDS_LABEL = re.compile(r"\b(?:dates?|when|timescales?|deadlines?)\b", re.I)
 
 
 def timescale_from_lead_column(row: DataRow) -> DataRow:

@@ -605,6 +605,8 @@ def is_short_key(text: str) -> bool:
 
 MERGED_DOWN_FIELDS = ("ref", "area", "finding")
 """Key cells a Word or HTML table merges down over the rows that share them."""
+FIRST_MARKERS = ("1", "a", "i", "1a")
+"""Markers that start a list: a row whose list starts again is an action row of its own."""
 AREA_KEY_FIELDS = ("area", "finding")
 """Key cells a row with its own ref may still share with the row above."""
 OWN_VALUE_FIELDS = ("lead", "timescale", "start", "original_due", "status", "rag")
@@ -626,8 +628,8 @@ def is_merged_down_row(texts: Sequence[str], column_map: ColumnMap) -> bool:
     if not action:
         return False
     enumeration = split_enumerated(action)
-    if enumeration is not None and not enumeration.prefix and len(enumeration.items) >= 2:
-        return True
+    if enumeration is not None and not enumeration.prefix and len(enumeration.items) >= 2 and enumeration.items[0].marker in FIRST_MARKERS:
+        return True  # a list of its own; one that goes on from the row above ("3. ... 4. ...") may be a page-break tail
     starts_new = action[:1].isupper() or action[:1].isdigit() or (enumeration is not None and not enumeration.prefix)
     return starts_new and any(text_of(name).strip() for name in OWN_VALUE_FIELDS)
 

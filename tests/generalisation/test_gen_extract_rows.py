@@ -199,3 +199,18 @@ def test_status_cell_that_opens_with_a_rating_gives_the_rating_too(tmp_path):
     actions = convert(tmp_path, text)
     assert [a.rag for a in actions] == ["green", ""]
     assert [r.status for r in raw_actions(tmp_path, text)] == ["Green - on track", "Awaiting green light from the board"]
+
+
+def test_list_going_on_after_a_page_break_stays_with_its_row(tmp_path):
+    text = tsv(
+        ("Ref", "Action", "Lead", "Timescale"),
+        ("6", "1. Recruit two chairs 2. Train the chairs", "Head of Service", "(1) June 2024 (2) July 2024 (3) Aug 2024 (4) Sept 2024"),
+        ("", "3. Review the conference rota 4. Publish the rota", "", ""),
+        ("7", "Publish the conference timetable", "Head of Service", "Sept 2024"),
+    )
+    actions = convert(tmp_path, text)
+    assert [(a.ref, a.action, a.timescale) for a in actions] == [
+        ("6/1", "Recruit two chairs", "June 2024"), ("6/2", "Train the chairs", "July 2024"),
+        ("6/3", "Review the conference rota", "Aug 2024"), ("6/4", "Publish the rota", "Sept 2024"),
+        ("7", "Publish the conference timetable", "Sept 2024"),
+    ]
