@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
@@ -87,6 +88,8 @@ DEFAULT_SYNONYMS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     ),
 })
 
+HEADER_CACHE_SIZE = 8192
+"""Distinct (text, settings) header lookups remembered per process."""
 DEFAULT_MIN_SCORE = 86.0
 """rapidfuzz score (0-100) below which a header is left unmapped."""
 
@@ -107,6 +110,10 @@ class HeaderSettings:
         if not 0 < self.min_score <= 100:
             raise ValueError(f"min_score must be in (0, 100], got {self.min_score}")
         object.__setattr__(self, "_table", self.user_exact())
+        by_first: dict[str, list[str]] = {}
+        for synonym in self._table:  # type: ignore[attr-defined]
+            by_first.setdefault(synonym.split()[0], []).append(synonym)
+        object.__setattr__(self, "_by_first_word", by_first)
 
     @classmethod
     def from_file(cls, path: Path | str) -> HeaderSettings:
@@ -172,13 +179,19 @@ class HeaderMatch:
 
 
 def map_header(text: str, settings: HeaderSettings = HeaderSettings()) -> HeaderMatch:
-    """Find the schema field a header names, or ``field=None``.
+    """Find the schema field a header names, or ``field=None`` (cached: every cell of a
+    table's first rows is tried as a header, and labels repeat on every page).
 
     >>> map_header("Strategic Lead Officer").field
     'lead'
     >>> map_header("Action owner").field   # the head word, not the leading "Action"
     'lead'
     """
+    return _map_header(text, settings)
+
+
+@lru_cache(maxsize=HEADER_CACHE_SIZE)
+def _map_header(text: str, settings: HeaderSettings) -> HeaderMatch:
     key = header_key(text)
     if not key:
         return HeaderMatch(None, 0.0, text)
@@ -186,7 +199,9 @@ def map_header(text: str, settings: HeaderSettings = HeaderSettings()) -> Header
     exact = choices.get(key)
     if exact:
         return HeaderMatch(exact, 100.0, text)
-    score, synonym = _best_phrase(key, choices, _first_alternative(text))
+    words = set(key.split())
+    candidates = [synonym for word in words for synonym in settings._by_first_word.get(word, ())]  # type: ignore[attr-defined]
+    score, synonym = _best_phrase(key, candidates, _first_alternative(text))
     if synonym is None:
         best = process.extractOne(key, list(choices), scorer=fuzz.ratio)
         score, synonym = (float(best[1]), best[0]) if best else (0.0, None)
@@ -214,7 +229,7 @@ def _first_alternative(text: str) -> str:
     return header_key(_ALTERNATIVES.split(text.strip(), maxsplit=1)[0])
 
 
-def _best_phrase(key: str, choices: dict[str, str], first: str = "") -> tuple[float, str | None]:
+def _best_phrase(key: str, choices: Iterable[str], first: str = "") -> tuple[float, str | None]:
     """Score a header by the synonyms inside it, most specific first.
 
     A synonym covering the whole leading phrase ("those involved" in "Those involved with
