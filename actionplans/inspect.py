@@ -184,7 +184,7 @@ def write_tables_jsonl(paths: Iterable[Path | str], out_path: Path | str, settin
 def describe_extraction(path: Path, settings: Settings = Settings()) -> str:
     """What extract made of a file: logical tables with their header map, rows and actions
     per table, and the issues raised (by code, with the first few values)."""
-    from extract.tables import document_to_rows, find_header, header_to_map
+    from extract.tables import document_to_rows, find_content_header, find_header, header_to_map
     from ingest import read_document
 
     try:
@@ -197,15 +197,22 @@ def describe_extraction(path: Path, settings: Settings = Settings()) -> str:
     for table in document.tables:
         rows = [tuple(row) for row in table.rows]
         span = find_header(rows, settings.headers)
+        found_by = ""
+        if not span:
+            span = find_content_header(rows, settings.headers)
+            found_by = " (found by content)"
         if not span:
             continue
         column_map = header_to_map(rows, span, rows[span[1] + 1:], settings.headers)
-        mapped = ", ".join(f"{label or '(no header)'} -> {name or 'unmapped'}" for label, name in zip(column_map.labels, column_map.fields))
+        mapped = "; ".join(f"{label or '(no header)'} -> {name or 'unmapped'}" for label, name in zip(column_map.labels, column_map.fields))
         if mapped == shown:
             repeats.append(str(table.index))
             continue
         shown = mapped
-        lines.append(f"    reader table {table.index} (page {table.page or '-'}): header rows {span[0] + 1}-{span[1] + 1}: {mapped}")
+        lines.append(f"    reader table {table.index} (page {table.page or '-'}): header rows {span[0] + 1}-{span[1] + 1}{found_by}:")
+        for label, name, choice in zip(column_map.labels, column_map.fields, column_map.choices):
+            evidence = f" ({choice.describe()})" if choice is not None else ""
+            lines.append(f"      {label or '(no header)'} -> {name or 'unmapped'}{evidence}")
     if repeats:
         lines.append(f"    the same header repeated in reader tables {', '.join(repeats)} (dropped from the data)")
     walk = document_to_rows(document, settings.headers)

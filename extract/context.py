@@ -12,6 +12,10 @@ from dataclasses import dataclass
 
 _REF = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2}){0,3})\.?(?=\s|$|[A-Za-z(])")
 _MULTI_LEVEL_REF = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2}){1,3})\.?(?=\s|$)")
+_CODED_REF = re.compile(
+    r"^\s*([A-Z]{1,6}[ .-]?\d{1,4}(?:[./-]\d{1,4})*[a-z]?(?:\s?\([a-z0-9]{1,4}\))?)(?=\s|$|[,;:])"
+)
+_NUMBERED_REF = re.compile(r"^\s*(\d{1,4}(?:[/-]\d{1,4})+[a-z]?)(?=\s|$|[,;:])")
 _LINKS_LABEL = re.compile(r"\blinks?\s+to\b:?", re.I)
 _LINK = re.compile(r"\b([A-Z]{2,5})\s?(\d{1,3})\b")
 _AREA_HEADING = re.compile(
@@ -28,6 +32,22 @@ def leading_ref(text: str, multi_level_only: bool = False) -> str:
     """The reference a cell starts with ("1.1.3", "2.10"), trimmed of trailing dots, or ""."""
     match = (_MULTI_LEVEL_REF if multi_level_only else _REF).match(text or "")
     return match.group(1) if match else ""
+
+
+def coded_ref(text: str) -> str:
+    """A lettered, minute or log reference a ref cell starts with: "A1", "AFI 2", "R3.1",
+    "BOD 62/17(l)", "FPC 12/18", "2023/014"; or "". Only ref columns are read this way: in running text
+    "Q4 2024" would look the same."""
+    match = _CODED_REF.match(text or "") or _NUMBERED_REF.match(text or "")
+    return match.group(1) if match else ""
+
+
+def row_key_ref(text: str) -> str:
+    """The reference a ref-column cell starts with, outline ("1.2", "01.05") or coded; a cell
+    of cross-references only ("OR 2 IN 18") has none."""
+    if _only_links(text or ""):
+        return leading_ref(text)
+    return leading_ref(text) or coded_ref(text)
 
 
 def strip_leading_ref(text: str, ref: str) -> str:
@@ -51,7 +71,7 @@ def parse_links(text: str) -> tuple[str, ...]:
 
 def split_ref_cell(text: str) -> tuple[str, tuple[str, ...], str]:
     """A ref cell to (ref, links, leftover text): "1.1.1 Links to OR 1" -> ("1.1.1", ("OR 1",), "")."""
-    ref = leading_ref(text)
+    ref = row_key_ref(text)
     rest = strip_leading_ref(text, ref) if ref else text.strip()
     links = parse_links(rest) if (_LINKS_LABEL.search(rest) or _only_links(rest)) else ()
     leftover = _LINK.sub("", _LINKS_LABEL.sub("", rest)).strip(" ;,") if links else rest
@@ -129,7 +149,8 @@ def join_split_cells(texts: list[str]) -> tuple[str, bool]:
         if not text:
             continue
         head = text.split()[0]
-        if out and out[-1].isalpha() and text[0].islower() and len(head) <= 3 and head not in _SHORT_WORDS:
+        # The cut-off piece is letters only: "a)" starting a cell is an item marker, not "nd".
+        if out and out[-1].isalpha() and text[0].islower() and head.isalpha() and len(head) <= 3 and head not in _SHORT_WORDS:
             out += text
             glued = True
         elif out.endswith("-") and text.startswith("-"):

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from extract.glossary import (
-    GlossaryEntry, PersonEntry, lines_to_glossary, lines_to_people, rows_to_glossary,
+    GlossaryEntry,
+    PersonEntry,
+    lines_to_glossary,
+    lines_to_people,
+    rows_to_glossary,
     text_to_inline_glossary,
 )
 from extract.headers import HeaderSettings

@@ -22,7 +22,7 @@ import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 __all__ = [
@@ -207,7 +207,7 @@ def abbreviation_matches(abbreviation: str, expansion: str, *, strict: bool = Tr
 
 def _strict_initials(letters: str, words: Sequence[str]) -> bool:
     # Dynamic programme over (letter position, word position).
-    @lru_cache(maxsize=None)
+    @cache
     def match(i: int, j: int) -> bool:
         if j == len(words):
             return i == len(letters)

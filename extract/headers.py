@@ -11,58 +11,85 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
 
 from rapidfuzz import fuzz, process
 
 from extract.model import FIELDS
 
 DEFAULT_SYNONYMS: Mapping[str, tuple[str, ...]] = MappingProxyType({
-    "ref": ("ref", "reference", "ref no", "no", "number", "item", "action no", "id"),
-    "area": ("area of practice", "area", "theme", "practice area", "service area", "priority area"),
+    "ref": (
+        "ref", "reference", "ref no", "no", "number", "item", "item no", "action no", "action number",
+        "id", "minute", "minute ref", "minute reference", "minute no", "relevant item", "agenda item",
+        "rec no", "recommendation no", "recommendation number",
+    ),
+    "area": ("area of practice", "area", "theme", "practice area", "service area", "priority area", "workstream"),
     "finding": (
-        "area for improvement", "areas for improvement", "recommendation", "recommendations",
-        "ofsted recommendation", "ofsted expectation", "expectation", "finding", "issue",
-        "likely to be judged good if", "services likely to be judged good if", "criteria",
-        "improvement required", "what needs to improve",
+        "area for improvement", "areas for improvement", "area for development", "areas for development",
+        "recommendation", "recommendations", "ofsted recommendation", "ofsted expectation", "expectation",
+        "finding", "findings", "issue", "issues", "priority", "likely to be judged good if", "criteria",
+        "improvement required", "what needs to improve", "requirement", "concern", "weakness", "gap",
+        "what we found", "what was found", "you said", "area of concern", "areas of concern",
+        "key issue", "key issues", "problem",
     ),
     "action": (
         "action", "actions", "action required", "actions required", "actions to be taken",
-        "progress points", "what we will do", "key actions", "task", "tasks", "activity",
+        "progress points", "what we will do", "key actions", "task", "tasks", "activity", "activities",
+        "action description", "agreed action", "agreed actions", "action agreed", "management response",
+        "steps", "what will we do", "how will we do it", "description", "we will", "planned action",
+        "planned actions", "proposed action", "improvement action", "action to address",
     ),
     "outcome": (
         "outcome", "outcomes", "required outcome", "desired outcome", "expected outcome",
-        "2016 2018 outcomes", "intended outcome", "outcome sought",
+        "intended outcome", "outcome sought", "what will be different", "objective", "objectives",
     ),
     "measures": (
-        "measures", "performance measure", "performance measures", "measures of progress",
-        "measures of progress measures of impact", "measures of impact", "assurance measures",
-        "targets and measures", "evidence of impact", "evidence evaluation of impact",
-        "success criteria", "success measures", "evidence", "how will we know", "impact",
-        "measure of progress measure of impact",
+        "measures", "measure", "performance measure", "performance measures", "measures of progress",
+        "measures of impact", "assurance measures", "targets and measures", "evidence of impact",
+        "evaluation of impact", "success criteria", "success measures", "success measure", "evidence",
+        "how will we know", "how we will know", "impact", "measures of success", "kpi", "kpis",
+        "indicator", "indicators", "evidence of completion", "evidence of success",
     ),
     "lead": (
         "lead", "leads", "strategic lead officer", "lead officer", "senior leads", "delivery lead",
-        "responsibility", "responsible officer", "responsible", "owner", "accountable officer",
-        "by whom", "who", "lead person", "lead agency",
+        "responsibility", "responsible officer", "responsible", "owner", "owners", "accountable officer",
+        "accountable", "by whom", "who", "lead person", "lead agency", "champion", "those involved",
+        "assigned to", "responsible person", "officer", "person responsible",
     ),
     "timescale": (
-        "timescale", "timescales", "timescale completion", "date for completion", "completion date",
-        "targets and timelines", "deadline", "target date", "by when", "when", "due date",
-        "timeline", "timeframe",
+        "timescale", "timescales", "date for completion", "completion date", "targets and timelines",
+        "deadline", "target date", "by when", "when", "due date", "due", "due by", "timeline",
+        "timeframe", "time frame", "date", "milestone", "milestones", "target completion date",
+        "start date", "new date", "revised date", "revised deadline", "revised target date",
+        "new target date", "new deadline", "end date",
     ),
-    "status": ("status", "current status", "completion status"),
-    "rag": ("rag", "rag rating", "rag status"),
+    "status": (
+        "status", "current status", "completion status", "open closed", "open close", "open or closed",
+        "action status", "done", "complete", "completed",
+    ),
+    "rag": ("rag", "rag rating", "rag status", "brag", "brag rating", "brag status", "rating"),
     "progress": (
-        "progress", "progress at inc rag rating", "progress at", "progress update", "update",
-        "comments", "progress to date", "current position",
+        "progress", "progress update", "update", "updates", "comments", "comment", "progress to date",
+        "current position", "commentary", "actions completed", "action taken", "actions taken",
+        "notes", "position statement", "latest update", "status update", "status updates",
+        "we did", "progress made", "progress report",
     ),
     "review_date": ("date of next review", "next review", "review date", "date of review"),
+    # Columns that hold dates or names which are not the action's own (a tracker's meeting date,
+    # who raised it): routed to ``other`` on purpose so content evidence cannot take them for
+    # the due date or the lead.
+    "ignore": (
+        "source", "date raised", "date opened", "date added", "date logged", "meeting date",
+        "date of meeting", "raised by", "meeting", "date agreed",
+    ),
 })
 
+HEADER_CACHE_SIZE = 8192
+"""Distinct (text, settings) header lookups remembered per process."""
 DEFAULT_MIN_SCORE = 86.0
 """rapidfuzz score (0-100) below which a header is left unmapped."""
 
@@ -83,16 +110,21 @@ class HeaderSettings:
         if not 0 < self.min_score <= 100:
             raise ValueError(f"min_score must be in (0, 100], got {self.min_score}")
         object.__setattr__(self, "_table", self.user_exact())
+        by_first: dict[str, list[str]] = {}
+        for synonym in self._table:  # type: ignore[attr-defined]
+            by_first.setdefault(synonym.split()[0], []).append(synonym)
+        object.__setattr__(self, "_by_first_word", by_first)
 
     @classmethod
-    def from_file(cls, path: Path | str) -> "HeaderSettings":
+    def from_file(cls, path: Path | str) -> HeaderSettings:
         """Load ``[synonyms]`` (field = [headers]) and ``min_score`` from a TOML file.
 
         User synonyms are matched before the defaults, so they can re-route a header.
         """
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         user = {name: tuple(normalise_header(h) for h in headers) for name, headers in data.get("synonyms", {}).items()}
-        merged = {"ignore": ()} | dict(user)
+        merged: dict[str, tuple[str, ...]] = {"ignore": ()}
+        merged.update(user)
         for name, headers in DEFAULT_SYNONYMS.items():
             merged[name] = tuple(merged.get(name, ())) + headers
         return cls(synonyms=tuple(merged.items()), min_score=float(data.get("min_score", DEFAULT_MIN_SCORE)))
@@ -107,11 +139,32 @@ class HeaderSettings:
 
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+_YEARS = re.compile(r"\b(?:19|20)\d\d(?:\s+(?:19|20)?\d\d)*\b")
+_SPELLED_LETTERS = re.compile(r"\b[a-z](?:\s[a-z]\b)+")
+_QUALIFIERS = frozenset("of for at to by with and or inc including where against from in on per".split())
+
+CLEAR_HEADER_SCORE = 96.0
+"""A header scoring this or more names its field outright (exact synonym, a synonym that is
+the whole leading phrase, or the phrase's head word): cell content does not overrule it."""
+LEADING_PHRASE_SCORE = 97.0
+HEAD_WORD_SCORE = 96.0
+PREFIX_SCORE = 92.0
+CONTAINED_SCORE = 90.0
 
 
 def normalise_header(text: str) -> str:
-    """Lower-case, punctuation to spaces: "Progress at (Inc RAG rating)" -> "progress at inc rag rating"."""
-    return _NON_WORD.sub(" ", text.lower().replace("&", " and ")).strip()
+    """Lower-case, punctuation to spaces, spelled-out letters joined:
+    "Progress at (Inc RAG rating)" -> "progress at inc rag rating"; "R/A/G" -> "rag"."""
+    key = _NON_WORD.sub(" ", text.lower().replace("&", " and ")).strip()
+    return _SPELLED_LETTERS.sub(lambda match: match.group(0).replace(" ", ""), key)
+
+
+def header_key(text: str) -> str:
+    """The words of a header that name its field: years and year spans dropped, so
+    "2019-2021 Outcomes" and "Outcomes 2024/25" read as "outcomes"."""
+    key = normalise_header(text)
+    without_years = " ".join(_YEARS.sub(" ", key).split())
+    return without_years or key
 
 
 @dataclass(frozen=True)
@@ -120,38 +173,87 @@ class HeaderMatch:
     score: float
     header: str
 
+    @property
+    def clear(self) -> bool:
+        return self.field is not None and self.score >= CLEAR_HEADER_SCORE
+
 
 def map_header(text: str, settings: HeaderSettings = HeaderSettings()) -> HeaderMatch:
-    """Find the schema field a header names, or ``field=None``.
+    """Find the schema field a header names, or ``field=None`` (cached: every cell of a
+    table's first rows is tried as a header, and labels repeat on every page).
 
     >>> map_header("Strategic Lead Officer").field
     'lead'
-    >>> map_header("Date for completion").field
-    'timescale'
+    >>> map_header("Action owner").field   # the head word, not the leading "Action"
+    'lead'
     """
-    key = normalise_header(text)
+    return _map_header(text, settings)
+
+
+@lru_cache(maxsize=HEADER_CACHE_SIZE)
+def _map_header(text: str, settings: HeaderSettings) -> HeaderMatch:
+    key = header_key(text)
     if not key:
         return HeaderMatch(None, 0.0, text)
     choices: dict[str, str] = settings._table  # type: ignore[attr-defined]
     exact = choices.get(key)
     if exact:
         return HeaderMatch(exact, 100.0, text)
-    best = process.extractOne(key, list(choices), scorer=_score)
-    if best is None or best[1] < settings.min_score:
-        return HeaderMatch(None, best[1] if best else 0.0, text)
-    return HeaderMatch(choices[best[0]], float(best[1]), text)
+    words = set(key.split())
+    candidates = [synonym for word in words for synonym in settings._by_first_word.get(word, ())]  # type: ignore[attr-defined]
+    score, synonym = _best_phrase(key, candidates, _first_alternative(text))
+    if synonym is None:
+        best = process.extractOne(key, list(choices), scorer=fuzz.ratio)
+        score, synonym = (float(best[1]), best[0]) if best else (0.0, None)
+    if synonym is None or score < settings.min_score:
+        return HeaderMatch(None, score, text)
+    return HeaderMatch(choices[synonym], score, text)
 
 
-def _score(query: str, choice: str, **kwargs: object) -> float:
-    """Similarity of a normalised header to a synonym.
+def leading_phrase(key: str) -> list[str]:
+    """The words before the first qualifier: "measures of progress against plan" ->
+    ["measures"]; "action owner" -> ["action", "owner"]. Its last word is the head noun."""
+    words = key.split()
+    for index, word in enumerate(words):
+        if index and word in _QUALIFIERS:
+            return words[:index]
+    return words
 
-    A header that starts with a synonym ("timescale completion", "measures of progress
-    against plan ...") or contains a multi-word synonym scores high; otherwise plain edit
-    similarity, so a short synonym ("lead") is not found inside any long header, and a
-    data cell ("agency") does not match a longer synonym that contains it.
+
+_ALTERNATIVES = re.compile(r"\s*[/(]\s*")
+
+
+def _first_alternative(text: str) -> str:
+    """The first of slash- or bracket-separated wordings: "Progress / evidence" ->
+    "progress", "Accountable (lead)" -> "accountable". The first names the column."""
+    return header_key(_ALTERNATIVES.split(text.strip(), maxsplit=1)[0])
+
+
+def _best_phrase(key: str, choices: Iterable[str], first: str = "") -> tuple[float, str | None]:
+    """Score a header by the synonyms inside it, most specific first.
+
+    A synonym covering the whole leading phrase ("those involved" in "Those involved with
+    dates ...") beats the phrase's head word ("owner" in "Action owner"), which beats a
+    synonym that only starts the phrase ("action" in "Action owner"), which beats a
+    multi-word synonym found later in the header. Longer synonyms win ties.
     """
-    if query.startswith(choice + " "):
-        return 95.0
-    if " " in choice and f" {choice} " in f" {query} ":
-        return 92.0
-    return fuzz.ratio(query, choice)
+    phrase = leading_phrase(first if first and key.startswith(first) else key)
+    head = phrase[-1] if phrase else ""
+    padded = f" {key} "
+    best: tuple[float, int, str | None] = (0.0, 0, None)
+    for synonym in choices:
+        words = synonym.split()
+        if key.startswith(synonym + " ") and len(words) >= len(phrase):
+            score = LEADING_PHRASE_SCORE
+        elif synonym == head or (len(words) > 1 and " ".join(phrase[-len(words):]) == synonym and len(phrase) >= len(words)):
+            score = HEAD_WORD_SCORE
+        elif key.startswith(synonym + " "):
+            score = PREFIX_SCORE
+        elif len(words) > 1 and f" {synonym} " in padded:
+            score = CONTAINED_SCORE
+        else:
+            continue
+        candidate = (score, len(synonym), synonym)
+        if candidate[:2] > best[:2]:
+            best = candidate
+    return best[0], best[2]

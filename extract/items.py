@@ -10,8 +10,8 @@ another column when that column enumerates the same way, or the whole cell when 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii")
 _ROMAN_VALUE = {numeral: index + 1 for index, numeral in enumerate(ROMAN)}
@@ -25,6 +25,10 @@ _STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("number-dot", re.compile(_LEAD_IN + r"(\d{1,2})\.(?=\s*[A-Za-z(\"'‘“])")),
     ("roman", re.compile(_LEAD_IN + r"\(?(" + "|".join(sorted(ROMAN, key=len, reverse=True)) + r")\)\.?(?=\s|$)")),
     ("letter", re.compile(_LEAD_IN + r"\(?([a-h])\)\.?(?=\s|$)")),
+    # "(1a)", "1a)", "1a.", "1.a", "(1.a)": a numbered item's lettered parts.
+    ("compound", re.compile(_LEAD_IN + r"\(?(\d{1,2}(?:\.[a-h]\)?|[a-h][).]))(?=\s|$)")),
+    # "a. Agree ... b. Audit ...": a lower-case letter and a dot, then a capitalised word.
+    ("letter-dot", re.compile(_LEAD_IN + r"([a-h])\.(?=\s+[A-Z])")),
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
 
@@ -50,20 +54,45 @@ class Enumeration:
         return tuple(item.marker for item in self.items)
 
 
+_COMPOUND_STEP = 100
+"""Compound markers are valued number * 100 + letter ("2b" -> 202), so one integer orders them."""
+
+
 def _value(style: str, raw: str) -> int:
     if style == "roman":
         return _ROMAN_VALUE[raw]
-    if style == "letter":
+    if style in ("letter", "letter-dot"):
         return ord(raw) - ord("a") + 1
+    if style == "compound":
+        bare = raw.strip("().")
+        return int(bare[:-1].rstrip(".")) * _COMPOUND_STEP + ord(bare[-1]) - ord("a") + 1
     return int(raw)
 
 
 def _label(style: str, value: int) -> str:
     if style == "roman":
         return ROMAN[value - 1] if 0 < value <= len(ROMAN) else str(value)
-    if style == "letter":
+    if style in ("letter", "letter-dot"):
         return chr(ord("a") + value - 1)
+    if style == "compound":
+        return f"{value // _COMPOUND_STEP}{chr(ord('a') + value % _COMPOUND_STEP - 1)}"
     return str(value)
+
+
+def _follows(style: str, last: int, value: int) -> bool:
+    """Whether ``value`` may come next after ``last``: one more, or the same again (a
+    repeated marker) except for "1." lists; compound markers go "1b" after "1a" and "2a"
+    after any "1x"."""
+    if style == "compound":
+        return value == last + 1 or (value // _COMPOUND_STEP == last // _COMPOUND_STEP + 1 and value % _COMPOUND_STEP == 1)
+    return value == last + 1 or (value == last and style != "number-dot")
+
+
+def _first_values(style: str) -> tuple[int, ...]:
+    """Values a list may start with when it does not start the text (a lost first item)."""
+    if style == "compound":
+        return tuple(number * _COMPOUND_STEP + letter for number in range(1, 100) for letter in (1, 2))
+    return (1, 2)
 
 
 def _chain(style: str, matches: list[re.Match[str]], text: str) -> list[re.Match[str]]:
@@ -72,13 +101,13 @@ def _chain(style: str, matches: list[re.Match[str]], text: str) -> list[re.Match
     for start_index, first in enumerate(matches):
         first_value = _value(style, first.group(1))
         at_start = not text[: first.start()].strip()
-        if not at_start and first_value not in (1, 2):
+        if not at_start and first_value not in _first_values(style):
             continue
         chain = [first]
         last = first_value
         for candidate in matches[start_index + 1:]:
             value = _value(style, candidate.group(1))
-            if value == last + 1 or (value == last and style != "number-dot"):
+            if _follows(style, last, value):
                 chain.append(candidate)
                 last = value
         if len(chain) > len(best):
@@ -105,7 +134,7 @@ def split_enumerated(text: str) -> Enumeration | None:
         if not chain:
             continue
         at_start = not text[: chain[0].start()].strip()
-        lost_first = _value(style, chain[0].group(1)) == 2  # "Did this. 2. Do that": marker 1 lost
+        lost_first = style != "compound" and _value(style, chain[0].group(1)) == 2  # "Did this. 2. Do that": marker 1 lost
         if len(chain) < 2 and not at_start and not lost_first:
             continue
         if best is None or len(chain) > len(best[1]) or (len(chain) == len(best[1]) and chain[0].start() < best[1][0].start()):
@@ -116,7 +145,7 @@ def split_enumerated(text: str) -> Enumeration | None:
     prefix = text[: chain[0].start()].strip()
     items: list[Item] = []
     first_value = _value(style, chain[0].group(1))
-    if prefix and first_value == 2:
+    if prefix and first_value == 2 and style != "compound":
         items.append(Item(_label(style, 1), _clean_item(prefix), inferred=True))
         prefix = ""
     for index, match in enumerate(chain):

@@ -17,8 +17,10 @@ if TYPE_CHECKING:  # only for annotations; keeps this module importable on its o
 # (user config only); anything unmapped is kept in ``other`` and reported.
 FIELDS = (
     "ref", "area", "finding", "action", "outcome", "measures", "lead", "timescale",
-    "status", "rag", "progress", "review_date",
+    "status", "rag", "progress", "review_date", "start", "original_due",
 )
+# "start" and "original_due" come from a second date column beside the due date: a "Start
+# date" column, or the first deadline where a "New date" / "Revised date" column replaces it.
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,7 @@ class RawAction:
     section_lead: str = ""
     timescale: str = ""
     timescale_prefix: str = ""
+    original_due: str = ""  # the first deadline, where a "New date"/"Revised" column gives the due date
     status: str = ""
     rag: str = ""
     progress: str = ""
@@ -76,7 +79,7 @@ class Extraction:
     document: str
     actions: tuple[RawAction, ...]
     issues: tuple[Issue, ...]
-    glossary: tuple["GlossaryEntry", ...]
-    people: tuple["PersonEntry", ...]
+    glossary: tuple[GlossaryEntry, ...]
+    people: tuple[PersonEntry, ...]
     context_texts: tuple[str, ...]  # titles and narrative text, for date context and vocabulary
     tables: int = 0

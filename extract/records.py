@@ -10,20 +10,36 @@ the whole cell and an ``unaligned-items`` issue.
 from __future__ import annotations
 
 import re
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import Any
 
 from extract.context import leading_ref, split_ref_cell, strip_leading_ref
 from extract.items import (
-    Alignment, Item, align_column, extend_last_item, items_from_sentences, split_enumerated,
+    Alignment,
+    Item,
+    align_column,
+    extend_last_item,
+    items_from_sentences,
+    split_enumerated,
 )
 from extract.model import Provenance, RawAction
-from extract.tables import DataRow
+from extract.tables import Column, DataRow, is_short_key
 from ingest.model import Line
 
 EntrySplitter = Callable[[str], list[str]]
 ALIGNED_FIELDS = ("timescale", "lead", "status", "rag")
 _PARENT_CRITERION = re.compile(r"^(\d+)\.0$")
 _CRITERION_LABEL = re.compile(r"judged|criteri|good if|outstanding if", re.I)
+_STATUS_LINE = re.compile(r"(?:^|(?<=[.;!?])\s+)status\s*(?::|\s[–—-])\s*(?P<text>\S[^\n]*?)\s*$", re.I)
+STATUS_LINE_FIELDS = ("action", "progress", "measures", "outcome")
+"""Cells in which a "Status: ..." line is the plan's status wording, not part of the text."""
+_BRACKETED_PRIORITY = re.compile(
+    r"\((?:[^()]*\b(?:immediate(?:ly)?|urgent|priority|within|months?|weeks?|days?|short|medium|long)\b[^()]*)\)",
+    re.I,
+)
+AREA_FIELDS = ("area", "finding")
+_LEADING_RATING = re.compile(r"^\s*(?:red|amber|green|blue)\b", re.I)
 
 
 def format_lines(lines: Sequence[Line]) -> str:
@@ -60,7 +76,9 @@ def row_reference(row: DataRow) -> tuple[str, tuple[str, ...], str]:
     """
     ref_lines = row.lines("ref")
     if ref_lines:
-        ref, links, _ = split_ref_cell(_plain(ref_lines))
+        ref, links, leftover = split_ref_cell(_plain(ref_lines))
+        if not ref and is_short_key(leftover):
+            ref = leftover  # a ref column's own wording ("Action 3"), as printed
         return ref, links, ""
     first = next((column for column in row.columns if column.field in ("finding", "area", "action", "outcome")), None)
     if first is None or first.field == "action":
@@ -153,8 +171,94 @@ def _field_text(row: DataRow, name: str) -> str:
     return " | ".join(format_lines(column.lines) for column in row.columns if column.field == name and column.text.strip())
 
 
+def move_status_lines(row: DataRow) -> DataRow:
+    """ "Status: in progress" written on its own line, or as the last sentence, of an action
+    or progress cell is the plan's status wording: it moves to a status column of its own
+    (after any status column the table has) and leaves the cell it was written in."""
+    moved: list[Line] = []
+    columns: list[Column] = []
+    for column in row.columns:
+        if column.field not in STATUS_LINE_FIELDS:
+            columns.append(column)
+            continue
+        kept: list[Line] = []
+        for line in column.lines:
+            match = _STATUS_LINE.search(line.text)
+            if not match:
+                kept.append(line)
+                continue
+            moved.append(Line(match.group("text").strip()))
+            rest = line.text[: match.start()].strip()
+            if rest:
+                kept.append(Line(rest, line.bold, line.bullet))
+        columns.append(Column(column.field, column.label, tuple(kept)) if len(kept) != len(column.lines) or kept != list(column.lines) else column)
+    if not moved:
+        return row
+    columns.append(Column("status", "Status (written in another cell)", tuple(moved)))
+    return replace(row, columns=tuple(column for column in columns if column.text.strip()))
+
+
+def merge_start_column(row: DataRow) -> DataRow:
+    """A "Start date" column beside a due-date column: one timescale "start – due" (a range
+    gives the start and the due date), or "From start" when only the start is printed."""
+    starts = [column for column in row.columns if column.field == "start"]
+    if not starts:
+        return row
+    start = _plain([line for column in starts for line in column.lines])
+    dues = [column for column in row.columns if column.field == "timescale"]
+    due = _plain([line for column in dues for line in column.lines])
+    text = f"{start} – {due}" if due else f"From {start}"
+    label = " / ".join(column.label for column in starts + dues)
+    merged = Column("timescale", label, (Line(text),))
+    columns = [column for column in row.columns if column.field not in ("start", "timescale")]
+    return replace(row, columns=tuple(columns) + (merged,))
+
+
+def apply_revised_date(row: DataRow) -> DataRow:
+    """Where a "New date" / "Revised" column is empty for this row, the first date column is
+    still the due date: nothing was revised."""
+    if row.texts("timescale") or not row.texts("original_due"):
+        return row
+    columns = tuple(Column("timescale", column.label, column.lines) if column.field == "original_due" else column for column in row.columns)
+    return replace(row, columns=columns)
+
+
+_DATE_WORDS_LABEL = re.compile(r"\b(?:dates?|when|timescales?|deadlines?)\b", re.I)
+
+
+def timescale_from_lead_column(row: DataRow) -> DataRow:
+    """A lead column whose header also promises dates ("Those involved with dates for
+    completion where appropriate", "Lead / date") is the timescale too, where the table has
+    no date column of its own: its cells print both ("Siobhan Murphy – by end of June 2023")."""
+    if row.texts("timescale") or any(column.field == "start" for column in row.columns):
+        return row
+    dated = [column for column in row.columns if column.field == "lead" and _DATE_WORDS_LABEL.search(column.label)]
+    if not dated:
+        return row
+    return replace(row, columns=row.columns + tuple(Column("timescale", column.label, column.lines) for column in dated))
+
+
+def area_from_columns(row: DataRow) -> str:
+    """The row's area from the table's first area-style column ("Area of Practice", "Area
+    for improvement", "Recommendation", "Issue"), wherever it stands: its text without the
+    leading number and up to a bracketed priority such as "(Immediate)" (GUIDE). A criterion
+    column ("Likely to be judged 'Good' if") is read by :func:`row_reference` instead."""
+    column = next((column for column in row.columns if column.field in AREA_FIELDS and column.text.strip()), None)
+    if column is None or _CRITERION_LABEL.search(column.label):
+        return ""
+    text = format_lines(column.lines)
+    ref = leading_ref(text)
+    if ref:
+        text = strip_leading_ref(text, ref)
+    priority = _BRACKETED_PRIORITY.search(text)
+    if priority and text[: priority.start()].strip():
+        text = text[: priority.start()]
+    return text.strip().rstrip(",;:-–").strip()
+
+
 def row_to_actions(row: DataRow, split_entries: EntrySplitter | None = None) -> list[RawAction]:
     """One stitched row to its action records."""
+    row = timescale_from_lead_column(merge_start_column(apply_revised_date(move_status_lines(row))))
     ref, links, criterion = row_reference(row)
     source, action_lines = _action_source(row)
     issues = list(row.issues)
@@ -177,12 +281,13 @@ def row_to_actions(row: DataRow, split_entries: EntrySplitter | None = None) -> 
         aligned[name] = alignment
         if not alignment.aligned and len(items) > 1:
             issues.append(("unaligned-items", f"{name} cell does not list one entry per action item; whole cell kept on every item"))
-    area = _field_text(row, "area") or row.area_heading or criterion or row.section
-    shared = dict(
+    area = area_from_columns(row) or criterion or row.area_heading or row.section
+    shared: dict[str, Any] = dict(
         links=links, section=row.section, area=area, finding=_field_text(row, "finding"),
         outcome=_field_text(row, "outcome") if source != "outcome" else "",
         measures=_field_text(row, "measures"), progress=_field_text(row, "progress"),
         review_date=_field_text(row, "review_date"), other=_other_text(row),
+        original_due=_field_text(row, "original_due"),
         section_lead=row.section_lead,
     )
     if source == "finding":
@@ -190,6 +295,11 @@ def row_to_actions(row: DataRow, split_entries: EntrySplitter | None = None) -> 
     actions = []
     for index, item in enumerate(items):
         texts = {name: _aligned_text(aligned.get(name), index, row, name) for name in ALIGNED_FIELDS}
+        if not texts["rag"] and _LEADING_RATING.match(texts["status"]):
+            texts["rag"] = texts["status"]  # "Green - on track": one cell gives rating and status
+        status_prefix = aligned["status"].prefix if "status" in aligned and aligned["status"].aligned else ""
+        if status_prefix:  # "Overall on track: (1) done (2) started": the shared words stay with each item
+            texts["status"] = f"{status_prefix} {texts['status']}".strip()
         item_issues = list(issues)
         if item.inferred and item.marker:
             item_issues.append(("inferred-marker", f"item marker '{item.marker}' not printed; inferred from its position"))

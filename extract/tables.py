@@ -16,11 +16,17 @@ per source row that starts an action row, carrying its section / area / lead con
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
+from extract.columns import FieldChoice, choose_field, column_evidence, is_date_like, is_rating, is_ref_like
 from extract.context import (
-    classify_heading, is_links_only, join_split_cells, leading_ref, section_title,
+    classify_heading,
+    is_links_only,
+    join_split_cells,
+    leading_ref,
+    row_key_ref,
+    section_title,
 )
 from extract.headers import HeaderSettings, map_header, normalise_header
 from extract.items import split_enumerated
@@ -41,6 +47,7 @@ class ColumnMap:
 
     fields: tuple[str | None, ...]
     labels: tuple[str, ...]
+    choices: tuple[FieldChoice | None, ...] = ()  # the evidence behind each field, for inspect
 
     @property
     def width(self) -> int:
@@ -132,6 +139,40 @@ def find_header(rows: Sequence[Sequence[Cell | None]], settings: HeaderSettings)
     return None
 
 
+MIN_CONTENT_HEADER_COLUMNS = 3
+"""A header found by content alone must label at least this many columns."""
+MAX_CONTENT_HEADER_COLUMNS = 9
+"""Action plans and trackers print a handful of columns; a wider table of unknown labels is
+a register or listing (contracts, licences), not a plan, and is left aside."""
+MAX_LABEL_WORDS = 6
+"""A column label is short; a longer cell is data."""
+MIN_CONTENT_TYPED_COLUMNS = 2
+"""Typed columns (ref, lead, dates, status, rating) such a header needs besides the action,
+at least one of them recognised by its content."""
+TYPED_FIELDS = ("ref", "lead", "timescale", "start", "original_due", "status", "rag")
+
+
+def find_content_header(rows: Sequence[Sequence[Cell | None]], settings: HeaderSettings) -> tuple[int, int] | None:
+    """A header row whose labels the thesaurus does not know ("# | Topic | Planned work |
+    Who's on it | Finish | Flag"), recognised by what sits below it: a row of short labels
+    that are not themselves data (no dates, ratings or refs), over columns whose cells the
+    content typing maps to at least two typed fields and an action. Only tried for a table
+    piece that would otherwise be set aside, so a continued table never gets a new header."""
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        texts = row_texts(row)
+        filled = [text for text in texts if text]
+        if not MIN_CONTENT_HEADER_COLUMNS <= len(filled) <= MAX_CONTENT_HEADER_COLUMNS or index + 1 >= len(rows):
+            continue
+        if any(len(text.split()) > MAX_LABEL_WORDS or is_date_like(text) or is_rating(text) or is_ref_like(text) for text in filled):
+            continue
+        column_map = header_to_map(rows, (index, index), rows[index + 1:], settings)
+        typed = [name for name in column_map.fields if name in TYPED_FIELDS]
+        by_content = [choice for choice in column_map.choices if choice is not None and choice.field and choice.decided_by == "content"]
+        if "action" in column_map.fields and len(typed) >= MIN_CONTENT_TYPED_COLUMNS and by_content:
+            return index, index
+    return None
+
+
 def _is_split_header_tail(head: list[str], tail: list[str], settings: HeaderSettings) -> bool:
     pairs = [(h, t) for h, t in zip(head, tail) if t]
     if not pairs or any(not h or len(t.split()) > 4 or leading_ref(t) for h, t in pairs):
@@ -140,28 +181,75 @@ def _is_split_header_tail(head: list[str], tail: list[str], settings: HeaderSett
 
 
 def header_to_map(rows: Sequence[Sequence[Cell | None]], span: tuple[int, int], data_rows: Sequence[Sequence[Cell | None]], settings: HeaderSettings) -> ColumnMap:
-    """Build the column map from header row(s); unlabelled columns are recognised by content."""
+    """Build the column map from header row(s) and the cells below them.
+
+    Each column's field combines its header match with its content evidence
+    (:func:`extract.columns.choose_field`); then second date columns are told apart
+    (:func:`route_date_columns`) and, where no column names the action, the first prose
+    column the header left unknown carries it.
+    """
     first, last = span
     width = max(len(row) for row in rows)
     labels = []
     for column in range(width):
         parts = [row_texts(rows[index])[column] if column < len(rows[index]) else "" for index in range(first, last + 1)]
         labels.append(" ".join(part for part in parts if part).strip())
-    fields: list[str | None] = []
+    choices = []
     for column, label in enumerate(labels):
-        name = map_header(label, settings).field if label and len(label.split()) <= 12 else None
-        if name == "ignore":
-            name = None
-        if not label:
-            name = _field_by_content([row_texts(row)[column] for row in data_rows if column < len(row)])
-        fields.append(name)
-    return ColumnMap(tuple(fields), tuple(labels))
+        header = map_header(label, settings) if label and len(label.split()) <= 12 else None
+        values = [row_texts(row)[column] for row in data_rows if column < len(row)]
+        choices.append(choose_field(header, column_evidence(values)))
+    fields = route_date_columns([choice.field for choice in choices], labels)
+    prose_column = _prose_fallback(fields, choices, data_rows)
+    if prose_column is not None:
+        fields[prose_column] = "action"
+        old = choices[prose_column]
+        choices[prose_column] = FieldChoice("action", old.header_score, "prose", _prose_share(data_rows, prose_column), "content")
+    return ColumnMap(tuple(fields), tuple(labels), tuple(choices))
 
 
-def _field_by_content(values: list[str]) -> str | None:
-    filled = [value for value in values if value]
-    if filled and sum(1 for value in filled if leading_ref(value) and len(value.split()) <= 6) / len(filled) >= 0.6:
-        return "ref"
+_REVISED_LABEL = re.compile(r"\b(?:new|revised|amended|updated|rescheduled|re-?profiled|re-?set|latest|current)\b", re.I)
+_START_LABEL = re.compile(r"\bstart", re.I)
+
+
+def route_date_columns(fields: Sequence[str | None], labels: Sequence[str]) -> list[str | None]:
+    """Where a table has several timescale columns, tell them apart by their labels: a
+    "Start date" column is the ``start``; a "New date" / "Revised deadline" column is the due
+    date and the other date column the ``original_due`` it replaced."""
+    out = list(fields)
+    dated = [index for index, name in enumerate(out) if name == "timescale"]
+    if len(dated) < 2:
+        return out
+    starts = [index for index in dated if _START_LABEL.search(labels[index])]
+    revised = [index for index in dated if _REVISED_LABEL.search(labels[index]) and index not in starts]
+    ends = [index for index in dated if index not in starts]
+    if starts and ends:
+        for index in starts:
+            out[index] = "start"
+    if revised and len(revised) < len(ends):
+        for index in ends:
+            if index not in revised:
+                out[index] = "original_due"
+    return out
+
+
+PROSE_ACTION_SHARE = 0.6
+"""Share of prose cells that makes an untyped column the action where no header names one."""
+
+
+def _prose_share(data_rows: Sequence[Sequence[Cell | None]], column: int) -> float:
+    return column_evidence([row_texts(row)[column] for row in data_rows if column < len(row)]).prose
+
+
+def _prose_fallback(fields: Sequence[str | None], choices: Sequence[FieldChoice], data_rows: Sequence[Sequence[Cell | None]]) -> int | None:
+    """No column names the action (nor an outcome or finding that could carry it): the first
+    column neither header nor content typed whose cells are mostly prose is the action (a
+    tracker's "Planned work", "Description of task"). Returns its index, or None."""
+    if any(name in fields for name in ("action", "outcome", "finding")):
+        return None
+    for column, (name, choice) in enumerate(zip(fields, choices)):
+        if name is None and choice.decided_by == "none" and _prose_share(data_rows, column) >= PROSE_ACTION_SHARE:
+            return column
     return None
 
 
@@ -325,13 +413,15 @@ class _Walker:
         if not rows:
             return
         span = find_header(rows, self.settings)
+        if span is None and not self._continues_table(table):
+            span = find_content_header(rows, self.settings)
         garbled: list[str] = []
         if span:
             rows, garbled = _take_long_cells(rows, span)
         body_start = span[1] + 1 if span else 0
         body = rows[body_start:]
         own_map = header_to_map(rows, span, body, self.settings) if span else None
-        if own_map is not None:
+        if own_map is not None and span is not None:
             for row in rows[: span[0]]:
                 self._pre_header_row(row)
             if self.column_map is not None and same_table(self.column_map, own_map):
@@ -339,7 +429,7 @@ class _Walker:
             else:
                 self._start_table(own_map, body)
             self.column_map = own_map if own_map is not None else self.column_map
-        elif self.column_map is not None and (abs(table.n_columns - self.column_map.width) <= 1 or table.continued):
+        elif self.column_map is not None and self._continues_table(table):
             if table.n_columns != self.column_map.width:
                 self.issue("column-count-mismatch", f"table piece has {table.n_columns} columns, the table {self.column_map.width}; last column aligned to last", page=table.page)
         else:
@@ -351,6 +441,11 @@ class _Walker:
             self._garbled_draft(garbled, table.page, column_map)
         for row in body:
             self._body_row(row, column_map)
+
+    def _continues_table(self, table: Table) -> bool:
+        """A piece without a header of its own continues the table in progress when its
+        width fits (a reader may lose an empty column) or the reader says it continues."""
+        return self.column_map is not None and (abs(table.n_columns - self.column_map.width) <= 1 or table.continued)
 
     def _start_table(self, column_map: ColumnMap, body: Sequence[Sequence[Cell | None]]) -> None:
         self.flush()
@@ -377,7 +472,7 @@ class _Walker:
         if own.fields == base.fields:
             return own
         if _map_fit(own, body) > _map_fit(base, body):
-            self.issue("shifted-header", "repeated header row sits in other columns; its positions used for this piece", " | ".join(l for l in own.labels if l))
+            self.issue("shifted-header", "repeated header row sits in other columns; its positions used for this piece", " | ".join(label for label in own.labels if label))
             return own
         return base
 
@@ -396,7 +491,9 @@ class _Walker:
             self.heading_row(" ".join(texts), _row_page(row))
 
     def _body_row(self, row: Sequence[Cell | None], column_map: ColumnMap) -> None:
+        spanned_first = bool(row) and row[0] is None
         row = self._fill_merged_first_cell(row)
+        spanned_first = spanned_first and bool(row) and row[0] is not None
         texts = row_texts(row)
         filled = [index for index, text in enumerate(texts) if text]
         page = _row_page(row)
@@ -420,8 +517,29 @@ class _Walker:
         self.last_heading = ""
         self.first_cell_above = row[0] if row and row[0] is not None else None
         cells, leaks = _strip_leaked_labels(row, column_map)
-        if self._starts_row([" ".join(line.text for line in lines) for lines in cells], column_map):
+        cell_texts = [" ".join(line.text for line in lines) for lines in cells]
+        if self._starts_row(cell_texts, column_map):
+            # Under a first cell merged down, the other key cells (area, finding) may be
+            # merged down too: spanned (None), not empty.
+            # In a table keyed by a ref column, an empty area / finding cell beside a new ref
+            # is merged down from the row above (exports print merged cells once).
+            spanned = {index for index, cell in enumerate(row) if cell is None}
+            if spanned_first:
+                carried = spanned
+            elif "ref" in column_map.fields:
+                carried = {index for index, name in enumerate(column_map.fields) if name in AREA_KEY_FIELDS and (index >= len(cell_texts) or not cell_texts[index].strip())}
+            else:
+                carried = set()
+            inherited = merged_down_cells(self.draft, carried, column_map) if carried and self.draft is not None else {}
             self._new_draft(page, column_map)
+            assert self.draft is not None
+            self.draft.cells.update(inherited)
+        elif self.draft is not None and is_merged_down_row(cell_texts, column_map):
+            empty = {index for index in range(column_map.width) if index >= len(cell_texts) or not cell_texts[index].strip()}
+            inherited = merged_down_cells(self.draft, empty, column_map)
+            self._new_draft(page, column_map)
+            assert self.draft is not None
+            self.draft.cells.update(inherited)
         elif self.draft is None:
             self._new_draft(page, column_map)
             self.draft_issue("orphan-continuation", "row looks like a continuation but nothing precedes it")
@@ -467,8 +585,60 @@ class _Walker:
         if is_links_only(key):
             return self.draft is None
         if self.ref_keyed:
+            if column_map.field_of(key_column) == "ref":
+                return bool(row_key_ref(key) or is_short_key(key)) or self.draft is None
             return bool(leading_ref(key)) or self.draft is None
         return bool(texts[0]) or self.draft is None
+
+
+MAX_KEY_WORDS = 4
+"""A ref-column cell this short that follows no ref pattern ("Action 3", "New") still keys a row."""
+
+
+def is_short_key(text: str) -> bool:
+    """Text in a ref column that is not a continuation: short and not starting lower-case.
+    Continuation rows leave the ref column empty; a ref the patterns miss must not glue its
+    row to the one above."""
+    text = text.strip()
+    return bool(text) and len(text.split()) <= MAX_KEY_WORDS and not text[:1].islower()
+
+
+MERGED_DOWN_FIELDS = ("ref", "area", "finding")
+"""Key cells a Word or HTML table merges down over the rows that share them."""
+FIRST_MARKERS = ("1", "a", "i", "1a")
+"""Markers that start a list: a row whose list starts again is an action row of its own."""
+AREA_KEY_FIELDS = ("area", "finding")
+"""Key cells a row with its own ref may still share with the row above."""
+OWN_VALUE_FIELDS = ("lead", "timescale", "start", "original_due", "status", "rag")
+"""Cells that show a row is an action of its own: a page-break continuation rarely fills them."""
+
+
+def is_merged_down_row(texts: Sequence[str], column_map: ColumnMap) -> bool:
+    """A row whose key cell is empty because it is merged down from the row above, but
+    which is an action of its own: its action cell starts a new item (an enumeration
+    marker, or a capital letter or digit, not a lower-case word that completes the text
+    above) and it has its own lead, date, status or rating, or its own enumerated items."""
+    def text_of(name: str) -> str:
+        return " ".join(texts[i] for i, field_name in enumerate(column_map.fields) if field_name == name and i < len(texts) and texts[i].strip())
+
+    key_column = column_map.fields.index("ref") if "ref" in column_map.fields else 0
+    if key_column < len(texts) and texts[key_column].strip():
+        return False
+    action = text_of("action").strip()
+    if not action:
+        return False
+    enumeration = split_enumerated(action)
+    if enumeration is not None and not enumeration.prefix and len(enumeration.items) >= 2 and enumeration.items[0].marker in FIRST_MARKERS:
+        return True  # a list of its own; one that goes on from the row above ("3. ... 4. ...") may be a page-break tail
+    starts_new = action[:1].isupper() or action[:1].isdigit() or (enumeration is not None and not enumeration.prefix)
+    return starts_new and any(text_of(name).strip() for name in OWN_VALUE_FIELDS)
+
+
+def merged_down_cells(draft: _Draft, columns: set[int], column_map: ColumnMap) -> dict[tuple[str | None, str], list[Line]]:
+    """The key cells (ref, area, finding) of the row above, in the given columns (those this
+    row leaves empty or spanned)."""
+    keys = {(column_map.field_of(i), column_map.label_of(i)) for i in columns if i < column_map.width}
+    return {key: list(lines) for key, lines in draft.cells.items() if key[0] in MERGED_DOWN_FIELDS and key in keys}
 
 
 def _take_long_cells(rows: list[tuple[Cell | None, ...]], span: tuple[int, int]) -> tuple[list[tuple[Cell | None, ...]], list[str]]:
@@ -476,7 +646,7 @@ def _take_long_cells(rows: list[tuple[Cell | None, ...]], span: tuple[int, int])
     taken: list[str] = []
     out = list(rows)
     for index in range(span[0], span[1] + 1):
-        cleaned = []
+        cleaned: list[Cell | None] = []
         for cell in rows[index]:
             text = cell_text(cell)
             if len(text.split()) > 12:

@@ -59,11 +59,11 @@ def test_data_cells_are_not_headers(text):
 
 def test_user_synonyms_route_a_new_header(tmp_path):
     config = tmp_path / "headers.toml"
-    config.write_text('[synonyms]\nlead = ["Champion"]\ntimescale = ["When by"]\n', encoding="utf-8")
+    config.write_text('[synonyms]\nlead = ["Go-to person"]\ntimescale = ["Finish line"]\n', encoding="utf-8")
     settings = HeaderSettings.from_file(config)
-    assert map_header("Champion", settings).field == "lead"
-    assert map_header("When by", settings).field == "timescale"
-    assert map_header("Champion").field is None  # not in the defaults
+    assert map_header("Go-to person", settings).field == "lead"
+    assert map_header("Finish line", settings).field == "timescale"
+    assert map_header("Go-to person").field is None  # not in the defaults
 
 
 def test_config_naming_an_unknown_field_is_refused(tmp_path):
