@@ -46,6 +46,7 @@ class RawAction:
     section_lead: str = ""
     timescale: str = ""
     timescale_prefix: str = ""
+    original_due: str = ""  # a revised-deadline column's first date, as printed
     status: str = ""
     rag: str = ""
     progress: str = ""
