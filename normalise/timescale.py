@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from normalise.status import plain_text, status_from_text
+from normalise.status import ONGOING_WORD, plain_text, status_from_text
 
 # --- issue catalogue ---------------------------------------------------------------------------
 INVALID_DATE = "invalid-date"
@@ -527,7 +527,7 @@ _WITHIN = re.compile(rf"\bwithin\s+(?:the\s+next\s+)?{_NUMBER}\s+{_UNIT}\b", re.
 _BARE_PERIOD = re.compile(rf"^\W*{_NUMBER}\s*{_UNIT}\W*$", re.I)
 _IMMEDIATE = re.compile(r"\b(?:immediate(?:ly)?|with\s+immediate\s+effect|asap|as\s+soon\s+as\s+possible|urgent(?:ly)?)\b", re.I)
 _DATELESS = re.compile(
-    r"\b(?:on\s?-?\s?going|henceforth|continuous(?:ly)?|continuing|rolling|as\s+(?:detailed\s+|stated\s+|set\s+out\s+)?(?:in\s+[\w. ]+?\s+)?above"
+    rf"\b(?:{ONGOING_WORD}|henceforth|continuous(?:ly)?|continuing|rolling|as\s+(?:detailed\s+|stated\s+|set\s+out\s+)?(?:in\s+[\w. ]+?\s+)?above"
     r"|see\s+above|as\s+(?:required|needed|appropriate)|as\s+and\s+when|(?:bi|six|three|twice)?-?\s?(?:daily|weekly|fortnightly|monthly|quarterly|annually|yearly|termly|annual)"
     r"|regular(?:ly)?|review(?:ed)?|tbc|tba|to\s+be\s+(?:agreed|confirmed|determined|decided|set|arranged)|n/?a|not\s+applicable|not\s+required|none|in\s+place)\b",
     re.I,
@@ -734,8 +734,8 @@ _JOINED = re.compile(rf"^\s*(?:{_DASH}+|to|until|till|through|thru|for)\s*$", re
 """What joins two dates into one entry: a range connector, or "for" ("March 2012 for June 2012")."""
 _MARKER_SPLIT = re.compile(rf"(?:(?<=\s)|^){_MARKER}(?=\s|\w)", re.I)
 _ENTRY_SUFFIX = re.compile(
-    r"^\s*(?:(?:and\s+(?:is\s+)?(?:on\s?-?\s?going|ongoing|henceforth|onwards|beyond|continuing|review(?:ed)?)"
-    r"|and\s+(?:\w+\s+){0,2}thereafter|(?:\w+\s+){0,2}thereafter|\((?:review|on-?going|tbc)\)|onwards|on\s+wards"
+    rf"^\s*(?:(?:and\s+(?:is\s+)?(?:{ONGOING_WORD}|henceforth|onwards|beyond|continuing|review(?:ed)?)"
+    rf"|and\s+(?:\w+\s+){{0,2}}thereafter|(?:\w+\s+){{0,2}}thereafter|\((?:review|{ONGOING_WORD}|tbc)\)|onwards|on\s+wards"
     r"|rolling\s+programme|review(?=\s*(?:$|[.;,])))\s*)+[.;,]?",
     re.I,
 )
@@ -745,7 +745,7 @@ _ENTRY_PREFIX = re.compile(
     re.I,
 )
 _STANDALONE = re.compile(
-    r"\b(?:on\s?-?\s?going|henceforth|immediate(?:ly)?|as\s+(?:detailed\s+|stated\s+)?(?:in\s+[\d.]+(?:\s+and\s+[\d.]+)?\s+)?above"
+    rf"\b(?:{ONGOING_WORD}|henceforth|immediate(?:ly)?|as\s+(?:detailed\s+|stated\s+)?(?:in\s+[\d.]+(?:\s+and\s+[\d.]+)?\s+)?above"
     r"|see\s+above|review\s+(?:annually|monthly|quarterly|regularly)|(?:monthly|quarterly|annual)\s+review|tbc|to\s+be\s+agreed)\b\.?",
     re.I,
 )
