@@ -32,7 +32,9 @@ class Action:
     timescale: str
     start_date: str
     due_date: str
+    original_due_date: str
     status: str
+    status_text: str
     rag: str
     progress: str
     review_date: str
@@ -59,6 +61,7 @@ class DocumentRecord:
     sha256: str
     title: str
     plan_date: str
+    plan_date_source: str = ""  # the text plan_date was read from ("Compiled on 4 July 2012")
 
     @classmethod
     def columns(cls) -> tuple[str, ...]:

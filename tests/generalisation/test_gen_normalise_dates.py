@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from normalise.timescale import DateContext, find_plan_date, parse_timescale
+from normalise.plandate import document_date_context, find_plan_date
+from normalise.timescale import DateContext, parse_timescale
 
-TRACKER = DateContext(plan_year=2012, plan_date="2012-07-04")
+TRACKER = DateContext(plan_year=2012, plan_date="2012-07-04", own_date=True)
 PLAN_2024 = DateContext(plan_year=2024, plan_date="2024-05")
 
 
@@ -45,10 +46,11 @@ PLAN_2024 = DateContext(plan_year=2024, plan_date="2024-05")
         ("30 Sept", TRACKER, None, "2012-09-30", None, ("inferred-year",)),
         ("End of March", TRACKER, None, "2013-03", None, ("inferred-year",)),
         ("December", TRACKER, None, "2012-12", None, ("inferred-year",)),
-        ("1st February", DateContext(plan_year=2023, plan_date="2023-11-20"), None, "2024-02-01", None, ("inferred-year",)),
+        ("1st February", DateContext(plan_year=2023, plan_date="2023-11-20", own_date=True), None, "2024-02-01", None, ("inferred-year",)),
         # no plan date to anchor to: no year is invented
         ("June", DateContext(), None, None, None, ("ambiguous-date",)),
         ("June", DateContext(plan_year=2012), None, None, None, ("ambiguous-date",)),
+        ("June", DateContext(plan_year=2012, plan_date="2012-07-04"), None, None, None, ("ambiguous-date",)),
     ],
 )
 def test_date_forms(text, context, start, due, original, codes):
@@ -86,5 +88,5 @@ def test_plan_date_from_the_plan_itself(texts, date, source):
 
 
 def test_plan_date_anchors_the_reading():
-    context = DateContext.for_document(["Action tracker", "Compiled on 4 July 2012"], ["June", "Sept 12"])
-    assert context == DateContext(plan_year=2012, plan_date="2012-07-04")
+    context, _ = document_date_context(["Action tracker", "Compiled on 4 July 2012"], ["June", "Sept 12"])
+    assert context == DateContext(plan_year=2012, plan_date="2012-07-04", own_date=True)

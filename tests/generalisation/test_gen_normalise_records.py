@@ -28,11 +28,11 @@ TRACKER = tsv(
     "Quality Committee Action Tracker",
     "Compiled on 4 July 2012 by the Governance Team",
     ("Ref", "Action", "Lead", "Due date", "Status"),
-    ("QC1", "Refresh the falls policy", "Mohammed Al-Hassan", "June", "Closed"),
-    ("QC2", "Audit sepsis screening on all wards", "Siobhan Ní Bhriain, Head of Nursing", "30 Sept", "Open"),
-    ("QC3", "Recruit two discharge coordinators. Status: in progress - one post filled", "Ngozi Okonjo-Iweala",
+    ("1", "Refresh the falls policy", "Mohammed Al-Hassan", "June", "Closed"),
+    ("2", "Audit sepsis screening on all wards", "Siobhan Ní Bhriain, Head of Nursing", "30 Sept", "Open"),
+    ("3", "Recruit two discharge coordinators. Status: in progress - one post filled", "Ngozi Okonjo-Iweala",
      "Sep-12", ""),
-    ("QC4", "Weekly monitoring of hand hygiene", "Infection Control Team",
+    ("4", "Weekly monitoring of hand hygiene", "Infection Control Team",
      "January 2013 (revised from Oct 2012)",
      "Weekly monitoring is in place; the pace needs to be increased to reach full compliance by March 2013"),
 )
@@ -59,10 +59,10 @@ def _by_ref(result):
 @pytest.mark.parametrize(
     ("ref", "due", "original", "status", "status_text", "people"),
     [
-        ("QC1", "2012-06", "", "completed", "Closed", "Mohammed Al-Hassan"),
-        ("QC2", "2012-09-30", "", "", "Open", "Siobhan Ní Bhriain"),
-        ("QC3", "2012-09", "", "in_progress", "Status: in progress - one post filled", "Ngozi Okonjo-Iweala"),
-        ("QC4", "2013-01", "2012-10", "in_progress",
+        ("1", "2012-06", "", "completed", "Closed", "Mohammed Al-Hassan"),
+        ("2", "2012-09-30", "", "", "Open", "Siobhan Ní Bhriain"),
+        ("3", "2012-09", "", "in_progress", "Status: in progress - one post filled", "Ngozi Okonjo-Iweala"),
+        ("4", "2013-01", "2012-10", "in_progress",
          "Weekly monitoring is in place; the pace needs to be increased to reach full compliance by March 2013", ""),
     ],
 )
@@ -73,7 +73,7 @@ def test_tracker_records(tracker, ref, due, original, status, status_text, peopl
 
 
 def test_status_line_moves_out_of_the_action(tracker):
-    assert _by_ref(tracker)["QC3"].action == "Recruit two discharge coordinators."
+    assert _by_ref(tracker)["3"].action == "Recruit two discharge coordinators."
 
 
 def test_inferred_years_are_reported(tracker):
