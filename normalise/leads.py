@@ -380,11 +380,12 @@ def _relaxed_first_name(text: str) -> bool:
 
 def _capitals_name(first: str, last: str, abbreviations: frozenset[str]) -> bool:
     """"KAREN HOLLOWAY": two words in capitals that read as a first name and a surname."""
-    if not (first.isupper() and last.isupper() and first.isalpha() and last.isalpha()):
+    if not (first.isupper() and last.isupper() and first.isalpha() and last.replace("-", "").isalpha()):
         return False
     if len(first) < 3 or len(last) < 2 or first in abbreviations or last in abbreviations:
         return False
-    return _first_name_ok(first.title()) and _surname_ok(last.title())
+    first, last = first.title(), last.title()
+    return (_first_name_ok(first) and _surname_ok(last)) or (_relaxed_first_name(first) and _marked_surname(last))
 
 
 def _is_initial(text: str) -> bool:
@@ -903,18 +904,20 @@ _SURNAME_FIRST = re.compile(r"^\s*([^\W\d_][\w'’\-]+)\s*,\s*([^\W\d_][\w'’\-
 
 
 def _surname_first(text: str) -> str | None:
-    """ "Okafor, Ngozi", "SMITH, John": a cell that is one name printed surname first, as
-    "First Last" (a surname in capitals title-cased). Two first names ("Sarah, Priya") are a
-    list, not one name.
+    """ "Okafor, Grace", "SMITH, John": a cell that is one name printed surname first, as
+    "First Last" (a surname in capitals title-cased). The second word must be a first name by
+    the lexicon, or the first printed in capitals as surnames are in such lists ("OKAFOR,
+    Ngozi"); two first names ("Sarah, Priya") are a list, and "Matron, Paediatrics" a role.
     """
     match = _SURNAME_FIRST.match(text)
     if not match:
         return None
-    surname, first = (word.title() if word.isupper() else word for word in match.groups())
+    printed_surname, printed_first = match.groups()
+    surname, first = (word.title() if word.isupper() else word for word in (printed_surname, printed_first))
     if not (_surname_ok(surname) and _surname_ok(first)) or _first_name_ok(surname):
         return None
-    rare = _zipf(first) < _NAME_LIKE_ZIPF and _zipf(surname) < _NAME_LIKE_ZIPF
-    if not (_first_name_ok(first) or rare):
+    capitals = printed_surname.isupper() and not printed_first.isupper() and len(printed_surname) > 2
+    if not (_first_name_ok(first) or _relaxed_first_name(first) and first_name_popularity(first) or capitals):
         return None
     return f"{first} {surname}"
 

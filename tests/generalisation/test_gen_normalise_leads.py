@@ -26,7 +26,10 @@ from normalise.leads import LeadKnowledge, parse_lead
         ("Pieter van Rensburg", ["Pieter van Rensburg"], []),
         ("Chidi Obi-Ezekwesili; Practice Manager", ["Chidi Obi-Ezekwesili"], ["Practice Manager"]),
         # "Surname, First" and names in capitals
-        ("Okafor, Ngozi", ["Ngozi Okafor"], []),
+        ("Okafor, Grace", ["Grace Okafor"], []),
+        ("OKAFOR, Ngozi", ["Ngozi Okafor"], []),
+        ("Matron, Paediatrics", [], ["Matron, Paediatrics"]),
+        ("Lead: MOHAMMED AL-HASSAN", ["MOHAMMED AL-HASSAN"], []),
         ("SMITH, John", ["John Smith"], []),
         ("JOHN SMITH", ["JOHN SMITH"], []),
         ("KAREN HOLLOWAY, PRACTICE MANAGER", ["KAREN HOLLOWAY"], ["PRACTICE MANAGER"]),
