@@ -75,7 +75,7 @@ _CLOSED = re.compile(
 )
 # Words that turn a following "completed"/"implemented" into a future or a negation.
 _DONE_NEGATED_BEFORE = re.compile(
-    r"\b(?:not|never|yet\s+to|to\s+be|to|will\s+be|be|being|should\s+be|must\s+be|needs?\s+to\s+be)\s+(?:\w+\s+)?$",
+    r"\b(?:not|never|yet\s+to|to\s+be|to|will\s+be|be|being|should\s+be|must\s+be|needs?\s+to\s+be|partially|partly|part)\s+(?:\w+\s+)?$",
     re.I,
 )
 # "Once recruitment is completed ...", "When the review is complete, ...": a condition, not a report.
@@ -84,7 +84,7 @@ _CONDITION_BEFORE = re.compile(r"\b(?:once|when|whenever|if|until|unless)\b[^.;,
 # increased" is under way, not completed.
 _REMAINING = re.compile(
     r"\bneeds?\s+to\b|\brequires?\s+(?:further|more)\b|\bfurther\s+work\b|\bmore\s+work\b"
-    r"|\bstill\s+(?:to|needs?|requires?|outstanding)\b|\bremains?\s+(?:to|outstanding|open)\b"
+    r"|\bremaining\b|\bstill\s+(?:to|needs?|requires?|outstanding)\b|\bremains?\s+(?:to|outstanding|open)\b"
     r"|\bnot\s+(?:yet\s+)?(?:fully\s+)?(?:complete[d]?|embedded|achieved|compliant|in\s+place)\b",
     re.I,
 )
@@ -94,13 +94,13 @@ _ACTION_ITSELF_DONE = re.compile(
     r"\bactions?\b[^.;:]{0,60}?\b(?:completed?|implemented|achieved|delivered|done|closed)\b", re.I
 )
 # "Complete by March 2014" is an instruction with a deadline, not a report that it is done.
-_IMPERATIVE_COMPLETE = re.compile(r"^complete\s+(?:by|before|within|in)\b", re.I)
+_IMPERATIVE_COMPLETE = re.compile(r"^complete\s+(?:by|before|within|in|when|once|after|on)\b", re.I)
 _ONGOING = re.compile(rf"\b{ONGOING_WORD}\b|\bhenceforth\b|\bcontinuous(?:ly)?\b", re.I)
 _IN_PROGRESS = re.compile(
     r"\bin\s+progress\b|\bunder\s?way\b|\bprogressing\b|\bpartially\b|\bpart(?:ly)?[\s-]+(?:complete|completed|implemented)\b"
     r"|\b(?:work|has|have|had)\s+(?:\w+\s+)?(?:started|begun|commenced)\b|\bawaiting\b"
     r"|\bon\s+(?:track|target|schedule)\b"
-    r"|\bproposed\s+(?:for\s+)?(?:closure|closing|to\s+close)\b"
+    r"|\b(?:proposed|recommend(?:ed)?|ready)\s+(?:for\s+)?(?:closure|closing|to\s+close)\b"
     r"|\bbeing\s+(?:implemented|developed|progressed|embedded|rolled\s+out|undertaken|finalised|finalized)\b",
     re.I,
 )

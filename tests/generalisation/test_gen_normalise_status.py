@@ -46,6 +46,12 @@ from normalise.status import ONGOING_PATTERN, find_status_line, normalise_status
             "in_progress",
         ),
         ("Policy implemented but further work is needed on audit", "in_progress"),
+        ("Partially complete", "in_progress"),
+        ("Training delivered to 85% of staff; remaining staff to be trained by June", "in_progress"),
+        ("Complete when the audit is signed off", None),
+        ("Ready for closure", "in_progress"),
+        ("The surgery closed the list in May", None),
+        ("Closed - superseded by action 14", "completed"),
         # narrative without a status word gives null
         ("Letter sent to practices; first report presented to the committee", None),
         ("Discussed at the quality meeting, further reports planned", None),
