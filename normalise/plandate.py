@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from normalise.status import plain_text
-from normalise.timescale import _DUE_CUE, TITLE_TEXTS, DateContext, PartialDate, _title_dates, scan_dates
+from normalise.timescale import TITLE_TEXTS, DateContext, PartialDate, _title_dates, scan_dates
 
 LABEL_TEXT_CHARACTERS = 160
 """A label line ("Updated: 3 March 2023 by the governance team") is at most this long; longer
@@ -30,11 +30,15 @@ FOOTER_TEXTS = 3
 searched: trackers often print "Last updated ..." at their foot."""
 
 _OWN_DATE_CUE = re.compile(
-    r"\b(?:compiled|(?:last\s+)?updated|update\s+(?:on|as\s+at)|version|v\d+(?:\.\d+)*|dated|published|publication"
+    r"^\s*date\b|\b(?:compiled|(?:last\s+)?updated|update\s+(?:on|as\s+at)|version|v\d+(?:\.\d+)*|dated|published|publication"
+    r"|date\s+(?:agreed|approved|signed\s+off)"
     r"|issued|issue\s+date|as\s+at|as\s+of|meeting|approved|date\s+of\s+(?:plan|meeting|publication|issue|update|report"
     r"|this\s+(?:plan|report|version|document))|(?:plan|document|report)\s+date)\b",
     re.I,
 )
+# A deadline cue right before the date: "to be completed by 4 April 2019" (but not "approved by
+# the Board on 4 April 2019", where "by" names who approved it).
+_DEADLINE_BEFORE = re.compile(r"\b(?:by|before|until|till|deadline|due|target|end\s+of|complet\w*)\s*:?\s*$", re.I)
 # Dates that are about something else than the plan's writing.
 _OTHER_EVENT = re.compile(r"\b(?:inspect(?:ion|ed|ors?)?|visit(?:ed)?|next\s+review|review\s+date|to\s+be\s+reviewed)\b", re.I)
 
@@ -58,7 +62,7 @@ def _labelled_date(text: str) -> PartialDate | None:
         cue = None
         for cue in _OWN_DATE_CUE.finditer(before):
             pass
-        if cue is not None and not _DUE_CUE.search(before[cue.end() :]):
+        if cue is not None and not _DEADLINE_BEFORE.search(before[cue.end() :]):
             return span.point
     return None
 

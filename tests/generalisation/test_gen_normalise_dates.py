@@ -72,10 +72,16 @@ def test_date_forms(text, context, start, due, original, codes):
         (["Action plan", "Date of meeting: 14.05.21"], "2021-05-14", "Date of meeting: 14.05.21"),
         (["Improvement plan", "Last updated 01/10/2022", "Date of inspection: 3 May 2022"], "2022-10-01",
          "Last updated 01/10/2022"),
+        (["Action Plan", "Date: 12/03/2023"], "2023-03-12", "Date: 12/03/2023"),
+        (["Plan", "Approved by the Board on 4 April 2019"], "2019-04-04", "Approved by the Board on 4 April 2019"),
+        (["Improvement Plan", "Progress update as at 31st December 2019"], "2019-12-31",
+         "Progress update as at 31st December 2019"),
         # an inspection date or a month heading is not the plan's own date
         (["Inspection date: 18-21 June 2019", "Action plan"], None, None),
         (["Action plan", "June 2019", "Actions due"], None, None),
         (["Actions to be completed by March 2020"], None, None),
+        (["Actions agreed at the meeting to be completed by 4 April 2019"], None, None),
+        (["Care Quality Commission visit 3 May 2022", "Action plan"], None, None),
         (["Date of next review: 1 April 2020"], None, None),
     ],
 )
