@@ -110,7 +110,7 @@ def normalise_action(raw: RawAction, context: DocumentContext, action_id: str = 
     column_status_text = clean_text(raw.status)
     line_status = next((status for status in map(status_of_line, status_lines) if status), None)
     status = combine_status(timescale_status, status_from_progress(progress) if progress else None,
-                            normalise_status(column_status_text) if column_status_text else line_status)
+                            normalise_status(column_status_text) or line_status)
     status_text = "; ".join(text for text in (column_status_text, *status_lines) if text)
     rag = find_rag(clean_text(raw.rag)) if raw.rag else None
     rag = rag or (find_rag(progress) if progress else None)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from normalise.status import plain_text
 from normalise.timescale import TITLE_TEXTS, DateContext, PartialDate, _title_dates, scan_dates
@@ -115,10 +115,15 @@ def document_date_context(narrative: Sequence[str], texts: Sequence[str]) -> tup
     """What a document's dates are read against, and the plan date ``documents`` reports.
 
     A labelled plan date known to the month anchors the reading; otherwise the reading context
-    comes from all the document's texts as before (:meth:`DateContext.from_texts`).
+    comes from all the document's texts as before (:meth:`DateContext.from_texts`), and is the
+    plan's own date (anchoring year-less dates) only when it is the cover date printed under
+    the title ("December 2011"), not an inspection date.
     """
     printed = printed_plan_date(narrative)
     labelled = find_plan_date(narrative)
     if labelled is not None and labelled.date.month:
         return DateContext(plan_year=labelled.date.year, plan_date=labelled.date.iso(), own_date=True), printed
-    return DateContext.from_texts(texts), printed
+    context = DateContext.from_texts(texts)
+    if printed is not None and printed.date.month and printed.date.iso() == context.plan_date:
+        context = replace(context, own_date=True)
+    return context, printed

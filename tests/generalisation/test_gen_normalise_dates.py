@@ -96,3 +96,12 @@ def test_plan_date_from_the_plan_itself(texts, date, source):
 def test_plan_date_anchors_the_reading():
     context, _ = document_date_context(["Action tracker", "Compiled on 4 July 2012"], ["June", "Sept 12"])
     assert context == DateContext(plan_year=2012, plan_date="2012-07-04", own_date=True)
+
+
+def test_cover_date_anchors_but_an_inspection_date_does_not():
+    cover, printed = document_date_context(["Practice action plan", "July 2012"], ["Practice action plan", "July 2012", "June"])
+    assert cover == DateContext(plan_year=2012, plan_date="2012-07", own_date=True)
+    assert (printed.date.iso(), printed.source) == ("2012-07", "July 2012")
+    inspected, printed = document_date_context(["Inspection date: 18 June 2012"], ["Inspection date: 18 June 2012", "June"])
+    assert not inspected.own_date and printed is None
+    assert parse_timescale("June", inspected).issue_codes == ("ambiguous-date",)
