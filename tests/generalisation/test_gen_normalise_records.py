@@ -100,3 +100,37 @@ def test_original_due_column_from_extract():
     context = DocumentContext(DateContext(2024), Vocabulary.from_texts([]), LeadKnowledge())
     action, _ = normalise_action(raw, context)
     assert (action.due_date, action.original_due_date, action.start_date) == ("2025-03", "2024-12", "")
+
+
+GP_PLAN = tsv(
+    "Riverside Surgery CQC Action Plan",
+    "Version 2 - updated 14/11/2023",
+    "JS: Jane Sutherland",
+    "RK: Ravi Kapoor",
+    ("Ref", "Finding", "Action", "Lead", "Target date", "Progress"),
+    ("1", "Fridge temperatures not recorded daily", "Introduce a daily fridge log", "JS", "Dec-23",
+     "Log introduced; weekly checks in place. Status: complete"),
+    ("2", "Safeguarding training out of date", "All clinicians to complete level 3 training", "RK, Aoife Mac Giolla",
+     "Q4 23/24", "Training booked for February; not yet completed"),
+    ("3", "Complaints not reviewed", "Quarterly complaints review at clinical meeting", "Practice Manager and Lead GP",
+     "31 January", "On-going"),
+)
+
+
+@pytest.mark.parametrize(
+    ("ref", "people", "roles", "due", "status", "status_text", "progress"),
+    [
+        ("1", "Jane Sutherland", "", "2023-12", "completed", "Status: complete", "Log introduced; weekly checks in place."),
+        ("2", "Ravi Kapoor; Aoife Mac Giolla", "", "2024-03", "not_started", "",
+         "Training booked for February; not yet completed"),
+        ("3", "", "Practice Manager; Lead GP", "2024-01-31", "ongoing", "", "On-going"),
+    ],
+)
+def test_gp_practice_plan(tmp_path, ref, people, roles, due, status, status_text, progress):
+    path = tmp_path / "gp.txt"
+    path.write_text(GP_PLAN, encoding="utf-8")
+    result = convert_file(path)
+    assert (result.record.plan_date, result.record.plan_date_source) == ("2023-11-14", "Version 2 - updated 14/11/2023")
+    action = _by_ref(result)[ref]
+    assert (action.lead_people, action.lead_roles, action.due_date, action.status, action.status_text, action.progress) == (
+        people, roles, due, status, status_text, progress)
