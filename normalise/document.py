@@ -18,9 +18,16 @@ from normalise.leads import LeadKnowledge, parse_lead
 from normalise.model import Action, DocumentRecord, NormalisedDocument
 from normalise.plandate import PlanDate, document_date_context
 from normalise.repair import Vocabulary, looks_clipped, repair_text
-from normalise.status import combine_status, find_rag, find_status_line, normalise_status, status_from_progress, status_of_line
+from normalise.status import (
+    combine_status,
+    find_rag,
+    find_status_line,
+    normalise_status,
+    status_from_progress,
+    status_of_line,
+)
 from normalise.text import clean_text
-from normalise.timescale import DateContext, parse_review_date, parse_timescale
+from normalise.timescale import DateContext, Timescale, parse_review_date, parse_timescale
 
 
 @dataclass(frozen=True)
@@ -151,7 +158,7 @@ def _status_lines(raw: RawAction) -> tuple[str, str, tuple[str, ...]]:
     return texts[0], texts[1], tuple(lines)
 
 
-def _original_due(raw: RawAction, timescale, context: DocumentContext) -> str:
+def _original_due(raw: RawAction, timescale: Timescale | None, context: DocumentContext) -> str:
     """The first deadline of a revised one: from a revised-deadline column's original date, else
     from the timescale's own "(revised from Oct 2024)"."""
     if raw.original_due.strip():

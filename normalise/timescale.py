@@ -551,7 +551,7 @@ def spans_to_dates(text: str, spans: Sequence[DateSpan], anchor: PartialDate | N
         elif span.yearless and not span.issue:
             printed = text[span.begin : span.end]
             inferred = anchored_date(span.yearless, anchor)
-            if inferred is None:
+            if inferred is None or anchor is None:
                 issues.append((AMBIGUOUS_DATE, f"no year printed: {printed!r}"))
             else:
                 issues.append((INFERRED_YEAR, f"no year printed: {printed!r} read as {inferred.iso()} from the plan date {anchor.iso()}"))

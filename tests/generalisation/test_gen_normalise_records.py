@@ -6,8 +6,6 @@ this issue, not cut from a seed, and the expected records were written before th
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from actionplans.conversion import convert_file

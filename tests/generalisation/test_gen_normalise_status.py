@@ -41,8 +41,8 @@ from normalise.status import ONGOING_PATTERN, find_status_line, normalise_status
         ("When the review is complete, findings go to the Board", None),
         ("Not completed", None),
         (
-            "Weekly monitoring is in place with ward managers; however the pace needs to be increased "
-            "to achieve full compliance by March 2024",
+            ("Weekly monitoring is in place with ward managers; however the pace needs to be increased "
+             "to achieve full compliance by March 2024"),
             "in_progress",
         ),
         ("Policy implemented but further work is needed on audit", "in_progress"),
