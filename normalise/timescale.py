@@ -822,8 +822,14 @@ def _two_digit_year_guess(texts: Sequence[str]) -> int | None:
 
 
 # --- splitting a cell that runs several entries together --------------------------------------------------
-_JOINED = re.compile(rf"^\s*(?:{_DASH}+|to|until|till|through|thru|for)\s*$", re.I)
-"""What joins two dates into one entry: a range connector, or "for" ("March 2012 for June 2012")."""
+_JOINED = re.compile(
+    rf"^\s*(?:{_DASH}+|to|until|till|through|thru|for"
+    rf"|[\s,;:(\-\u2013\u2014]*{_REVISION_VERBS}\s+(?:from|to)\s*:?"
+    r"|\(\s*(?:was|previously|originally(?:\s+due)?|original\s+(?:date|deadline|target)\s*:?))\s*$",
+    re.I,
+)
+"""What joins two dates into one entry: a range connector, "for" ("March 2012 for June 2012"), or
+a revision ("January 2025 (revised from Oct 2024)", "Dec 2024 - extended to Feb 2025")."""
 _MARKER_SPLIT = re.compile(rf"(?:(?<=\s)|^){_MARKER}(?=\s|\w)", re.I)
 _ENTRY_SUFFIX = re.compile(
     rf"^\s*(?:(?:and\s+(?:is\s+)?(?:{ONGOING_WORD}|henceforth|onwards|beyond|continuing|review(?:ed)?)"

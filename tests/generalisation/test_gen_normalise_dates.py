@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from normalise.plandate import document_date_context, find_plan_date
-from normalise.timescale import DateContext, parse_timescale
+from normalise.timescale import DateContext, parse_timescale, split_timescale_entries
 
 TRACKER = DateContext(plan_year=2012, plan_date="2012-07-04", own_date=True)
 PLAN_2024 = DateContext(plan_year=2024, plan_date="2024-05")
@@ -105,3 +105,18 @@ def test_cover_date_anchors_but_an_inspection_date_does_not():
     inspected, printed = document_date_context(["Inspection date: 18 June 2012"], ["Inspection date: 18 June 2012", "June"])
     assert not inspected.own_date and printed is None
     assert parse_timescale("June", inspected).issue_codes == ("ambiguous-date",)
+
+
+@pytest.mark.parametrize(
+    ("cell", "entries"),
+    [
+        ("January 2025 (revised from Oct 2024)", ["January 2025 (revised from Oct 2024)"]),
+        ("Dec 2024 - extended to Feb 2025", ["Dec 2024 - extended to Feb 2025"]),
+        ("June 2025 (was March 2025) Sep-25", ["June 2025 (was March 2025)", "Sep-25"]),
+        ("Q4 24/25 Q1 25/26", ["Q4 24/25", "Q1 25/26"]),
+        ("Sep-24 Dec-24", ["Sep-24", "Dec-24"]),
+        ("Apr-25 to Mar-26", ["Apr-25 to Mar-26"]),
+    ],
+)
+def test_new_forms_split_as_one_entry_per_item(cell, entries):
+    assert split_timescale_entries(cell) == entries
