@@ -234,6 +234,8 @@ ROLE_WORDS = frozenset(
     programme project strategy operations provider providers clinical medical specialist cabinet
     portfolio holder professional professionals coordinating co-ordinating virtual administrator
     administration secretary solicitor analyst commissioners lac leaving leavers looked
+    finance estates facilities pharmacy nursing midwifery paediatrics matron matrons complaints
+    compliance risk patient patients experience safety infection prevention medicines
     """.split()
 )
 # Job-title heads: a comma after one of these ends the title ("Service Manager, Safeguarding Unit").
@@ -883,7 +885,7 @@ def parse_lead(text: str, knowledge: LeadKnowledge = LeadKnowledge.empty()) -> L
     people: list[str] = []
     roles: list[str] = []
     resolved = dict(knowledge.initials)
-    for chunk in chunks:
+    for chunk in _with_surname_first_segments(chunks):
         reordered = _surname_first(chunk)
         if reordered:
             people.append(reordered)
@@ -900,6 +902,22 @@ def parse_lead(text: str, knowledge: LeadKnowledge = LeadKnowledge.empty()) -> L
     return Lead(_dedupe(people), _dedupe(roles))
 
 
+_SEGMENT_BREAK = re.compile(r"\s*[;\n]\s*")
+
+
+def _with_surname_first_segments(chunks: Sequence[str]) -> list[str]:
+    """Chunks, with a chunk cut at ";" and line breaks where a segment is a "Surname, First"
+    name ("SMITH, John; OKAFOR, Ngozi"); other chunks stay whole, read as before."""
+    result: list[str] = []
+    for chunk in chunks:
+        segments = [segment for segment in _SEGMENT_BREAK.split(chunk) if segment]
+        if len(segments) > 1 and any(_surname_first(segment) for segment in segments):
+            result.extend(segments)
+        else:
+            result.append(chunk)
+    return result
+
+
 _SURNAME_FIRST = re.compile(r"^\s*([^\W\d_][\w'’\-]+)\s*,\s*([^\W\d_][\w'’\-]+)\s*$")
 
 
@@ -914,8 +932,10 @@ def _surname_first(text: str) -> str | None:
         return None
     printed_surname, printed_first = match.groups()
     surname, first = (word.title() if word.isupper() else word for word in (printed_surname, printed_first))
-    if not (_surname_ok(surname) and _surname_ok(first)) or _first_name_ok(surname):
+    if not (_surname_ok(surname) and _surname_ok(first)):
         return None
+    if _first_name_ok(surname) and popularity_english(surname) >= popularity_english(first):
+        return None  # "Sarah, Priya": a list of first names ("Sutherland, Jane" is not)
     capitals = printed_surname.isupper() and not printed_first.isupper() and len(printed_surname) > 2
     if not (_first_name_ok(first) or _relaxed_first_name(first) and first_name_popularity(first) or capitals):
         return None

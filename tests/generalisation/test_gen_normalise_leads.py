@@ -28,7 +28,11 @@ from normalise.leads import LeadKnowledge, parse_lead
         # "Surname, First" and names in capitals
         ("Okafor, Grace", ["Grace Okafor"], []),
         ("OKAFOR, Ngozi", ["Ngozi Okafor"], []),
+        ("SMITH, John; OKAFOR, Ngozi", ["John Smith", "Ngozi Okafor"], []),
+        ("Sutherland, Jane\nPractice Manager", ["Jane Sutherland"], ["Practice Manager"]),
         ("Matron, Paediatrics", [], ["Matron, Paediatrics"]),
+        ("Finance, Mark", [], ["Finance, Mark"]),
+        ("Sarah, Priya", [], ["Sarah, Priya"]),
         ("Lead: MOHAMMED AL-HASSAN", ["MOHAMMED AL-HASSAN"], []),
         ("SMITH, John", ["John Smith"], []),
         ("JOHN SMITH", ["JOHN SMITH"], []),
