@@ -31,7 +31,7 @@ searched: trackers often print "Last updated ..." at their foot."""
 
 _OWN_DATE_CUE = re.compile(
     r"^\s*date\b|\b(?:compiled|(?:last\s+)?updated|update\s+(?:on|as\s+at)|version|v\d+(?:\.\d+)*|dated|published|publication"
-    r"|date\s+(?:agreed|approved|signed\s+off)"
+    r"|date\s+(?:agreed|approved|signed\s+off)|board|committee|action\s+log|tracker|minutes|agenda"
     r"|issued|issue\s+date|as\s+at|as\s+of|meeting|approved|date\s+of\s+(?:plan|meeting|publication|issue|update|report"
     r"|this\s+(?:plan|report|version|document))|(?:plan|document|report)\s+date)\b",
     re.I,

@@ -76,6 +76,10 @@ def test_date_forms(text, context, start, due, original, codes):
         (["Plan", "Approved by the Board on 4 April 2019"], "2019-04-04", "Approved by the Board on 4 April 2019"),
         (["Improvement Plan", "Progress update as at 31st December 2019"], "2019-12-31",
          "Progress update as at 31st December 2019"),
+        (["Board of Directors Action Log \u2013 26 September 2019"], "2019-09-26",
+         "Board of Directors Action Log \u2013 26 September 2019"),
+        (["Quality and Safety Committee tracker, July 2021"], "2021-07", "Quality and Safety Committee tracker, July 2021"),
+        (["Board actions to be completed by 4 April 2019"], None, None),
         # an inspection date or a month heading is not the plan's own date
         (["Inspection date: 18-21 June 2019", "Action plan"], None, None),
         (["Action plan", "June 2019", "Actions due"], None, None),
