@@ -581,7 +581,8 @@ def _lone_first_names(tokens: _Tokens, people: Sequence[_Candidate]) -> list[_Ca
     return [
         _Candidate(k, k + 1, LONE_FIRST_NAME_SCORE, k)
         for k in range(n)
-        if k not in taken and _first_name_ok(words[k]) and list_edge(k - 1) and list_edge(k + 1)
+        if k not in taken and _first_name_ok(words[k]) and words[k].lower() not in CALENDAR_WORDS
+        and list_edge(k - 1) and list_edge(k + 1)
         and (k - 1 in taken or k + 1 in taken or any(words[j].lower() in _LIST_JOINS for j in (k - 1, k + 1) if 0 <= j < n))
     ]
 

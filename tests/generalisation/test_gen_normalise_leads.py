@@ -40,6 +40,8 @@ from normalise.leads import LeadKnowledge, parse_lead
         # first-name-only people beside full names
         ("Sarah, John Smith and Priya", ["Sarah", "John Smith", "Priya"], []),
         ("Tom and Fatima Begum", ["Tom", "Fatima Begum"], []),
+        ("Ann Jones, June", ["Ann Jones"], []),
+        ("John Smith and Team", ["John Smith"], ["Team"]),
         # initials and post titles stay roles without the plan's evidence
         ("JS", [], ["JS"]),
         ("CEO", [], ["CEO"]),
