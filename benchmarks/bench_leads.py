@@ -12,6 +12,9 @@ vocabularies, pairing of run-together names and role splitting.
 Scoring is /work/shared/eval/score.py's: per record, set F1 of normalised names (lowercase,
 alphanumerics); both empty = 1. lead_roles is scored the same way where the gold states it.
 The document knowledge for each plan is built from the plan's own text export (seed).
+A second table scores hand-written lead cells in the shapes other organisations print
+(issue #11: names outside the lexicon, particles, capitals, "Surname, First", first names
+beside full names, post titles that stay roles).
 """
 
 from __future__ import annotations
@@ -150,9 +153,41 @@ def main() -> int:
     for key, (people, roles, n_people, n_roles) in totals.items():
         print(f"{key:10} {people / max(n_people, 1):12.3f} {roles / max(n_roles, 1):12.3f}   ({n_people} / {n_roles})")
     print(f"parse time: {parse_seconds * 1000 / max(totals['ours'][2], 1):.2f} ms per cell")
+    other_shapes_table(plain)
     if not args.quiet:
         print_unscored(args, plain)
     return 0
+
+
+OTHER_SHAPES: tuple[tuple[str, list[str]], ...] = (
+    # (lead cell, expected people); everything else in the cell is a role
+    ("Mohammed Al-Hassan", ["Mohammed Al-Hassan"]),
+    ("Siobhan Ní Bhriain, Head of Nursing", ["Siobhan Ní Bhriain"]),
+    ("Ngozi Okonjo-Iweala", ["Ngozi Okonjo-Iweala"]),
+    ("Seán O'Brien, Head of Service", ["Seán O'Brien"]),
+    ("José Martínez", ["José Martínez"]),
+    ("Okafor, Ngozi", ["Ngozi Okafor"]),  # a known miss: neither word in the lexicon, no capitals
+    ("OKAFOR, Ngozi", ["Ngozi Okafor"]),
+    ("Matron, Paediatrics", []),
+    ("KAREN HOLLOWAY, PRACTICE MANAGER", ["KAREN HOLLOWAY"]),
+    ("Sarah, John Smith and Priya", ["Sarah", "John Smith", "Priya"]),
+    ("CEO / DoN", []),
+    ("Designated Nurse", []),
+    ("Chief Executive", []),
+)
+
+
+def other_shapes_table(plain) -> None:
+    """Lead cells in other organisations' shapes: the baseline vs ours, lead_people F1."""
+    from normalise.leads import parse_lead
+
+    print(f"\n{'other shapes (issue #11)':36} {'baseline':>9} {'ours':>6}")
+    totals = [0.0, 0.0]
+    for cell, people in OTHER_SHAPES:
+        scores = (set_f1(people, baseline(cell, plain)[0]), set_f1(people, list(parse_lead(cell).people)))
+        totals = [total + score for total, score in zip(totals, scores)]
+        print(f"{cell[:36]:36} {scores[0]:9.2f} {scores[1]:6.2f}")
+    print(f"{'mean':36} {totals[0] / len(OTHER_SHAPES):9.3f} {totals[1] / len(OTHER_SHAPES):6.3f}")
 
 
 def print_unscored(args, plain) -> None:

@@ -6,7 +6,9 @@ For every gold record with a ``timescale_raw`` it prints the gold due, what ``da
 alone makes of the string (UK settings, DATE_ORDER=DMY) and what :func:`parse_timescale` makes
 of it, read against a :class:`DateContext` inferred from the seed plan's own text. Then the
 accuracy of each (due; for ours also start and timescale-only status) and strings per second
-for ours, cold (no memo) and cached. Not a test: it reads the shared gold and prints.
+for ours, cold (no memo) and cached. A second table reads the date forms other organisations
+print (issue #11: "Sep-24", "Q4 24/25", revised deadlines, year-less dates in a dated tracker),
+written by hand with their expected values. Not a test: it reads the shared gold and prints.
 """
 
 from __future__ import annotations
@@ -54,6 +56,37 @@ def load_cases(gold_dir: Path, seeds_dir: Path) -> list[tuple[dict, DateContext]
             if record.get("timescale_raw"):
                 cases.append((record, context))
     return cases
+
+
+_TRACKER = DateContext(plan_year=2012, plan_date="2012-07-04", own_date=True)
+OTHER_FORMS: tuple[tuple[str, DateContext, str | None, str | None, str | None], ...] = (
+    # (timescale, context, start, due, original due)
+    ("Sep-24", DateContext(2024), None, "2024-09", None),
+    ("Sep-2024", DateContext(2024), None, "2024-09", None),
+    ("Apr-25 to Mar-26", DateContext(2024), "2025-04", "2026-03", None),
+    ("14-Nov-24", DateContext(2024), None, "2024-11-14", None),
+    ("Q4 24/25", DateContext(2024), None, "2025-03", None),
+    ("end of Q2 2024/25", DateContext(2024), None, "2024-09", None),
+    ("FY24/25", DateContext(2024), None, "2025-03", None),
+    ("January 2025 (revised from Oct 2024)", DateContext(2024), None, "2025-01", "2024-10"),
+    ("Dec 2024 - extended to Feb 2025", DateContext(2024), None, "2025-02", "2024-12"),
+    ("June  [tracker compiled 4 July 2012]", _TRACKER, None, "2012-06", None),
+    ("30 Sept  [tracker compiled 4 July 2012]", _TRACKER, None, "2012-09-30", None),
+)
+
+
+def other_forms_table() -> None:
+    """Date forms from other organisations' plans: dateparser alone vs ours."""
+    print(f"\n{'other forms (issue #11)':40} {'expected':26} {'dateparser':11} {'ours':26}")
+    right = 0
+    for label, context, start, due, original in OTHER_FORMS:
+        raw = label.split("  [")[0]
+        ours = parse_timescale_uncached(raw, context)
+        got = (ours.start, ours.due, ours.original_due)
+        right += got == (start, due, original)
+        show = lambda s, d, o: f"{s or '-'}..{d or '-'}" + (f" (was {o})" if o else "")  # noqa: E731
+        print(f"{label[:40]:40} {show(start, due, original):26} {str(dateparser_alone(raw)):11} {show(*got):26}")
+    print(f"  ours right: {right}/{len(OTHER_FORMS)}")
 
 
 def dateparser_alone(raw: str) -> str | None:
@@ -123,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  ours, due:                                     {pct('due')}")
     print(f"  ours, start:                                   {pct('start')}")
     print(f"  ours, status from the timescale alone:         {pct('status')}")
+    other_forms_table()
 
     pairs = [(record["timescale_raw"], context) for record, context in cases]
     rounds = 20

@@ -58,6 +58,7 @@ _TYPES = (
     IssueType("relative-date", "A deadline relative to the plan date (resolved only when the plan dates itself)", "warning"),
     IssueType("ambiguous-date", "A date could be read more than one way", "warning"),
     IssueType("unparsed-timescale", "The timescale text was not understood; no date given", "warning"),
+    IssueType("inferred-year", "A date printed without a year; its year was taken from the plan's own date", "info"),
     IssueType("repaired-word", "A word whose first letters were cut off was restored", "info"),
     # files written (export)
     IssueType("truncated-cell", "Text longer than an Excel cell holds was cut in the workbook; CSV and JSON Lines keep it whole", "warning"),

@@ -1,6 +1,6 @@
 """An :class:`extract.model.Extraction` to normalised actions and issue rows.
 
-Per document: a date context (the plan's own year and date), a vocabulary for repairing
+Per document: a date context (the plan's own year and date, :mod:`normalise.plandate`), a vocabulary for repairing
 cut-off words, and lead knowledge (people and abbreviations the plan names) are built once,
 then every raw action goes through the normalisers: text cleaning, heading repair, timescale
 (start, due, status), progress status and RAG, review date, and lead parsing. Each doubtful
@@ -16,10 +16,18 @@ from typing import Sequence
 from extract.model import Extraction, Issue, RawAction
 from normalise.leads import LeadKnowledge, parse_lead
 from normalise.model import Action, DocumentRecord, NormalisedDocument
+from normalise.plandate import PlanDate, document_date_context
 from normalise.repair import Vocabulary, looks_clipped, repair_text
-from normalise.status import combine_status, find_rag, normalise_status, status_from_progress
+from normalise.status import (
+    combine_status,
+    find_rag,
+    find_status_line,
+    normalise_status,
+    status_from_progress,
+    status_of_line,
+)
 from normalise.text import clean_text
-from normalise.timescale import DateContext, parse_review_date, parse_timescale
+from normalise.timescale import DateContext, Timescale, parse_review_date, parse_timescale
 
 
 @dataclass(frozen=True)
@@ -29,15 +37,18 @@ class DocumentContext:
     dates: DateContext
     vocabulary: Vocabulary
     leads: LeadKnowledge
+    plan_date: PlanDate | None = None  # what documents.plan_date reports, with its source text
 
 
 def build_context(extraction: Extraction) -> DocumentContext:
     texts = list(extraction.context_texts) + [text for action in extraction.actions for text in _action_texts(action)]
     lead_cells = [action.lead for action in extraction.actions if action.lead] + [action.section_lead for action in extraction.actions if action.section_lead]
+    dates, plan_date = document_date_context(list(extraction.context_texts), texts)
     return DocumentContext(
-        dates=DateContext.from_texts(texts),
+        dates=dates,
         vocabulary=Vocabulary.from_texts(texts),
         leads=LeadKnowledge.from_document(lead_cells, list(extraction.people), list(extraction.glossary), list(extraction.context_texts)),
+        plan_date=plan_date,
     )
 
 
@@ -64,7 +75,8 @@ def normalise_extraction(extraction: Extraction, record: DocumentRecord) -> Norm
     record = DocumentRecord(
         document=record.document, format=record.format, pages=record.pages, tables=extraction.tables,
         actions=len(actions), status=record.status, error=record.error, sha256=record.sha256,
-        title=clean_text(title)[:300], plan_date=context.dates.plan_date or (str(context.dates.plan_year) if context.dates.plan_year else ""),
+        title=clean_text(title)[:300], plan_date=context.plan_date.date.iso() if context.plan_date else "",
+        plan_date_source=clean_text(context.plan_date.source)[:300] if context.plan_date else "",
     )
     return NormalisedDocument(record, tuple(actions), tuple(issues), extraction.glossary, extraction.people)
 
@@ -99,9 +111,14 @@ def normalise_action(raw: RawAction, context: DocumentContext, action_id: str = 
     if timescale:
         for code, message in timescale.issues:
             issue(code, message, timescale_text, "timescale")
-    progress = clean_text(raw.progress)
+    original_due = _original_due(raw, timescale, context)
+    action_text, progress_text, status_lines = _status_lines(raw)
+    progress = clean_text(progress_text)
+    column_status_text = clean_text(raw.status)
+    line_status = next((status for status in map(status_of_line, status_lines) if status), None)
     status = combine_status(timescale_status, status_from_progress(progress) if progress else None,
-                            normalise_status(clean_text(raw.status)) if raw.status else None)
+                            normalise_status(column_status_text) or line_status)
+    status_text = "; ".join(text for text in (column_status_text, *status_lines) if text)
     rag = find_rag(clean_text(raw.rag)) if raw.rag else None
     rag = rag or (find_rag(progress) if progress else None)
     review = clean_text(raw.review_date)
@@ -115,12 +132,38 @@ def normalise_action(raw: RawAction, context: DocumentContext, action_id: str = 
     action = Action(
         action_id=action_id, document=where.document, page=where.page, table=where.table, row=where.row,
         section=clean_text(raw.section), area=area, ref=raw.ref, links="; ".join(raw.links),
-        finding=clean_text(raw.finding), action=clean_text(raw.action), outcome=clean_text(raw.outcome),
+        finding=clean_text(raw.finding), action=clean_text(action_text), outcome=clean_text(raw.outcome),
         measures=clean_text(raw.measures), lead=lead_text,
         lead_people="; ".join(lead.people) if lead else "", lead_roles="; ".join(lead.roles) if lead else "",
         timescale=timescale_text, start_date=(timescale.start or "") if timescale else "",
-        due_date=(timescale.due or "") if timescale else "", status=status or "", rag=rag or "",
+        due_date=(timescale.due or "") if timescale else "", original_due_date=original_due,
+        status=status or "", status_text=status_text, rag=rag or "",
         progress=progress, review_date=review_date or "", issues="; ".join(codes),
         other=clean_text(raw.other), lead_source=lead_source,
     )
     return action, issues
+
+
+def _status_lines(raw: RawAction) -> tuple[str, str, tuple[str, ...]]:
+    """The action and progress texts without the "Status: ..." lines written inside them, and
+    those lines (kept whole: they become ``status_text``)."""
+    lines: list[str] = []
+    texts = []
+    for text in (raw.action, raw.progress):
+        found = find_status_line(text) if text else None
+        if found:
+            lines.append(clean_text(found[0]))
+            text = found[1]
+        texts.append(text)
+    return texts[0], texts[1], tuple(lines)
+
+
+def _original_due(raw: RawAction, timescale: Timescale | None, context: DocumentContext) -> str:
+    """The first deadline of a revised one: from a revised-deadline column's original date, else
+    from the timescale's own "(revised from Oct 2024)"."""
+    if raw.original_due.strip():
+        original = parse_timescale(clean_text(raw.original_due), context.dates)
+        date = original.due or original.start
+        if date:
+            return date
+    return (timescale.original_due or "") if timescale else ""

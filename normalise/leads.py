@@ -66,11 +66,15 @@ class LeadKnowledge:
     """What the same document says elsewhere about its leads.
 
     ``known_people``: full names printed elsewhere (people list, "Name, Title" lines, other
-    lead cells). ``abbreviations``: abbreviations its glossary defines.
+    lead cells). ``abbreviations``: abbreviations its glossary defines. ``initials``: (initials,
+    full name) pairs the plan resolves: a glossary entry whose expansion is a name ("RT Rachel
+    Thompson"), or the one known person whose initials they are ("JS" beside "Jane
+    Sutherland" in the people list; two people with the same initials resolve neither).
     """
 
     known_people: frozenset[str] = frozenset()
     abbreviations: frozenset[str] = frozenset()
+    initials: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def empty(cls) -> "LeadKnowledge":
@@ -108,7 +112,7 @@ class LeadKnowledge:
         for cell in [*lead_cells, *section_leads]:
             for chunk in split_lead_items(cell) or [clean_lead_text(cell)]:
                 names.update(_confident_people(analyse_lead(chunk, seed)))
-        return cls(frozenset(names), abbreviations)
+        return cls(frozenset(names), abbreviations, _resolved_initials(names, glossary))
 
     @property
     def first_names(self) -> frozenset[str]:
@@ -116,6 +120,25 @@ class LeadKnowledge:
 
 
 _EMPTY_KNOWLEDGE = LeadKnowledge()
+
+
+def _initials(name: str) -> str:
+    return "".join(word[0] for word in name.split() if word[:1].isupper()).upper()
+
+
+def _resolved_initials(names: Iterable[str], glossary: Sequence[GlossaryEntry]) -> tuple[tuple[str, str], ...]:
+    """Initials the plan itself resolves to a person; see :class:`LeadKnowledge`."""
+    named = {entry.abbreviation: entry.expansion for entry in glossary if _bare_name(entry.expansion.strip())}
+    defined = {entry.abbreviation for entry in glossary}
+    by_initials: dict[str, set[str]] = {}
+    for name in names:
+        if len(name.split()) >= 2:
+            by_initials.setdefault(_initials(name), set()).add(name)
+    resolved = dict(named)
+    for initials, people in by_initials.items():
+        if len(people) == 1 and initials not in defined and len(initials) >= 2:
+            resolved[initials] = next(iter(people))
+    return tuple(sorted(resolved.items()))
 
 
 @dataclass(frozen=True)
@@ -211,6 +234,8 @@ ROLE_WORDS = frozenset(
     programme project strategy operations provider providers clinical medical specialist cabinet
     portfolio holder professional professionals coordinating co-ordinating virtual administrator
     administration secretary solicitor analyst commissioners lac leaving leavers looked
+    finance estates facilities pharmacy nursing midwifery paediatrics matron matrons complaints
+    compliance risk patient patients experience safety infection prevention medicines
     """.split()
 )
 # Job-title heads: a comma after one of these ends the title ("Service Manager, Safeguarding Unit").
@@ -237,7 +262,9 @@ CALENDAR_WORDS = frozenset(
     """.split()
 )
 # Lowercase particles inside surnames: "Ann de Souza", "Jan van der Berg".
-SURNAME_PARTICLES = frozenset("de da di del della der den van von le la du ter ten bin al el".split())
+SURNAME_PARTICLES = frozenset("de da di del della der den van von le la du ter ten bin ibn binti al el".split())
+# Capitalised particles that open a surname: "Siobhan Ní Bhriain", "Aoife Mac Giolla", "Omar Bin Laden".
+CAPITAL_PARTICLES = frozenset("Ní Nic Ó Ua Uí Mac Mc Al El Bin Ibn Van Von De Da Di Du Le La Ap".split())
 # Role words that are also common surnames: after a first name and before another name or the
 # end of the segment they are read as the surname ("Jenny Sergeant Liz Price").
 SURNAME_ROLE_WORDS = frozenset(
@@ -263,6 +290,15 @@ _PLACEHOLDERS = frozenset({"tbc", "tba", "tbd", "n/a", "na", "none", "nil", "var
 # a popular first name to count as one ("Frank", "Mark" yes; "Will", "May", "Young" no).
 _FIRST_NAME_RULES = ((3.5, 0, 1), (4.0, 1, 1), (5.0, 3, 3), (5.6, 5, 5), (6.2, 7, 7))
 _NAME_LIKE_ZIPF = 4.0
+_RELAXED_FIRST_NAME_ZIPF = 4.5
+"""A lexicon first name below this word frequency ("Mohammed", "José") may open a name whose
+surname is marked by its shape, though it fails the stricter popularity rules."""
+SHAPE_NAME_SCORE = 2.0
+"""A first name (or name-like word) before a surname marked by its shape (:func:`_marked_surname`)."""
+CAPITALS_NAME_SCORE = 1.9
+"""A name printed in capitals ("KAREN HOLLOWAY"): lexicon first name and surname, title-cased."""
+LONE_FIRST_NAME_SCORE = 1.0
+"""A first name standing alone in a list beside full names ("Sarah, John Smith and Priya")."""
 _UNKNOWN_SURNAME_ZIPF = 4.5
 
 
@@ -271,8 +307,12 @@ def _zipf(word: str) -> float:
     return zipf_frequency(word.lower(), "en")
 
 
+_WORD_SHAPE = re.compile(r"[^\W\d_](?:[^\W\d_]|['’\-])*")
+
+
 def _is_word(text: str) -> bool:
-    return bool(re.fullmatch(r"[A-Za-z][A-Za-z'’\-]*", text))
+    """Letters (accented ones too: "Seán", "Martínez"), apostrophes and hyphens."""
+    return bool(_WORD_SHAPE.fullmatch(text))
 
 
 def _is_capitalised(text: str) -> bool:
@@ -314,6 +354,42 @@ def _name_like(text: str) -> bool:
     return _surname_ok(text) and (_first_name_ok(text) or _zipf(text) < _NAME_LIKE_ZIPF)
 
 
+def _marked_surname(text: str) -> bool:
+    """A surname whose shape marks it as one, whatever the lexicon says: hyphenated capitalised
+    parts ("Al-Hassan", "Okonjo-Iweala"), an O'/D' prefix ("O'Brien"), Mac/Mc + capital
+    ("MacDonald") or accented letters ("Martínez")."""
+    if not _surname_ok(text):
+        return False
+    parts = [part for part in re.split(r"[-\u2010\u2011]", text) if part]
+    if len(parts) > 1 and all(part[:1].isupper() and len(part) >= 2 and not _is_role_word(part) for part in parts):
+        return True
+    if re.fullmatch(r"[OD]['’][^\W\d_]{2,}", text) or re.fullmatch(r"Ma?c[A-Z][a-z]{2,}", text):
+        return True
+    return any(ord(ch) > 127 for ch in text)
+
+
+@lru_cache(maxsize=65536)
+def _relaxed_first_name(text: str) -> bool:
+    """A first name by the lexicon or by rarity, for use only before a marked surname."""
+    if _first_name_ok(text):
+        return True
+    if not _surname_ok(text):
+        return False
+    if first_name_popularity(text) is not None and _zipf(text) < _RELAXED_FIRST_NAME_ZIPF:
+        return True
+    return _zipf(text) < _NAME_LIKE_ZIPF
+
+
+def _capitals_name(first: str, last: str, abbreviations: frozenset[str]) -> bool:
+    """"KAREN HOLLOWAY": two words in capitals that read as a first name and a surname."""
+    if not (first.isupper() and last.isupper() and first.isalpha() and last.replace("-", "").isalpha()):
+        return False
+    if len(first) < 3 or len(last) < 2 or first in abbreviations or last in abbreviations:
+        return False
+    first, last = first.title(), last.title()
+    return (_first_name_ok(first) and _surname_ok(last)) or (_relaxed_first_name(first) and _marked_surname(last))
+
+
 def _is_initial(text: str) -> bool:
     return bool(re.fullmatch(r"[A-Z]\.?", text))
 
@@ -338,6 +414,7 @@ class _Tokens:
     known: dict[tuple[str, ...], int] = field(hash=False)
     first_names: frozenset[str]
     name_edges: frozenset[int] = frozenset()  # starts (+i) and ends (-i) of confident names
+    abbreviations: frozenset[str] = frozenset()  # the document's glossary abbreviations
 
     def __len__(self) -> int:
         return len(self.words)
@@ -366,9 +443,11 @@ class LeadSegmenter:
     def __call__(self, doc: Doc) -> Doc:
         knowledge = doc.user_data.get(KNOWLEDGE_KEY, _EMPTY_KNOWLEDGE)
         tokens = _Tokens(tuple(t.text for t in doc), tuple(_separators(doc)),
-                         _known_name_tokens(knowledge, self.tokenizer), knowledge.first_names)
+                         _known_name_tokens(knowledge, self.tokenizer), knowledge.first_names,
+                         abbreviations=knowledge.abbreviations)
         tokens = _with_context(tokens)
         people = _best_people(tokens)
+        people = sorted(people + _lone_first_names(tokens, people), key=lambda c: c.start)
         spans = [Span(doc, c.name_start, c.end, label="PERSON") for c in people]
         taken = {i for c in people for i in range(c.start, c.end)}
         dropped = {i for _, s, e in self.references(doc) for i in range(s, _reference_end(doc, e))}
@@ -407,7 +486,7 @@ def _with_context(tokens: _Tokens) -> _Tokens:
     """Note where confident names (known, or lexicon first name + surname) start and end."""
     confident = [c for i in range(len(tokens)) for c in _candidates_at(i, tokens) if c.score >= 2.0]
     edges = frozenset({c.start for c in confident} | {-c.end for c in confident})
-    return _Tokens(tokens.words, tokens.breaks, tokens.known, tokens.first_names, edges)
+    return _Tokens(tokens.words, tokens.breaks, tokens.known, tokens.first_names, edges, tokens.abbreviations)
 
 
 def _beside_names(i: int, end: int, tokens: _Tokens) -> bool:
@@ -448,6 +527,7 @@ def _candidates_at(i: int, tokens: _Tokens) -> list[_Candidate]:
         found.append(_Candidate(i, i + 3, 2.1, i))  # "John A. Smith"
     if is_first(i):
         found.extend(_particle_surname(i, tokens) + _role_word_surname(i, tokens))
+    found.extend(_shape_names(i, tokens))
     if _is_initial(words[i]) and is_surname(i + 1) and (words[i].endswith(".") or _name_like(words[i + 1])):
         found.append(_Candidate(i, i + 2, 1.6, i))  # "J. Smith"
     if _unknown_name_before_role(i, tokens):
@@ -457,6 +537,54 @@ def _candidates_at(i: int, tokens: _Tokens) -> list[_Candidate]:
         # names the lexicon lacks, run together with ones it knows: "Jim Gould Nkechi Okafor"
         found.append(_Candidate(i, i + 2, 1.0, i))
     return found
+
+
+def _shape_names(i: int, tokens: _Tokens) -> list[_Candidate]:
+    """Names the lexicon lacks or misjudges, read from their shape.
+
+    "Mohammed Al-Hassan", "Ngozi Okonjo-Iweala", "José Martínez": a first name (or a rare
+    capitalised word) before a marked surname, not running on into a role or an organisation
+    ("Kent Anti-Bullying Team" is no person). "Siobhan Ní Bhriain": a capitalised particle.
+    "KAREN HOLLOWAY": a name in capitals.
+    """
+    words, breaks, n = tokens.words, tokens.breaks, len(tokens)
+    if breaks[i] or i + 1 >= n or breaks[i + 1]:
+        return []
+    found = []
+    runs_on = i + 2 < n and not breaks[i + 2] and (_is_role_word(words[i + 2]) or words[i + 2].lower() in ORG_HEADS)
+    if _relaxed_first_name(words[i]) and _marked_surname(words[i + 1]) and not runs_on:
+        found.append(_Candidate(i, i + 2, SHAPE_NAME_SCORE, i))
+    if (words[i + 1] in CAPITAL_PARTICLES and i + 2 < n and not breaks[i + 2] and _surname_ok(words[i + 2])
+            and _relaxed_first_name(words[i])):
+        found.append(_Candidate(i, i + 3, SHAPE_NAME_SCORE, i))
+    if _capitals_name(words[i], words[i + 1], tokens.abbreviations):
+        found.append(_Candidate(i, i + 2, CAPITALS_NAME_SCORE, i))
+    return found
+
+
+_LIST_JOINS = frozenset({",", "and", "&", "/", ";", "+"})
+
+
+def _lone_first_names(tokens: _Tokens, people: Sequence[_Candidate]) -> list[_Candidate]:
+    """First names standing alone in a list beside full names: "Sarah, John Smith and Priya".
+
+    Only where the cell names at least one person in full: a lone "Sarah" could be anyone.
+    """
+    if not any(c.end - c.name_start >= 2 for c in people):
+        return []
+    taken = {k for c in people for k in range(c.start, c.end)}
+    words, n = tokens.words, len(tokens)
+
+    def list_edge(k: int) -> bool:
+        return k < 0 or k >= n or words[k].lower() in _LIST_JOINS or words[k].isspace() or k in taken
+
+    return [
+        _Candidate(k, k + 1, LONE_FIRST_NAME_SCORE, k)
+        for k in range(n)
+        if k not in taken and _first_name_ok(words[k]) and words[k].lower() not in CALENDAR_WORDS
+        and list_edge(k - 1) and list_edge(k + 1)
+        and (k - 1 in taken or k + 1 in taken or any(words[j].lower() in _LIST_JOINS for j in (k - 1, k + 1) if 0 <= j < n))
+    ]
 
 
 def _particle_surname(i: int, tokens: _Tokens) -> list[_Candidate]:
@@ -620,12 +748,33 @@ def _split_runs(doc: Doc, indices: list[int], knowledge: LeadKnowledge) -> list[
         if text == "," and pieces[-1] and doc[pieces[-1][-1]].lower_ in JOB_HEADS:
             pieces.append([])  # "Service Manager, Safeguarding & Reviewing Unit"
             continue
+        if _joins_two_roles(doc, indices, position, knowledge):
+            pieces.append([])  # "Practice Manager and Lead GP", "CEO / DoN"
+            continue
         pieces[-1].append(i)
     return [p for p in pieces if p]
 
 
 def _is_abbreviation_token(text: str, knowledge: LeadKnowledge) -> bool:
+    """An abbreviation, but not a word printed in capitals ("PRACTICE MANAGER", "HEAD OF")."""
+    if text.isupper() and text.lower() in ROLE_WORDS | STOP_WORDS | {"of"}:
+        return False
     return is_abbreviation(text) or text in knowledge.abbreviations
+
+
+def _joins_two_roles(doc: Doc, indices: list[int], position: int, knowledge: LeadKnowledge) -> bool:
+    """A connective between two whole roles: "Practice Manager and Lead GP" (a singular job
+    title's head, then a role word or abbreviation), "CEO / DoN" (abbreviations either side).
+    "Head of Learning and Development", "All Team Managers and Deputy Team Managers" and
+    "EH/Early Years" stay whole, as the plans print them as one lead."""
+    joiner = doc[indices[position]].lower_
+    if joiner not in {"and", "&", "/"} or position == 0 or position + 1 >= len(indices):
+        return False
+    before, after = doc[indices[position - 1]].text, doc[indices[position + 1]].text
+    if joiner == "/":
+        return _is_abbreviation_token(before, knowledge) and _is_abbreviation_token(after, knowledge)
+    singular_head = before.lower() in JOB_HEADS and not before.lower().endswith("s")
+    return singular_head and ((_is_role_word(after) and after[:1].isupper()) or _is_abbreviation_token(after, knowledge))
 
 
 def _role_boundary(previous: str, current: str, knowledge: LeadKnowledge) -> bool:
@@ -736,11 +885,62 @@ def parse_lead(text: str, knowledge: LeadKnowledge = LeadKnowledge.empty()) -> L
     chunks = items if items is not None else [clean_lead_text(text)]
     people: list[str] = []
     roles: list[str] = []
-    for chunk in chunks:
+    resolved = dict(knowledge.initials)
+    for chunk in _with_surname_first_segments(chunks):
+        reordered = _surname_first(chunk)
+        if reordered:
+            people.append(reordered)
+            continue
         doc = analyse_lead(chunk, knowledge)
         for span in doc.ents:
-            (people if span.label_ == "PERSON" else roles).append(_span_text(span))
+            printed = _span_text(span)
+            if span.label_ == "PERSON":
+                people.append(printed)
+            elif printed in resolved:
+                people.append(resolved[printed])  # "JS", and the plan's list names Jane Sutherland
+            else:
+                roles.append(printed)
     return Lead(_dedupe(people), _dedupe(roles))
+
+
+_SEGMENT_BREAK = re.compile(r"\s*[;\n]\s*")
+
+
+def _with_surname_first_segments(chunks: Sequence[str]) -> list[str]:
+    """Chunks, with a chunk cut at ";" and line breaks where a segment is a "Surname, First"
+    name ("SMITH, John; OKAFOR, Ngozi"); other chunks stay whole, read as before."""
+    result: list[str] = []
+    for chunk in chunks:
+        segments = [segment for segment in _SEGMENT_BREAK.split(chunk) if segment]
+        if len(segments) > 1 and any(_surname_first(segment) for segment in segments):
+            result.extend(segments)
+        else:
+            result.append(chunk)
+    return result
+
+
+_SURNAME_FIRST = re.compile(r"^\s*([^\W\d_][\w'’\-]+)\s*,\s*([^\W\d_][\w'’\-]+)\s*$")
+
+
+def _surname_first(text: str) -> str | None:
+    """ "Okafor, Grace", "SMITH, John": a cell that is one name printed surname first, as
+    "First Last" (a surname in capitals title-cased). The second word must be a first name by
+    the lexicon, or the first printed in capitals as surnames are in such lists ("OKAFOR,
+    Ngozi"); two first names ("Sarah, Priya") are a list, and "Matron, Paediatrics" a role.
+    """
+    match = _SURNAME_FIRST.match(text)
+    if not match:
+        return None
+    printed_surname, printed_first = match.groups()
+    surname, first = (word.title() if word.isupper() else word for word in (printed_surname, printed_first))
+    if not (_surname_ok(surname) and _surname_ok(first)):
+        return None
+    if _first_name_ok(surname) and popularity_english(surname) >= popularity_english(first):
+        return None  # "Sarah, Priya": a list of first names ("Sutherland, Jane" is not)
+    capitals = printed_surname.isupper() and not printed_first.isupper() and len(printed_surname) > 2
+    if not (_first_name_ok(first) or _relaxed_first_name(first) and first_name_popularity(first) or capitals):
+        return None
+    return f"{first} {surname}"
 
 
 def analyse_lead(text: str, knowledge: LeadKnowledge = LeadKnowledge.empty()) -> Doc:

@@ -32,7 +32,9 @@ class Action:
     timescale: str
     start_date: str
     due_date: str
+    original_due_date: str
     status: str
+    status_text: str
     rag: str
     progress: str
     review_date: str
@@ -60,6 +62,7 @@ class DocumentRecord:
     title: str
     plan_date: str
     source_path: str = ""  # the path as given or found; set by the batch (actionplans.pipeline)
+    plan_date_source: str = ""  # the text plan_date was read from ("Compiled on 4 July 2012")
 
     @classmethod
     def columns(cls) -> tuple[str, ...]:

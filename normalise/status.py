@@ -41,10 +41,20 @@ def plain_text(text: str) -> str:
 
 
 # --- status cues -----------------------------------------------------------------------------
-# "to be completed", "to complete", "not yet appointed", "yet to start": the action is not done.
+ONGOING_WORD = r"on[\s\-\u2010-\u2015]{0,3}going"
+"""The one grammar of "on-going" (ongoing, on-going, on going, On- going, on\u2011going); every
+pattern that needs the word (here and in :mod:`normalise.timescale`) is built from it."""
+ONGOING_PATTERN = re.compile(rf"\b{ONGOING_WORD}\b", re.I)
+
+# Verbs that report an action finished; "to be" / "will be" before one make it a future task.
+_FINISH_VERBS = (
+    r"(?:completed|implemented|started|commenced|undertaken|introduced|achieved|delivered|put\s+in\s+place"
+    r"|in\s+place|finished|finalised|finalized|established|appointed|closed|done|signed\s+off|carried\s+out)"
+)
+# "to be completed", "will be completed", "to complete", "not yet appointed", "yet to start":
+# the action is not done.
 _NOT_STARTED = re.compile(
-    r"\bto\s+be\s+(?:fully\s+)?(?:completed|implemented|started|commenced|undertaken|introduced|achieved"
-    r"|delivered|put\s+in\s+place|in\s+place|finished|finalised|finalized|established|appointed)\b"
+    rf"\b(?:to|will)\s+be\s+(?:fully\s+)?{_FINISH_VERBS}\b"
     r"|^\s*to\s+(?:complete|start|commence|implement|begin)\b"
     r"|\bnot\s+(?:yet\s+)?(?:started|begun|commenced)\b"
     r"|\bnot\s+yet\s+[a-z]+"
@@ -52,23 +62,45 @@ _NOT_STARTED = re.compile(
     re.I,
 )
 # "to be completed" written as a future task inside a longer commentary (not the lead sentence).
-_FUTURE_TASK = re.compile(r"\bto\s+be\s+[a-z]+|^\s*to\s+[a-z]+", re.I)
+_FUTURE_TASK = re.compile(r"\b(?:to|will)\s+be\s+[a-z]+|^\s*to\s+[a-z]+", re.I)
 _DONE = re.compile(
     r"\b(?:completed?|implemented|in\s+place|achieved|done|introduced|finished|signed\s+off|delivered)\b",
     re.I,
 )
-# Words that turn a following "completed"/"implemented" into a future or a negation.
-_DONE_NEGATED_BEFORE = re.compile(
-    r"\b(?:not|never|yet\s+to|to\s+be|to|will\s+be|be|being|should\s+be|must\s+be|needs?\s+to\s+be)\s+(?:\w+\s+)?$",
+# "Closed" reports a tracker item done only as the status itself or said of the action: "the
+# ward closed" in a commentary is not a status.
+_CLOSED = re.compile(
+    r"^\W*closed\b|\b(?:action|item|recommendation|issue|point)s?\s+(?:(?:is|was|were|are|has|have|been|now|formally)\s+){0,3}closed\b",
     re.I,
 )
+# Words that turn a following "completed"/"implemented" into a future or a negation.
+_DONE_NEGATED_BEFORE = re.compile(
+    r"\b(?:not|never|yet\s+to|to\s+be|to|will\s+be|be|being|should\s+be|must\s+be|needs?\s+to\s+be|partially|partly|part)\s+(?:\w+\s+)?$",
+    re.I,
+)
+# "Once recruitment is completed ...", "When the review is complete, ...": a condition, not a report.
+_CONDITION_BEFORE = re.compile(r"\b(?:once|when|whenever|if|until|unless)\b[^.;,:!?()]*$", re.I)
+# Work still to do beside a reported completion: "monitoring is in place; the pace needs to be
+# increased" is under way, not completed.
+_REMAINING = re.compile(
+    r"\bneeds?\s+to\b|\brequires?\s+(?:further|more)\b|\bfurther\s+work\b|\bmore\s+work\b"
+    r"|\bremaining\b|\bstill\s+(?:to|needs?|requires?|outstanding)\b|\bremains?\s+(?:to|outstanding|open)\b"
+    r"|\bnot\s+(?:yet\s+)?(?:fully\s+)?(?:complete[d]?|embedded|achieved|compliant|in\s+place)\b",
+    re.I,
+)
+# "Actions completed", "All actions implemented": the plan says the action itself is done, so
+# later work it mentions ("need more focus on evidencing") is new work, not this action's rest.
+_ACTION_ITSELF_DONE = re.compile(
+    r"\bactions?\b[^.;:]{0,60}?\b(?:completed?|implemented|achieved|delivered|done|closed)\b", re.I
+)
 # "Complete by March 2014" is an instruction with a deadline, not a report that it is done.
-_IMPERATIVE_COMPLETE = re.compile(r"^complete\s+(?:by|before|within|in)\b", re.I)
-_ONGOING = re.compile(r"\bon\s?-?\s?going\b|\bhenceforth\b|\bcontinuous(?:ly)?\b", re.I)
+_IMPERATIVE_COMPLETE = re.compile(r"^complete\s+(?:by|before|within|in|when|once|after|on)\b", re.I)
+_ONGOING = re.compile(rf"\b{ONGOING_WORD}\b|\bhenceforth\b|\bcontinuous(?:ly)?\b", re.I)
 _IN_PROGRESS = re.compile(
     r"\bin\s+progress\b|\bunder\s?way\b|\bprogressing\b|\bpartially\b|\bpart(?:ly)?[\s-]+(?:complete|completed|implemented)\b"
     r"|\b(?:work|has|have|had)\s+(?:\w+\s+)?(?:started|begun|commenced)\b|\bawaiting\b"
     r"|\bon\s+(?:track|target|schedule)\b"
+    r"|\b(?:proposed|recommend(?:ed)?|ready)\s+(?:for\s+)?(?:closure|closing|to\s+close)\b"
     r"|\bbeing\s+(?:implemented|developed|progressed|embedded|rolled\s+out|undertaken|finalised|finalized)\b",
     re.I,
 )
@@ -76,21 +108,36 @@ _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+|\s+(?=\(?(?:RED|AMBER|GREEN)\)?\s*$)
 
 
 def _has_done_cue(text: str) -> bool:
-    """True when the text reports something as done ("completed", "in place"), not as a future task."""
+    """True when the text reports something as done ("completed", "in place", "Closed"), not as
+    a future task ("will be completed"), a negation ("not completed") or a condition ("once
+    recruitment is completed")."""
     if _IMPERATIVE_COMPLETE.match(text):
         return False
-    for match in _DONE.finditer(text):
-        if not _DONE_NEGATED_BEFORE.search(text[: match.start()]):
+    for match in [*_DONE.finditer(text), *_CLOSED.finditer(text)]:
+        before = text[: match.start()]
+        if not _DONE_NEGATED_BEFORE.search(before) and not _CONDITION_BEFORE.search(before):
             return True
     return False
+
+
+def _work_remains(done_sentence: str, rest: str) -> bool:
+    """Whether ``rest`` leaves work to do on what ``done_sentence`` reports in place.
+
+    "Weekly monitoring is in place ... the pace needs to be increased" is under way; "Actions
+    completed but need more focus on evidencing" reports the action itself done, and stays so.
+    """
+    return bool(_REMAINING.search(rest)) and not _ACTION_ITSELF_DONE.search(done_sentence)
 
 
 def status_from_text(text: str) -> str | None:
     """The status one phrase states, or None.
 
-    Precedence inside one phrase: a not-started cue ("To be completed") over a done cue; a done
-    cue with an on-going cue is ``ongoing`` ("implemented and are on-going"); then done, in
-    progress, on-going.
+    Precedence inside one phrase: a not-started cue ("To be completed", "will be completed") over
+    a done cue; a done cue beside work still to do ("in place but the pace needs to be
+    increased") is ``in_progress``; a done cue with an on-going cue is ``ongoing``
+    ("implemented and are on-going"); then done, in progress, on-going. Conditions ("once ...
+    completed") and negations ("not completed") are no done cue; "Proposed for closure" is in
+    progress (awaiting sign-off), not completed.
 
     >>> status_from_text("Recruitment completed September 2014")
     'completed'
@@ -105,7 +152,7 @@ def status_from_text(text: str) -> str | None:
     not_started = bool(_NOT_STARTED.search(text))
     done = _has_done_cue(text)
     ongoing = bool(_ONGOING.search(text))
-    if not_started and done:
+    if not_started and done or done and _work_remains(text, text):
         return IN_PROGRESS
     if not_started:
         return NOT_STARTED
@@ -152,11 +199,19 @@ def status_from_progress(text: str) -> str | None:
         return IN_PROGRESS
     if first == COMPLETED and any(status == NOT_STARTED for _, status in found[1:]):
         return IN_PROGRESS
+    if first == COMPLETED and _work_remains(sentences[first_index], " ".join(sentences[first_index + 1 :])):
+        return IN_PROGRESS
     return first
 
 
 def normalise_status(value: str | None) -> str | None:
-    """A status code as is, or the status an explicit status-column text states ("Complete" ...)."""
+    """A status code as is, or the status an explicit status-column text states ("Complete" ...).
+
+    Tracker words: "Closed" is ``completed`` (a closed action is finished). "Open" gives None:
+    it says the action is not finished but not whether work has begun, and gold/GUIDE.md reads
+    status rather than guessing between ``not_started`` and ``in_progress``; the word itself
+    stays in ``status_text``.
+    """
     if value is None:
         return None
     text = plain_text(str(value))
@@ -166,6 +221,36 @@ def normalise_status(value: str | None) -> str | None:
     if code in {"not_started", "notstarted"}:
         return NOT_STARTED
     return status_from_progress(text)
+
+
+_BLOCK_BREAK = re.compile(r"<\s*(?:br|/p|/li|/div)\s*/?>", re.I)
+_STATUS_LINE = re.compile(
+    r"(?:^|(?<=[.;!?])[ \t]+|\n)[ \t]*(status[ \t]*(?::|[-\u2013\u2014])[ \t]*\S[^\n]*)", re.I
+)
+
+
+def find_status_line(text: str) -> tuple[str, str] | None:
+    """A "Status: ..." line written inside another cell, and the cell without it.
+
+    The label must start the cell, a line or a sentence and be followed by ":" or a dash, so
+    "Update the status of referrals" and "Status report to Board" are not status lines. The
+    line runs to the end of its line, kept whole (it becomes ``status_text``).
+
+    >>> find_status_line("Review the sepsis pathway. Status: in progress")
+    ('Status: in progress', 'Review the sepsis pathway.')
+    """
+    text = _BLOCK_BREAK.sub("\n", text or "")
+    match = _STATUS_LINE.search(text)
+    if not match:
+        return None
+    line = _SPACE.sub(" ", match.group(1)).strip()
+    rest = (text[: match.start(1)] + text[match.end(1) :]).strip()
+    return line, rest
+
+
+def status_of_line(line: str) -> str | None:
+    """The status a "Status: ..." line states (its label removed)."""
+    return normalise_status(re.sub(r"^\s*status\s*(?::|[-\u2013\u2014])\s*", "", line, flags=re.I))
 
 
 def combine_status(

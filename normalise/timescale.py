@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from normalise.status import plain_text, status_from_text
+from normalise.status import ONGOING_WORD, plain_text, status_from_text
 
 # --- issue catalogue ---------------------------------------------------------------------------
 INVALID_DATE = "invalid-date"
@@ -40,6 +40,7 @@ RANGE_REVERSED = "range-reversed"
 RELATIVE_DATE = "relative-date"
 AMBIGUOUS_DATE = "ambiguous-date"
 UNPARSED_TIMESCALE = "unparsed-timescale"
+INFERRED_YEAR = "inferred-year"
 ISSUE_TITLES = {
     INVALID_DATE: "Date printed is impossible (no such day)",
     TRUNCATED_DATE: "Date printed is cut off (year or month incomplete)",
@@ -47,6 +48,7 @@ ISSUE_TITLES = {
     RELATIVE_DATE: "Deadline is relative (to the plan date or an event)",
     AMBIGUOUS_DATE: "Date could be read more than one way",
     UNPARSED_TIMESCALE: "Timescale text was not understood",
+    INFERRED_YEAR: "Date printed without a year; year taken from the plan's own date",
 }
 Issue = tuple[str, str]
 
@@ -58,6 +60,10 @@ TWO_DIGIT_YEARS_AFTER_PLAN = 5
 BARE_YEAR_WINDOW = 15
 """A bare 4-digit year further than this from the plan year is not read as a date ("Act 1989")."""
 TITLE_TEXTS = 12
+YEARLESS_LOOKBACK_MONTHS = 1
+"""A year-less month up to this many months before the plan date's month is in the plan's year
+(a tracker compiled on 4 July lists June deadlines just passed); any earlier month is the next
+occurrence after the plan date ("March" in a plan of July 2012 is March 2013)."""
 """DateContext.from_texts looks for the plan's own date in this many leading texts."""
 
 
@@ -123,11 +129,16 @@ class DateContext:
     """What a timescale is read against: the year (and date) the plan was written.
 
     ``plan_year`` decides whether "Dec 13" is December 2013 or the 13th of December; ``plan_date``
-    ("2012-01" or "2011-12-01") anchors relative deadlines such as "Within 3 months".
+    ("2012-01" or "2011-12-01") anchors relative deadlines such as "Within 3 months", and, when
+    it is the plan's ``own_date``, dates printed without a year.
     """
 
     plan_year: int | None = None
     plan_date: str | None = None
+    own_date: bool = False
+    """``plan_date`` is the date the plan gives as its own ("Compiled on 4 July 2012"), not one
+    inferred from a title or an inspection date: only then do dates printed without a year
+    ("June") take their year from it."""
 
     def __post_init__(self) -> None:
         if self.plan_year is not None and not (
@@ -210,14 +221,17 @@ _NUM_LEFT = r"(?<![\d.,/£$])"
 _DATE_PATTERNS: tuple[tuple[str, str], ...] = (
     ("iso", r"(?<![\d.])(?P<iso_y>(?:19|20)\d\d)-(?P<iso_m>\d\d?)-(?P<iso_d>\d\d?)(?!\d)"),
     ("dayrange", rf"{_NUM_LEFT}(?P<dr_d1>\d\d?){_ORD}\s*(?:{_DASH}|to)\s*(?P<dr_d2>\d\d?){_ORD}\s+(?:of\s+)?(?P<dr_m>{_MONTH})[,]?\s*(?P<dr_y>\d{{4}}|\d\d)(?!\d)"),
+    ("dmydash", rf"{_NUM_LEFT}(?P<dd_d>\d\d?)-(?P<dd_m>{_MONTH})-(?P<dd_y>\d{{4}}|\d\d)(?![\d])"),
     ("numeric", rf"{_NUM_LEFT}(?P<n_d>\d\d?)(?P<n_s>[./-])(?P<n_m>\d\d?)(?P=n_s)(?P<n_y>\d{{4}}|\d{{2,3}})(?![\d])"),
     ("daymonth", rf"{_NUM_LEFT}(?P<w_d>\d\d?){_ORD}\s*(?:of\s+)?(?P<w_m>{_MONTH})(?:[,]?\s*(?P<w_y>\d{{4}}|\d{{2,3}})(?![\d]))?"),
     ("monthday", rf"(?P<u_m>{_MONTH})\s*(?P<u_d>\d\d?)(?:\s?(?:st|nd|rd|th)\b,?|,)\s*(?P<u_y>\d{{4}})(?!\d)"),
     ("monthalt", rf"(?P<ma_m1>{_MONTH})\s*(?:/|\bor\b)\s*(?P<ma_m2>{_MONTH})[,]?\s*(?P<ma_y>(?:19|20)\d\d|\d\d)(?![\d])"),
+    ("monthdash", rf"(?P<md_m>{_MONTH})(?:-|\u2010|/|\s?['\u2019])(?P<md_y>(?:19|20)\d\d|\d\d)(?![\d]|[./]\d)"),
     ("monthyear", rf"(?P<my_m>{_MONTH})[,]?\s*(?:of\s+)?(?P<my_y>(?:19|20)\d\d)(?!\d)"),
     ("monthcut", rf"(?P<mc_m>{_MONTH})[,]?\s*(?P<mc_y>(?:19|20)\d)(?!\d)"),
     ("monthnum", rf"(?P<mn_m>{_MONTH})[,]?\s*(?P<mn_n>\d\d?)(?P<mn_o>\s?(?:st|nd|rd|th)\b)?(?![\d]|[./]\d)"),
-    ("quarter", r"\bQ(?P<q_n>[1-4])\s*(?:of\s+)?(?P<q_y>(?:19|20)\d\d)(?:\s*/\s*(?P<q_y2>\d\d(?:\d\d)?))?(?!\d)"),
+    ("quarter", rf"\bQ(?P<q_n>[1-4])\s*(?:of\s+)?(?:FY\s*)?(?:(?P<q_y>(?:19|20)\d\d)|(?P<q_yy>\d\d)(?=\s*(?:/|{_DASH})\s*\d\d))(?:\s*(?:/|{_DASH})\s*(?P<q_y2>\d\d(?:\d\d)?))?(?!\d)"),
+    ("fyshort", rf"\bFY\s*(?P<fy_y1>\d\d)\s*(?:/|{_DASH})\s*(?P<fy_y2>\d\d)(?!\d)"),
     ("yearpair", rf"(?<![\d./£$])(?:FY\s*)?(?P<yp_y1>(?:19|20)\d\d)\s*(?:/|{_DASH})\s*(?P<yp_y2>(?:19|20)\d\d|\d\d)(?![\d.]\d|\d)"),
     ("season", r"\b(?P<s_name>spring|summer|autumn|winter)(?:\s+term)?\s*(?P<s_y>(?:19|20)\d\d)(?!\d)"),
     ("monthonly", rf"(?P<mo_m>{_MONTH})"),
@@ -384,6 +398,8 @@ def _match_to_span(match: re.Match, plan_year: int | None) -> DateSpan | None:
         if not first or not last:
             return _invalid(begin, end, text)
         return DateSpan(begin, end, start=first, due=last)
+    if kind == "dmydash":
+        return _day_date(begin, end, text, g("dd_y"), _month(g("dd_m")), g("dd_d"))
     if kind == "numeric":
         month = int(g("n_m"))
         return _day_date(begin, end, text, g("n_y"), month, g("n_d")) if 1 <= month <= 12 else _invalid(begin, end, text)
@@ -395,6 +411,9 @@ def _match_to_span(match: re.Match, plan_year: int | None) -> DateSpan | None:
         year = _year(g("ma_y"))
         first, second = _month(g("ma_m1")), _month(g("ma_m2"))
         return DateSpan(begin, end, point=PartialDate(year + (second < first), second))
+    if kind == "monthdash":
+        # "Sep-24", "Sep-2024", "Sept '24": the spreadsheet month-year form; the number is a year.
+        return DateSpan(begin, end, point=_checked(_year(g("md_y")), _month(g("md_m"))))
     if kind == "monthyear":
         return DateSpan(begin, end, point=_checked(int(g("my_y")), _month(g("my_m"))))
     if kind == "monthcut":
@@ -402,7 +421,9 @@ def _match_to_span(match: re.Match, plan_year: int | None) -> DateSpan | None:
     if kind == "monthnum":
         return _month_number_span(begin, end, text, g("mn_m"), g("mn_n"), bool(g("mn_o")), plan_year)
     if kind == "quarter":
-        return _quarter_span(begin, end, g("q_n"), g("q_y"), g("q_y2"))
+        return _quarter_span(begin, end, g("q_n"), g("q_y") or str(_year(g("q_yy"))), g("q_y2"))
+    if kind == "fyshort":
+        return _year_pair_span(begin, end, text, str(_year(g("fy_y1"))), g("fy_y2"))
     if kind == "yearpair":
         return _year_pair_span(begin, end, text, g("yp_y1"), g("yp_y2"))
     if kind == "season":
@@ -479,12 +500,31 @@ def _role(text: str, span: DateSpan, previous_end: int, next_begin: int) -> str:
     return max(cues)[1] if cues else "due"
 
 
-def spans_to_dates(text: str, spans: Sequence[DateSpan]) -> LinkedDates:
+def anchored_date(yearless: tuple[int, int | None], anchor: PartialDate | None) -> PartialDate | None:
+    """A date printed without a year ("June", "30 Sept"), given the year its plan date implies.
+
+    The next occurrence on or after the plan date's month, except that a month up to
+    :data:`YEARLESS_LOOKBACK_MONTHS` before it stays in the plan's year. None without a plan
+    date known to the month: a year is never taken from a bare plan year or from today.
+
+    >>> anchored_date((6, None), PartialDate(2012, 7, 4)), anchored_date((3, None), PartialDate(2012, 7, 4))
+    (PartialDate(year=2012, month=6, day=None), PartialDate(year=2013, month=3, day=None))
+    """
+    if anchor is None or anchor.month is None:
+        return None
+    month, day = yearless
+    behind = anchor.month - month
+    year = anchor.year + 1 if behind > YEARLESS_LOOKBACK_MONTHS else anchor.year
+    return _checked(year, month, day)
+
+
+def spans_to_dates(text: str, spans: Sequence[DateSpan], anchor: PartialDate | None = None) -> LinkedDates:
     """Start and due of one timescale from its date spans.
 
     Ranges give their left end as a start and their right end as a due; "From X", "X onwards"
     and "X rolling programme" give a start; every other date is a due. With several, due is the
-    latest and start the earliest (gold/GUIDE.md).
+    latest and start the earliest (gold/GUIDE.md). A date printed without a year takes its year
+    from the plan date ``anchor`` (:func:`anchored_date`), reported as ``inferred-year``.
     """
     starts: list[PartialDate] = []
     dues: list[PartialDate] = []
@@ -509,7 +549,15 @@ def spans_to_dates(text: str, spans: Sequence[DateSpan]) -> LinkedDates:
             next_begin = following.begin if following else len(text)
             (starts if _role(text, span, previous_end, next_begin) == "start" else dues).append(span.point)
         elif span.yearless and not span.issue:
-            issues.append((AMBIGUOUS_DATE, f"no year printed: {text[span.begin:span.end]!r}"))
+            printed = text[span.begin : span.end]
+            inferred = anchored_date(span.yearless, anchor)
+            if inferred is None or anchor is None:
+                issues.append((AMBIGUOUS_DATE, f"no year printed: {printed!r}"))
+            else:
+                issues.append((INFERRED_YEAR, f"no year printed: {printed!r} read as {inferred.iso()} from the plan date {anchor.iso()}"))
+                previous_end = spans[index - 1].end if index else 0
+                next_begin = following.begin if following else len(text)
+                (starts if _role(text, span, previous_end, next_begin) == "start" else dues).append(inferred)
         index += 1
     start = min(starts, key=PartialDate.first_day) if starts else None
     due = max(dues, key=PartialDate.last_day) if dues else None
@@ -527,7 +575,7 @@ _WITHIN = re.compile(rf"\bwithin\s+(?:the\s+next\s+)?{_NUMBER}\s+{_UNIT}\b", re.
 _BARE_PERIOD = re.compile(rf"^\W*{_NUMBER}\s*{_UNIT}\W*$", re.I)
 _IMMEDIATE = re.compile(r"\b(?:immediate(?:ly)?|with\s+immediate\s+effect|asap|as\s+soon\s+as\s+possible|urgent(?:ly)?)\b", re.I)
 _DATELESS = re.compile(
-    r"\b(?:on\s?-?\s?going|henceforth|continuous(?:ly)?|continuing|rolling|as\s+(?:detailed\s+|stated\s+|set\s+out\s+)?(?:in\s+[\w. ]+?\s+)?above"
+    rf"\b(?:{ONGOING_WORD}|henceforth|continuous(?:ly)?|continuing|rolling|as\s+(?:detailed\s+|stated\s+|set\s+out\s+)?(?:in\s+[\w. ]+?\s+)?above"
     r"|see\s+above|as\s+(?:required|needed|appropriate)|as\s+and\s+when|(?:bi|six|three|twice)?-?\s?(?:daily|weekly|fortnightly|monthly|quarterly|annually|yearly|termly|annual)"
     r"|regular(?:ly)?|review(?:ed)?|tbc|tba|to\s+be\s+(?:agreed|confirmed|determined|decided|set|arranged)|n/?a|not\s+applicable|not\s+required|none|in\s+place)\b",
     re.I,
@@ -587,6 +635,7 @@ class Timescale:
     precision: str | None
     status: str | None
     issues: tuple[tuple[str, str], ...] = ()
+    original_due: str | None = None  # the first deadline, where the cell prints a revised one
 
     @property
     def issue_codes(self) -> tuple[str, ...]:
@@ -610,23 +659,65 @@ def _fallback_date(text: str) -> PartialDate | None:
     return dateparser_date(text)
 
 
+_REVISION_VERBS = r"(?:revised|moved|changed|extended|deferred|amended|re-?scheduled|postponed|slipped|put\s+back|brought\s+forward)"
+# "(revised from Oct 2024)", "originally 31/12/2024", "original date: March": the first deadline.
+_ORIGINAL_CLAUSE = re.compile(
+    rf"\(?\s*(?:{_REVISION_VERBS}\s+from|originally(?:\s+due)?|original\s+(?:date|deadline|target(?:\s+date)?)\s*:?)"
+    r"\s*:?\s*(?P<original>[^();]+?)\s*(?:\)|$|(?=;))",
+    re.I,
+)
+_WAS_CLAUSE = re.compile(r"\(\s*(?:was|previously)\s*:?\s*(?P<original>[^()]+?)\s*\)", re.I)
+# "Dec 2024 - extended to Feb 2025", "Revised to 31/03/2025": the new deadline follows.
+_REVISED_TO = re.compile(rf"[\s,;:\-\u2013\u2014]*\(?\b{_REVISION_VERBS}\s+to\b\s*:?", re.I)
+
+
+def split_revision(text: str) -> tuple[str, str]:
+    """(the current deadline's text, the original deadline's text) of a revised timescale.
+
+    "January 2025 (revised from Oct 2024)" -> ("January 2025", "Oct 2024"); "Dec 2024 -
+    extended to Feb 2025" -> ("Feb 2025", "Dec 2024"). A cell that revises nothing comes back
+    whole with an empty original. Only a clause that holds a date counts as an original.
+
+    >>> split_revision("June 2025 (was March 2025)")
+    ('June 2025', 'March 2025')
+    """
+    for pattern in (_ORIGINAL_CLAUSE, _WAS_CLAUSE):
+        clause = pattern.search(text)
+        if clause and scan_dates(clause.group("original")):
+            current = f"{text[: clause.start()]} {text[clause.end() :]}"
+            current = _REVISED_TO.sub(" ", current, count=1) if _REVISED_TO.match(current) else current
+            return " ".join(current.split()), clause.group("original").strip()
+    revised = _REVISED_TO.search(text)
+    if revised:
+        before, after = text[: revised.start()].strip(), text[revised.end() :].strip()
+        if scan_dates(after):
+            return after, before if scan_dates(before) else ""
+    return text, ""
+
+
 def parse_timescale_uncached(text: str, context: DateContext = DateContext()) -> Timescale:
     """Read one timescale entry; see :func:`parse_timescale`."""
     raw = text if isinstance(text, str) else ("" if text is None else str(text))
     cleaned = clean_timescale(raw)
-    spans = scan_dates(cleaned, context.year)
-    linked = spans_to_dates(cleaned, spans)
+    current, original_text = split_revision(cleaned)
+    spans = scan_dates(current, context.year)
+    yearless_anchor = context.anchor if context.own_date else None
+    linked = spans_to_dates(current, spans, yearless_anchor)
     start, due, issues = linked.start, linked.due, list(linked.issues)
     status = status_from_text(cleaned)
     if start is None and due is None and not issues:
-        relative_due, relative_issue = _relative(cleaned, context)
+        relative_due, relative_issue = _relative(current, context)
         if relative_issue:
             due = relative_due
             issues.append(relative_issue)
     if start is None and due is None and not issues and not spans:
-        due = _fallback_date(cleaned)
-        if due is None and cleaned and status is None and not _DATELESS.search(cleaned):
-            issues.append((UNPARSED_TIMESCALE, f"no date or status found in {cleaned[:80]!r}"))
+        due = _fallback_date(current)
+        if due is None and current and status is None and not _DATELESS.search(current):
+            issues.append((UNPARSED_TIMESCALE, f"no date or status found in {current[:80]!r}"))
+    original = spans_to_dates(original_text, scan_dates(original_text, context.year), yearless_anchor) if original_text else None
+    if original:
+        issues.extend(issue for issue in original.issues if issue not in issues)
+    original_due = (original.due or original.start) if original else None
     shown = due or start
     return Timescale(
         raw=raw,
@@ -635,6 +726,7 @@ def parse_timescale_uncached(text: str, context: DateContext = DateContext()) ->
         precision=shown.precision if shown else None,
         status=status,
         issues=tuple(issues),
+        original_due=original_due.iso() if original_due else None,
     )
 
 
@@ -730,12 +822,18 @@ def _two_digit_year_guess(texts: Sequence[str]) -> int | None:
 
 
 # --- splitting a cell that runs several entries together --------------------------------------------------
-_JOINED = re.compile(rf"^\s*(?:{_DASH}+|to|until|till|through|thru|for)\s*$", re.I)
-"""What joins two dates into one entry: a range connector, or "for" ("March 2012 for June 2012")."""
+_JOINED = re.compile(
+    rf"^\s*(?:{_DASH}+|to|until|till|through|thru|for"
+    rf"|[\s,;:(\-\u2013\u2014]*{_REVISION_VERBS}\s+(?:from|to)\s*:?"
+    r"|\(\s*(?:was|previously|originally(?:\s+due)?|original\s+(?:date|deadline|target)\s*:?))\s*$",
+    re.I,
+)
+"""What joins two dates into one entry: a range connector, "for" ("March 2012 for June 2012"), or
+a revision ("January 2025 (revised from Oct 2024)", "Dec 2024 - extended to Feb 2025")."""
 _MARKER_SPLIT = re.compile(rf"(?:(?<=\s)|^){_MARKER}(?=\s|\w)", re.I)
 _ENTRY_SUFFIX = re.compile(
-    r"^\s*(?:(?:and\s+(?:is\s+)?(?:on\s?-?\s?going|ongoing|henceforth|onwards|beyond|continuing|review(?:ed)?)"
-    r"|and\s+(?:\w+\s+){0,2}thereafter|(?:\w+\s+){0,2}thereafter|\((?:review|on-?going|tbc)\)|onwards|on\s+wards"
+    rf"^\s*(?:(?:and\s+(?:is\s+)?(?:{ONGOING_WORD}|henceforth|onwards|beyond|continuing|review(?:ed)?)"
+    rf"|and\s+(?:\w+\s+){{0,2}}thereafter|(?:\w+\s+){{0,2}}thereafter|\((?:review|{ONGOING_WORD}|tbc)\)|onwards|on\s+wards"
     r"|rolling\s+programme|review(?=\s*(?:$|[.;,])))\s*)+[.;,]?",
     re.I,
 )
@@ -745,7 +843,7 @@ _ENTRY_PREFIX = re.compile(
     re.I,
 )
 _STANDALONE = re.compile(
-    r"\b(?:on\s?-?\s?going|henceforth|immediate(?:ly)?|as\s+(?:detailed\s+|stated\s+)?(?:in\s+[\d.]+(?:\s+and\s+[\d.]+)?\s+)?above"
+    rf"\b(?:{ONGOING_WORD}|henceforth|immediate(?:ly)?|as\s+(?:detailed\s+|stated\s+)?(?:in\s+[\d.]+(?:\s+and\s+[\d.]+)?\s+)?above"
     r"|see\s+above|review\s+(?:annually|monthly|quarterly|regularly)|(?:monthly|quarterly|annual)\s+review|tbc|to\s+be\s+agreed)\b\.?",
     re.I,
 )

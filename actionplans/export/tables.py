@@ -43,7 +43,7 @@ TABLE_COLUMNS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "people": PEOPLE_COLUMNS,
 })
 INTEGER_COLUMNS = frozenset({"page", "table", "row", "pages", "tables", "actions", "position"})
-DATE_COLUMNS = ("start_date", "due_date", "review_date")
+DATE_COLUMNS = ("start_date", "due_date", "original_due_date", "review_date")
 
 COLUMN_HELP: Mapping[str, str] = MappingProxyType({
     "action_id": "stable id of the action: same file content and place, same id on every run",
@@ -72,7 +72,9 @@ COLUMN_HELP: Mapping[str, str] = MappingProxyType({
     "timescale": "the timescale text for this action as printed",
     "start_date": "ISO date (partial allowed) the action starts, when stated",
     "due_date": "ISO date (partial allowed) the action is due or was completed",
+    "original_due_date": "ISO date (partial allowed) of the first deadline, where the plan prints a revised one",
     "status": "completed, in_progress, not_started, ongoing, or empty",
+    "status_text": "the status wording as printed (a status column, a 'Status: ...' line), kept whole",
     "rag": "red, amber, green, or empty",
     "progress": "progress commentary",
     "review_date": "ISO date of the next review, when stated",
@@ -87,7 +89,8 @@ COLUMN_HELP: Mapping[str, str] = MappingProxyType({
     "error": "one-line reason when not success",
     "sha256": "SHA-256 of the file's bytes",
     "title": "the document's first title line",
-    "plan_date": "the plan's own date (or year) as printed, used to read short dates",
+    "plan_date": "the plan's own date (version, compiled, meeting or publication date, or a title date)",
+    "plan_date_source": "the text plan_date was read from",
     "column": "the source column the issue concerns",
     "code": "stable issue slug (invalid-date, unaligned-items, ...)",
     "message": "what is wrong, in words",
