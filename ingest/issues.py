@@ -32,6 +32,7 @@ _TYPES = (
     IssueType("decoded-encoding", "The file is not UTF-8; it was decoded with the encoding named", "info"),
     IssueType("nested-table", "A table inside a cell was flattened into the cell's lines", "warning"),
     IssueType("unread-content", "Embedded content (e.g. a pasted document) was not read", "warning"),
+    IssueType("uncomputed-formula", "A spreadsheet formula has no saved value; its text is the issue's value", "warning"),
     # tables and rows (extract)
     IssueType("unmapped-column", "A column matches no schema field; its text is kept in actions.other", "warning"),
     IssueType("shifted-header", "A repeated header sits in other columns; its positions were used", "info"),

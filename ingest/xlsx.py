@@ -1,0 +1,249 @@
+"""Reader for Excel workbooks (``.xlsx``, ``.xlsm``) with openpyxl.
+
+* **Sheets**: every sheet with text is read in workbook order. Its name, unless it is Excel's
+  default ("Sheet1"), comes first as a bold text block: trackers name sheets after what they
+  hold ("Action plan", "Closed actions"), which is the table's title. Its rows then become
+  tables by :func:`ingest.grid.grid_to_blocks` (a blank row ends a table).
+* **Merged cells** are honoured as the model expects: the value sits at the top-left position
+  and the positions the merge covers are ``None``. openpyxl only reports merges in its normal
+  mode, which holds the whole workbook in memory; a workbook whose sheets expand beyond
+  :data:`MAX_FULL_LOAD_MB` is read in read-only (streaming) mode instead, where a merge shows
+  as its value followed by empty cells.
+* **Values**: formulas are read as the values Excel last computed and saved
+  (``data_only=True``); a formula with no saved value (a file written by a program that never
+  computed it) is reported as ``uncomputed-formula`` with its text. Text that begins with
+  ``=``, ``+``, ``-`` or ``@`` is text, never evaluated. Bold cells keep bold lines.
+* **Dates**: a date cell is written at the precision its number format prints, in a form the
+  timescale parser reads exactly: a day format (``dd/mm/yyyy``, ``d-mmm-yy``) as ISO
+  ``2024-09-30``; a month format (``mmm-yy``, ``mmmm yyyy``) as ``September 2024``; a year
+  format as ``2024``. So a cell printed "Sep-24" gives due date ``2024-09``, as its printed
+  text would, not a day the plan never named. Numbers print without float noise
+  (``3.0`` -> ``3``), percentages as printed (``0.86`` -> ``86%``).
+* **Bad files**: a password-protected workbook (an OLE container holding an encrypted
+  package), a damaged zip or workbook XML, or a zip bomb get a one-line reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import warnings
+import zipfile
+from io import BytesIO
+from pathlib import Path
+from typing import Any, Iterator
+
+from ingest.docx import DEFAULT_LIMITS, OLE_MAGIC, check_expansion
+from ingest.grid import grid_to_blocks
+from ingest.model import Block, Document, Line, SourceIssue, Table, TextBlock, UnreadableFile
+
+MAX_FULL_LOAD_MB = 20
+"""Sheets expanding beyond this are streamed (read-only mode: merges not reported)."""
+_MB = 1024 * 1024
+_DEFAULT_SHEET_NAME = re.compile(r"^sheet\s*\d*$", re.I)
+_FORMULA_ELEMENT = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
+XLS_REASON = (
+    "old binary Excel .xls is not supported: save it as .xlsx (Excel: File > Save As; "
+    "or `libreoffice --headless --convert-to xlsx FILE.xls`)"
+)
+
+
+def read_xlsx(path: Path, data: bytes | None = None, sha256: str = "") -> Document:
+    """Read an Excel workbook into a :class:`Document` (see the module docstring)."""
+    path = Path(path)
+    raw = path.read_bytes() if data is None else data
+    sheet_bytes, has_formulas = check_workbook_package(raw)
+    full_load = sheet_bytes <= MAX_FULL_LOAD_MB * _MB
+    workbook = _load(raw, read_only=not full_load, data_only=True)
+    issues: list[SourceIssue] = []
+    blocks: list[Block] = []
+    try:
+        uncomputed = _uncomputed_formulas(raw) if has_formulas else {}
+        for sheet in workbook.worksheets:
+            grid, bold = sheet_to_grid(sheet, merged=full_load)
+            for (row, column), formula in uncomputed.get(sheet.title, {}).items():
+                if row > len(grid) or column > len(grid[row - 1]) or not grid[row - 1][column - 1]:
+                    issues.append(SourceIssue(
+                        "uncomputed-formula",
+                        f"{sheet.title}!{_cell_name(row, column)}: formula with no saved value (open and save the workbook in Excel)",
+                        value=formula,
+                    ))
+            sheet_blocks = grid_to_blocks(grid, first_index=len([b for b in blocks if isinstance(b, Table)]) + 1, bold=bold)
+            if not sheet_blocks:
+                continue
+            if not _DEFAULT_SHEET_NAME.match(sheet.title.strip()):
+                blocks.append(TextBlock(lines=(Line(sheet.title.strip(), bold=True),)))
+            blocks.extend(sheet_blocks)
+    finally:
+        if not full_load:
+            workbook.close()
+    if not any(isinstance(block, Table) for block in blocks):
+        raise UnreadableFile("no tables found in the workbook (every sheet is empty)", status="skipped")
+    title = (workbook.properties.title or "").strip() if workbook.properties else ""
+    return Document(name=path.name, format="xlsx", blocks=tuple(blocks), sha256=sha256, issues=tuple(issues),
+                    metadata=(("title", title),) if title else ())
+
+
+def check_workbook_package(data: bytes) -> tuple[int, bool]:
+    """Refuse encrypted, damaged and bomb-like packages; return (sheet XML bytes, has formulas)."""
+    if data.startswith(OLE_MAGIC):
+        raise UnreadableFile(ole_workbook_reason(data))
+    try:
+        archive = zipfile.ZipFile(BytesIO(data))
+    except zipfile.BadZipFile:
+        raise UnreadableFile("not a valid .xlsx (damaged zip archive)" if data.startswith(b"PK")
+                             else "not a valid .xlsx (not a zip archive)") from None
+    with archive:
+        members = archive.infolist()
+        check_expansion(members, DEFAULT_LIMITS)
+        if any(member.flag_bits & 0x1 for member in members):
+            raise UnreadableFile("password-protected Excel workbook (encrypted zip)")
+        names = {member.filename for member in members}
+        if "xl/workbook.xml" not in names:
+            raise UnreadableFile("not an Excel workbook (no xl/workbook.xml part)")
+        sheets = [member for member in members if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml")]
+        has_formulas = False
+        for member in sheets:
+            try:
+                has_formulas = has_formulas or bool(_FORMULA_ELEMENT.search(archive.read(member)))
+            except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as error:
+                raise UnreadableFile(f"not a valid .xlsx (damaged zip member {member.filename}: {_one_line(error)})") from None
+        return sum(member.file_size for member in sheets), has_formulas
+
+
+def ole_workbook_reason(data: bytes) -> str:
+    """Why an OLE compound file cannot be read as .xlsx: encrypted OOXML or old binary .xls."""
+    if "EncryptedPackage".encode("utf-16-le") in data:
+        return "password-protected Excel workbook: remove the password (File > Info > Protect Workbook) and save again"
+    return XLS_REASON
+
+
+def _load(data: bytes, read_only: bool, data_only: bool):
+    from openpyxl import load_workbook
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about unsupported extensions, data validation...
+            return load_workbook(BytesIO(data), read_only=read_only, data_only=data_only, keep_links=False)
+    except UnreadableFile:
+        raise
+    except Exception as error:  # openpyxl raises many types for a damaged part
+        raise UnreadableFile(f"damaged Excel workbook ({type(error).__name__}: {_one_line(error)})") from None
+
+
+def sheet_to_grid(sheet, merged: bool) -> tuple[list[list[str | None]], list[list[bool]]]:
+    """A worksheet's cells as rows of text (``None`` under a merge) and their bold flags."""
+    values: dict[tuple[int, int], tuple[str, bool]] = {}
+    for row, column, cell in _cells(sheet):
+        text = cell_text(cell.value, getattr(cell, "number_format", "General"))
+        if text.strip():
+            values[(row, column)] = (text, bool(cell.font and cell.font.b))
+    covered: set[tuple[int, int]] = set()
+    if merged:
+        for merge in sheet.merged_cells.ranges:
+            for row in range(merge.min_row, merge.max_row + 1):
+                for column in range(merge.min_col, merge.max_col + 1):
+                    if (row, column) != (merge.min_row, merge.min_col):
+                        covered.add((row, column))
+    if not values:
+        return [], []
+    height = max(row for row, _ in values)
+    width = max(column for _, column in values)
+    grid: list[list[str | None]] = []
+    bold: list[list[bool]] = []
+    for row in range(1, height + 1):
+        grid.append([None if (row, column) in covered else values.get((row, column), ("", False))[0]
+                     for column in range(1, width + 1)])
+        bold.append([values.get((row, column), ("", False))[1] for column in range(1, width + 1)])
+    return grid, bold
+
+
+def _cells(sheet) -> Iterator[tuple[int, int, Any]]:
+    if hasattr(sheet, "_cells"):  # normal mode: only the cells the file stores, not max_row x max_column
+        for (row, column), cell in sheet._cells.items():
+            if cell.value is not None:
+                yield row, column, cell
+        return
+    sheet.reset_dimensions()  # read-only: the saved dimension may be wrong; read every row
+    for row_cells in sheet.iter_rows():
+        for cell in row_cells:
+            if getattr(cell, "value", None) is not None:
+                yield cell.row, cell.column, cell
+
+
+def cell_text(value: Any, number_format: str = "General") -> str:
+    """A cell value as the text the plan shows (see the module docstring for dates)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        return date_text(value, number_format)
+    if isinstance(value, dt.date):
+        return date_text(dt.datetime(value.year, value.month, value.day), number_format)
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, dt.timedelta):
+        return str(value)
+    if isinstance(value, (int, float)):
+        return number_text(value, number_format)
+    return str(value)
+
+
+def date_precision(number_format: str) -> str:
+    """'day', 'month' or 'year': the finest date part a number format prints."""
+    code = _QUOTED.sub("", (number_format or "").lower())
+    if "d" in code:
+        return "day"
+    if "m" in code.replace("h:mm", "").replace("mm:ss", ""):
+        return "month"
+    if "y" in code:
+        return "year"
+    return "day"  # "General" or a time-only format on a date: say the whole date
+
+
+def date_text(value: dt.datetime, number_format: str = "General") -> str:
+    """A date cell at the precision its format prints: ``2024-09-30``, ``September 2024``, ``2024``."""
+    precision = date_precision(number_format)
+    if precision == "year":
+        return str(value.year)
+    if precision == "month":
+        return f"{value:%B} {value.year}"
+    text = value.date().isoformat()
+    if (value.hour or value.minute) and "h" in (number_format or "").lower():
+        text += f" {value:%H:%M}"
+    return text
+
+
+def number_text(value: int | float, number_format: str = "General") -> str:
+    """A number without float noise; a percentage format prints as a percentage."""
+    if "%" in _QUOTED.sub("", number_format or ""):
+        return f"{value * 100:.10g}%"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return f"{value:.15g}" if isinstance(value, float) else str(value)
+
+
+def _uncomputed_formulas(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
+    """Formula cells by sheet: their formula text, to report those with no saved value."""
+    workbook = _load(data, read_only=True, data_only=False)
+    found: dict[str, dict[tuple[int, int], str]] = {}
+    try:
+        for sheet in workbook.worksheets:
+            for row, column, cell in _cells(sheet):
+                if getattr(cell, "data_type", "") == "f":
+                    found.setdefault(sheet.title, {})[(row, column)] = str(cell.value)
+    finally:
+        workbook.close()
+    return found
+
+
+def _cell_name(row: int, column: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return f"{get_column_letter(column)}{row}"
+
+
+def _one_line(error: BaseException | str, limit: int = 160) -> str:
+    return " ".join(str(error).split())[:limit]
