@@ -59,26 +59,29 @@ def parse_rows(text: str, delimiter: str) -> list[list[str]]:
     return rows
 
 
-def score_delimiter(sample: str, delimiter: str) -> DelimiterGuess:
+def score_delimiter(sample: str, delimiter: str, truncated: bool = False) -> DelimiterGuess:
     """How well ``delimiter`` splits ``sample`` into rows of one width."""
     rows = [row for row in parse_rows(sample, delimiter) if any(cell.strip() for cell in row)]
-    # the last row of a sample may be cut short; do not let it vote
-    counts = Counter(len(row) for row in rows[:-1] or rows if len(row) > 1)
+    if truncated:
+        rows = rows[:-1] or rows  # the last row of a cut sample may be cut short: no vote
+    counts = Counter(len(row) for row in rows if len(row) > 1)
     if not counts:
         return DelimiterGuess(delimiter, 1, 0.0, 0)
     fields, rows_with = max(counts.items(), key=lambda item: (item[1], item[0]))
     return DelimiterGuess(delimiter, fields, rows_with / sum(counts.values()), rows_with)
 
 
-def sniff_delimiter(sample: str) -> DelimiterGuess:
+def sniff_delimiter(text: str) -> DelimiterGuess:
     """The delimiter whose rows agree best on a field count (csv.Sniffer's proposal first)."""
+    sample = text[:SNIFF_SAMPLE_CHARS]
+    truncated = len(text) > SNIFF_SAMPLE_CHARS
     candidates = list(CANDIDATE_DELIMITERS)
     try:
-        proposed = csv.Sniffer().sniff(sample[:SNIFF_SAMPLE_CHARS], delimiters="".join(CANDIDATE_DELIMITERS)).delimiter
+        proposed = csv.Sniffer().sniff(sample, delimiters="".join(CANDIDATE_DELIMITERS)).delimiter
         candidates.insert(0, proposed)
     except csv.Error:
         pass
-    guesses = [score_delimiter(sample, delimiter) for delimiter in dict.fromkeys(candidates)]
+    guesses = [score_delimiter(sample, delimiter, truncated) for delimiter in dict.fromkeys(candidates)]
     return max(guesses, key=lambda guess: (guess.rows * guess.consistency, guess.fields > 1))
 
 
@@ -88,8 +91,8 @@ def looks_delimited(text: str) -> bool:
     Prose has commas too, but its lines do not agree on a count of them; a letter's address
     block has two or three fields on one line, not the same three or more on most lines.
     """
+    guess = sniff_delimiter(text)
     sample = text[:SNIFF_SAMPLE_CHARS]
-    guess = sniff_delimiter(sample)
     if guess.delimiter == "\t":
         return False  # TAB-separated text is the text-export reader's
     non_blank = [line for line in sample.splitlines() if line.strip()]
@@ -105,7 +108,7 @@ def read_delimited(path: Path, data: bytes | None = None, sha256: str = "", deli
     if encoding not in ("utf-8", "ascii", "utf-8-sig"):
         issues.append(SourceIssue("decoded-encoding", f"file is not UTF-8; decoded as {encoding}"))
     if delimiter is None:
-        delimiter = sniff_delimiter(text[:SNIFF_SAMPLE_CHARS]).delimiter
+        delimiter = sniff_delimiter(text).delimiter
     rows = parse_rows(text, delimiter)
     blocks = grid_to_blocks(rows, single_field_is_text=True)
     if not any(isinstance(block, Table) for block in blocks):

@@ -59,7 +59,7 @@ def detect_format(data: bytes, suffix: str = "") -> str:
             return "xlsx"
         if data[30:100].find(_OPENDOCUMENT) >= 0:
             return "opendocument"
-        return "unknown-zip"
+        return "xlsx" if suffix in _EXCEL_SUFFIXES else "unknown-zip"  # the reader says what is missing
     lowered = head.lower()
     if b"\t" not in head and (b"<html" in lowered or b"<!doctype html" in lowered or b"<table" in lowered):
         return "html"

@@ -20,9 +20,10 @@ The page's geometry is the evidence, not any vocabulary:
 3. **Acceptance**: a region is a table only when at least :data:`MIN_ALIGNED_LINES` lines put
    text into at least :data:`MIN_COLUMNS` columns. Lists ("1.  Item") and letter heads have
    two columns at most; they stay text, so a narrative file is still "no tables found".
-4. **Rows**: when blank or ruled (``----``) lines separate the body's lines, each group of
-   lines between them is a row; otherwise a line with text in the first column starts a
-   row and a line without continues it. Lines that cross a gutter (titles, notes) are text blocks before or after
+4. **Rows**: when blank or ruled (``----``) lines separate the body's lines, or the first
+   column's text visibly runs on from line to line, each group of lines between separators
+   is a row; otherwise the first column is a key: a line with text there starts a row and a
+   line without continues it. Lines that cross a gutter (titles, notes) are text blocks before or after
    the table and one-cell heading rows inside it.
 5. **Cells**: a cell's printed lines are joined back into paragraphs where the printer
    wrapped them (the next word would not have fitted in the column), and kept apart where
@@ -48,7 +49,7 @@ MIN_ALIGNED_LINES = 3
 """Lines that must fill MIN_COLUMNS or more columns for a region to be a table."""
 MAX_CROSSING_SHARE = 0.1
 """Share of voting lines that may cross a gutter (a title or note line with a double space)."""
-MIN_EDGE_LINES = 2
+MIN_EDGE_LINES = 1
 MIN_EDGE_SHARE = 0.5
 """A column edge: at least MIN_EDGE_LINES lines, and this share of the lines with text right
 of a gutter, start (or end) that text at the same position."""
@@ -57,6 +58,8 @@ REGION_BREAK_BLANKS = 2
 TAB_SIZE = 8
 _RULE = re.compile(r"^[\s\-=_+|:]*$")
 _RULE_CHARS = re.compile(r"[-=_]{3,}")
+_ITEM_START = re.compile(r"^(?:[•●○▪■◦‣∙·*–-]\s|\(?\d{1,3}(?:\.\d{1,3})*[.)]?\s|\(?[a-zA-Z][.)]\s|\(?[ivxIVX]{1,5}[.)]\s)")
+_SENTENCE_END = re.compile(r"[.;:!?]$")
 _GAP = re.compile(r" {%d,}" % MIN_GAP)
 
 
@@ -89,13 +92,37 @@ def has_fixed_width_table(text: str) -> bool:
 def text_to_blocks(text: str) -> tuple[Block, ...]:
     """Fixed-width text to tables (aligned regions) and text blocks (everything else)."""
     blocks: list[Block] = []
+    previous: Layout | None = None
     for region in split_regions(_plain_lines(text)):
-        layout = region_layout(region)
+        layout = continued_layout(region, previous) or region_layout(region)
         if layout is None:
             blocks.extend(_text_blocks(region))
-        else:
-            blocks.extend(region_to_blocks(region, layout, table_index=sum(isinstance(b, Table) for b in blocks) + 1))
+            continue
+        blocks.extend(region_to_blocks(region, layout, table_index=sum(isinstance(b, Table) for b in blocks) + 1))
+        previous = layout
     return tuple(blocks)
+
+
+def continued_layout(region: Sequence[str], previous: Layout | None) -> Layout | None:
+    """The previous table's layout, when this region continues that table after a break.
+
+    A table broken by a page or a blank gap keeps its column positions, but a piece without
+    the header may leave some columns empty, so its own gutters merge them. The piece
+    continues the table when none of its text runs across the table's columns, some line
+    fills two or more of them, and any columns it shows of its own start where the table's do.
+    """
+    if previous is None:
+        return None
+    lines = [line for line in region if line.strip() and not is_rule(line)]
+    if any(crosses(line, previous.columns) for line in lines):
+        return None
+    if not any(_filled_columns(line, previous.columns) >= 2 for line in lines):
+        return None
+    own = region_layout(region)
+    table_starts = {start for start, _ in previous.columns}
+    if own is not None and not {start for start, _ in own.columns} <= table_starts:
+        return None
+    return previous
 
 
 def _plain_lines(text: str) -> list[str]:
@@ -158,11 +185,13 @@ def region_layout(region: Sequence[str]) -> Layout | None:
     # (a title with a double space) cross; tolerating them always would let a chance run of
     # short first-column lines cut a wider column in two.
     for crossing_share in (0.0, MAX_CROSSING_SHARE):
-        gutters = tuple(gutter for gutter in find_gutters(voters, crossing_share) if is_column_edge(voters, gutter))
+        found = find_gutters(voters, crossing_share)
+        bounds = [start for start, _ in found[1:]] + [max(len(line) for line in voters) + 1]
+        gutters = tuple(gutter for gutter, bound in zip(found, bounds) if is_column_edge(voters, gutter, bound))
         if len(gutters) < MIN_COLUMNS - 1:
             continue
         columns = _columns_between(gutters, max(len(line) for line in region))
-        filled = [line for line in voters if not crosses(line, gutters) and _filled_columns(line, columns) >= MIN_COLUMNS]
+        filled = [line for line in voters if not crosses(line, columns) and _filled_columns(line, columns) >= MIN_COLUMNS]
         if len(filled) >= MIN_ALIGNED_LINES:
             return Layout(columns=columns, gutters=gutters)
     return None
@@ -191,17 +220,17 @@ def find_gutters(lines: Sequence[str], crossing_share: float = 0.0) -> tuple[tup
     return tuple(gutters)
 
 
-def is_column_edge(lines: Sequence[str], gutter: tuple[int, int]) -> bool:
+def is_column_edge(lines: Sequence[str], gutter: tuple[int, int], bound: int) -> bool:
     """True when the text right of the gutter is aligned like a column, not wrapped prose.
 
-    The text of a column starts at one position on most lines (left-aligned) or ends at one
-    (right-aligned numbers and dates). A chance gap inside a column's wrapped text has words
+    The text of a column (up to ``bound``, the next gutter) starts at one position on most
+    lines (left-aligned) or ends at one (right-aligned numbers and dates). A chance gap inside a column's wrapped text has words
     starting all over the place after it, so it is not a column edge.
     """
     starts: list[int] = []
     ends: list[int] = []
     for line in lines:
-        segment = next(((start, end) for start, end in line_segments(line) if start >= gutter[1]), None)
+        segment = next(((start, end) for start, end in line_segments(line) if gutter[1] <= start < bound), None)
         if segment is not None:
             starts.append(segment[0])
             ends.append(segment[1])
@@ -215,13 +244,31 @@ def is_column_edge(lines: Sequence[str], gutter: tuple[int, int]) -> bool:
 
 
 def _columns_between(gutters: Sequence[tuple[int, int]], width: int) -> tuple[tuple[int, int], ...]:
-    edges = [0] + [edge for gutter in gutters for edge in gutter] + [max(width, gutters[-1][1] + 1)]
-    return tuple((edges[i], edges[i + 1]) for i in range(0, len(edges), 2))
+    """Column extents: each from the end of the gutter before it to the end of the next gutter.
+
+    A column owns the gutter on its right: a wide line of its text (a heading in the first
+    column) may run into the gutter without leaving the column.
+    """
+    starts = [0] + [end for _, end in gutters]
+    ends = starts[1:] + [max(width, starts[-1] + 1)]
+    return tuple(zip(starts, ends))
 
 
-def crosses(line: str, gutters: Sequence[tuple[int, int]]) -> bool:
-    """True when the line has text inside a gutter (a title or note across the columns)."""
-    return any(line[start:end].strip() for start, end in gutters)
+def crosses(line: str, columns: Sequence[tuple[int, int]]) -> bool:
+    """True when a piece of the line's text runs from one column into the next (a title or
+    note printed across the table)."""
+    for start, end in line_segments(line):
+        first = _column_at(start, columns)
+        if first != _column_at(end - 1, columns):
+            return True
+    return False
+
+
+def _column_at(position: int, columns: Sequence[tuple[int, int]]) -> int:
+    for index, (_, end) in enumerate(columns):
+        if position < end:
+            return index
+    return len(columns) - 1
 
 
 def _filled_columns(line: str, columns: Sequence[tuple[int, int]]) -> int:
@@ -240,7 +287,7 @@ def region_to_blocks(region: Sequence[str], layout: Layout, table_index: int) ->
     table_lines = [i for i, kind in enumerate(kinds) if kind == "row"]
     first, last = table_lines[0], table_lines[-1]
     widths = _column_widths([region[i] for i in table_lines], layout.columns)
-    rows = _group_rows(region[first:last + 1], kinds[first:last + 1], layout)
+    rows = _group_rows(region[first:last + 1], kinds[first:last + 1], layout, widths)
     table_rows = [_row_cells(row, layout, widths) for row in rows]
     return [
         *_text_blocks(region[:first]),
@@ -254,10 +301,10 @@ def _line_kind(line: str, layout: Layout) -> str:
         return "blank"
     if is_rule(line):
         return "rule"
-    return "span" if crosses(line, layout.gutters) else "row"
+    return "span" if crosses(line, layout.columns) else "row"
 
 
-def _group_rows(lines: Sequence[str], kinds: Sequence[str], layout: Layout) -> list[list[str]]:
+def _group_rows(lines: Sequence[str], kinds: Sequence[str], layout: Layout, widths: Sequence[int]) -> list[list[str]]:
     """Lines to rows (see the module docstring).
 
     Groups are the runs of lines between blank, ruled and spanning lines. When blank lines
@@ -283,8 +330,8 @@ def _group_rows(lines: Sequence[str], kinds: Sequence[str], layout: Layout) -> l
     if current:
         groups.append(current)
     only_header_rule = separators == 1 and "blank" not in kinds  # "----" under the header
-    if separators and not only_header_rule:
-        return groups
+    if (separators and not only_header_rule) or _first_column_wraps(groups, layout.columns[0]):
+        return _header_split(groups, layout, widths)
     rows: list[list[str]] = []
     for group in groups:
         for position, line in enumerate(group):
@@ -293,6 +340,36 @@ def _group_rows(lines: Sequence[str], kinds: Sequence[str], layout: Layout) -> l
             else:
                 rows[-1].append(line)
     return rows
+
+
+def _header_split(groups: list[list[str]], layout: Layout, widths: Sequence[int]) -> list[list[str]]:
+    """Split a header printed straight above the first row (no blank line between) off it.
+
+    The header's cells are short: in most columns where it and the next line both have text,
+    the next line's first word would have fitted after it, so nothing there was wrapped (a
+    narrow date column may still look full).
+    """
+    if not groups or len(groups[0]) < 2 or groups[0][0].startswith(_SPAN):
+        return groups
+    head, after = (cut_line(line, layout.columns) for line in groups[0][:2])
+    shared = [i for i in range(len(layout.columns)) if head[i] and after[i]]
+    if len(shared) < MIN_COLUMNS - 1:
+        return groups
+    unwrapped = [i for i in shared if len(head[i]) + 1 + len(after[i].split(" ", 1)[0]) <= widths[i]]
+    if len(unwrapped) * 2 <= len(shared):
+        return groups
+    return [groups[0][:1], groups[0][1:], *groups[1:]]
+
+
+def _first_column_wraps(groups: Sequence[Sequence[str]], column: tuple[int, int]) -> bool:
+    """True when the first column's text runs on from one line to the next (a line there
+    starts in lower case under a line with text): it is no key that starts each row."""
+    for group in groups:
+        for above, line in zip(group, group[1:]):
+            text = line[column[0]:column[1]].strip()
+            if text and above[column[0]:column[1]].strip() and (text[0].islower() or text[0] in "&,;"):
+                return True
+    return False
 
 
 _SPAN = "\x00span\x00"
@@ -325,7 +402,8 @@ def reflow(printed: Sequence[str], width: int) -> list[str]:
     """Join lines the printer wrapped; keep breaks the author made.
 
     A line was wrapped when the next line's first word would not have fitted after it within
-    the column's width; otherwise the author broke it (a list item, a new paragraph).
+    the column's width; otherwise the author broke it (a list item, a new paragraph). A full
+    line that ends a sentence, followed by a numbered or bulleted item, is a break too.
 
     >>> reflow(["Audit every strategy", "discussion.", "1. Next item"], 21)
     ['Audit every strategy discussion.', '1. Next item']
@@ -339,7 +417,8 @@ def reflow(printed: Sequence[str], width: int) -> list[str]:
             previous = ""
             continue
         first_word = text.split(" ", 1)[0]
-        wrapped = bool(previous) and len(previous) + 1 + len(first_word) > width
+        wrapped = (bool(previous) and len(previous) + 1 + len(first_word) > width
+                   and not (_SENTENCE_END.search(previous) and _ITEM_START.match(text)))
         if wrapped and paragraphs:
             paragraphs[-1] = f"{paragraphs[-1]} {text}"
         else:
