@@ -144,7 +144,7 @@ def read_document(path: Path | str) -> Document:
             "or `libreoffice --headless --convert-to docx FILE.doc`)"
         )
     if fmt == "unknown-zip":
-        raise UnreadableFile("zip archive that is not a Word document or Excel workbook")
+        raise UnreadableFile("zip archive that is not a Word document")
     from ingest.text import read_text_export
 
     return read_text_export(path, data=data, sha256=sha256)
