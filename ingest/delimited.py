@@ -34,7 +34,7 @@ MIN_FIELDS = 3
 """An action plan has at least three columns (action, lead, date); fewer is not a plan table."""
 MIN_CONSISTENCY = 0.8
 """Share of multi-field rows with the modal field count, for content alone to say "delimited"."""
-_MAX_FIELD = 10 * 1024 * 1024
+_MAX_FIELD = 2**31 - 1  # a plan cell is never refused for its length
 
 
 @dataclass(frozen=True)
@@ -45,8 +45,9 @@ class DelimiterGuess:
     rows: int          # rows with that count
 
 
-def parse_rows(text: str, delimiter: str) -> list[list[str]]:
-    """CSV-parse ``text``; an unterminated quote at the end keeps what was read."""
+def parse_rows(text: str, delimiter: str, strict: bool = False) -> list[list[str]]:
+    """CSV-parse ``text``. A malformed file raises :class:`UnreadableFile` when ``strict``
+    (the reader: never keep half a file quietly); otherwise the rows read so far (sniffing)."""
     csv.field_size_limit(_MAX_FIELD)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True,
                         skipinitialspace=False, strict=False)
@@ -54,9 +55,19 @@ def parse_rows(text: str, delimiter: str) -> list[list[str]]:
     try:
         for row in reader:
             rows.append(row)
-    except csv.Error:
-        pass
+    except csv.Error as error:
+        if strict:
+            raise UnreadableFile(f"malformed CSV near line {reader.line_num}: {error}") from None
     return rows
+
+
+def has_quoted_line_breaks(text: str, delimiter: str = "\t") -> bool:
+    """True when a quoted field holds a line break (Excel's "Unicode Text" export of a cell
+    with several lines): splitting such a file on line ends would cut its rows apart."""
+    sample = text[:SNIFF_SAMPLE_CHARS]
+    if '"' not in sample:
+        return False
+    return any("\n" in field for row in parse_rows(sample, delimiter) for field in row)
 
 
 def score_delimiter(sample: str, delimiter: str, truncated: bool = False) -> DelimiterGuess:
@@ -109,7 +120,7 @@ def read_delimited(path: Path, data: bytes | None = None, sha256: str = "", deli
         issues.append(SourceIssue("decoded-encoding", f"file is not UTF-8; decoded as {encoding}"))
     if delimiter is None:
         delimiter = sniff_delimiter(text).delimiter
-    rows = parse_rows(text, delimiter)
+    rows = parse_rows(text, delimiter, strict=True)
     blocks = grid_to_blocks(rows, single_field_is_text=True)
     if not any(isinstance(block, Table) for block in blocks):
         raise UnreadableFile("no tables found (no rows with more than one field)", status="skipped")

@@ -3,7 +3,8 @@
 Containers are told apart by what they hold (a zip with ``word/document.xml`` is Word, with
 ``xl/workbook.xml`` Excel; an OLE file with a ``WordDocument`` stream is an old .doc, with a
 ``Workbook`` stream an old .xls). Text is told apart by its layout, in this order: HTML
-markup, TAB-separated rows (the text-export reader), delimited rows (``.csv``/``.tsv`` by
+markup, TAB-separated rows (the text-export reader; the CSV reader when quoted cells hold
+line breaks, as Excel's "Unicode Text" writes them), delimited rows (``.csv``/``.tsv`` by
 name, or content whose rows agree on a field count), columns aligned with spaces
 (fixed-width), else the text reader, which says "no tables found".
 """
@@ -79,7 +80,7 @@ def detect_text_layout(data: bytes, suffix: str = "") -> str:
     if suffix in _DELIMITED_SUFFIXES:
         return _DELIMITED_SUFFIXES[suffix]
     from ingest.decode import decode_bytes
-    from ingest.delimited import looks_delimited
+    from ingest.delimited import has_quoted_line_breaks, looks_delimited
     from ingest.fixedwidth import has_fixed_width_table
 
     sample = data[:DETECT_SAMPLE_BYTES]
@@ -91,7 +92,8 @@ def detect_text_layout(data: bytes, suffix: str = "") -> str:
         return "text"  # the text reader gives the reason
     lines = text.splitlines()
     if any("\t" in line and line.strip() for line in lines):
-        return "text"
+        # Excel's "Unicode Text" is TAB-separated but quotes cells that hold line breaks
+        return "tsv" if has_quoted_line_breaks(text) else "text"
     if looks_delimited(text):
         return "csv"
     if has_fixed_width_table(text):

@@ -5,7 +5,9 @@
   hold ("Action plan", "Closed actions"), which is the table's title. Its rows then become
   tables by :func:`ingest.grid.grid_to_blocks` (a blank row ends a table).
 * **Merged cells** are honoured as the model expects: the value sits at the top-left position
-  and the positions the merge covers are ``None``. openpyxl only reports merges in its normal
+  and the positions the merge covers are ``None``. Rows and columns with no text at all are
+  left out (a run of empty rows stays as one, which ends a table), so a stray value far
+  down a sheet costs nothing. openpyxl only reports merges in its normal
   mode, which holds the whole workbook in memory; a workbook whose sheets expand beyond
   :data:`MAX_FULL_LOAD_MB` is read in read-only (streaming) mode instead, where a merge shows
   as its value followed by empty cells.
@@ -40,6 +42,8 @@ from ingest.model import Block, Document, Line, SourceIssue, Table, TextBlock, U
 MAX_FULL_LOAD_MB = 20
 """Sheets expanding beyond this are streamed (read-only mode: merges not reported)."""
 _MB = 1024 * 1024
+MAX_MERGE_ROWS = 10_000
+"""A merge is followed this many rows down at most (a whole-column merge is formatting)."""
 _DEFAULT_SHEET_NAME = re.compile(r"^sheet\s*\d*$", re.I)
 _FORMULA_ELEMENT = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
@@ -142,21 +146,34 @@ def sheet_to_grid(sheet, merged: bool) -> tuple[list[list[str | None]], list[lis
     covered: set[tuple[int, int]] = set()
     if merged:
         for merge in sheet.merged_cells.ranges:
-            for row in range(merge.min_row, merge.max_row + 1):
-                for column in range(merge.min_col, merge.max_col + 1):
-                    if (row, column) != (merge.min_row, merge.min_col):
-                        covered.add((row, column))
+            if (merge.min_row, merge.min_col) not in values:
+                continue  # an empty merge covers nothing that matters
+            covered.update(_covered_positions(merge))
     if not values:
         return [], []
-    height = max(row for row, _ in values)
-    width = max(column for _, column in values)
+    # Only rows and columns that hold text: a stray value in XFD1048576 must not make a grid
+    # of a million rows. A run of empty rows still ends a table, so it stays as one blank row.
+    columns = sorted({column for _, column in values})
     grid: list[list[str | None]] = []
     bold: list[list[bool]] = []
-    for row in range(1, height + 1):
-        grid.append([None if (row, column) in covered else values.get((row, column), ("", False))[0]
-                     for column in range(1, width + 1)])
-        bold.append([values.get((row, column), ("", False))[1] for column in range(1, width + 1)])
+    previous = None
+    for row in sorted({row for row, _ in values}):
+        if previous is not None and row > previous + 1:
+            grid.append([""] * len(columns))
+            bold.append([False] * len(columns))
+        grid.append([None if (row, column) in covered else values.get((row, column), ("", False))[0] for column in columns])
+        bold.append([values.get((row, column), ("", False))[1] for column in columns])
+        previous = row
     return grid, bold
+
+
+def _covered_positions(merge) -> Iterator[tuple[int, int]]:
+    """Positions a merge covers besides its top-left cell, bounded by the sheet's real size."""
+    rows = range(merge.min_row, min(merge.max_row, merge.min_row + MAX_MERGE_ROWS) + 1)
+    for row in rows:
+        for column in range(merge.min_col, merge.max_col + 1):
+            if (row, column) != (merge.min_row, merge.min_col):
+                yield row, column
 
 
 def _cells(sheet) -> Iterator[tuple[int, int, Any]]:

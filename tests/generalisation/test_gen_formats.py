@@ -258,6 +258,18 @@ def test_corrupt_xlsx_fails_with_one_line_reason(tmp_path, name, damage, reason)
     assert "\n" not in result.record.error
 
 
+def test_xlsx_stray_value_far_down_the_sheet_costs_nothing(tmp_path):
+    from openpyxl import load_workbook
+
+    path = write_xlsx(tmp_path / "stray.xlsx", GP_PLAN[2:], sheet="Sheet1")
+    workbook = load_workbook(path)
+    workbook.active["XFD1048576"] = "checked by KH"
+    workbook.save(path)
+    document = read_document(path)
+    assert [table.n_columns for table in document.tables] == [5]
+    assert [block.text for block in document.text_blocks] == ["checked by KH"]
+
+
 def test_empty_workbook_is_skipped(tmp_path):
     from openpyxl import Workbook
 
@@ -327,6 +339,20 @@ def test_tsv_with_quoted_cells(tmp_path):
     document = read_document(path)
     assert document.format == "tsv"
     assert [line.text for line in document.tables[0].rows[1][1].lines] == ["Two", "lines"]
+
+
+def test_excel_unicode_text_with_quoted_line_breaks_keeps_its_rows(tmp_path):
+    """Excel's "Save as Unicode Text": UTF-16, TAB-separated, cells with line breaks quoted."""
+    path = tmp_path / "tracker.txt"
+    text = ('Ref\tAction\tLead\tDue date\r\n'
+            '1\t"Agree the audit tool\nwith the designated nurse"\tSarah Collins\t30/06/2024\r\n'
+            '2\tRun the first audit\tSarah Collins\t31/07/2024\r\n')
+    path.write_bytes(text.encode("utf-16"))
+    document = read_document(path)
+    assert document.format == "tsv"
+    grid = table_texts(document)[0]
+    assert [row[0] for row in grid] == ["Ref", "1", "2"]
+    assert grid[1][1] == "Agree the audit tool\nwith the designated nurse"
 
 
 def test_csv_content_under_another_name_is_detected(tmp_path):
