@@ -1,8 +1,10 @@
 """Reader for Excel workbooks (``.xlsx``, ``.xlsm``) with openpyxl.
 
-* **Sheets**: every sheet with text is read in workbook order. Its name, unless it is Excel's
-  default ("Sheet1"), comes first as a bold text block: trackers name sheets after what they
-  hold ("Action plan", "Closed actions"), which is the table's title. Its rows then become
+* **Sheets**: every sheet with text is read in workbook order. When several sheets hold
+  tables, each sheet's name (unless it is Excel's default, "Sheet1") heads its blocks as a
+  bold text block: trackers name sheets after what they hold ("Open actions", "Closed
+  actions"). A single sheet's name is only kept in the metadata, so the plan's own title
+  rows title the document and no sheet name is read as an area. Its rows then become
   tables by :func:`ingest.grid.grid_to_blocks` (a blank row ends a table).
 * **Merged cells** are honoured as the model expects: the value sits at the top-left position
   and the positions the merge covers are ``None``. Rows and columns with no text at all are
@@ -61,32 +63,49 @@ def read_xlsx(path: Path, data: bytes | None = None, sha256: str = "") -> Docume
     full_load = sheet_bytes <= MAX_FULL_LOAD_MB * _MB
     workbook = _load(raw, read_only=not full_load, data_only=True)
     issues: list[SourceIssue] = []
-    blocks: list[Block] = []
+    sheets: list[tuple[str, tuple[Block, ...]]] = []
+    tables = 0
     try:
         uncomputed = _uncomputed_formulas(raw) if has_formulas else {}
         for sheet in workbook.worksheets:
-            grid, bold = sheet_to_grid(sheet, merged=full_load)
+            grid, bold, filled = sheet_to_grid(sheet, merged=full_load)
             for (row, column), formula in uncomputed.get(sheet.title, {}).items():
-                if row > len(grid) or column > len(grid[row - 1]) or not grid[row - 1][column - 1]:
+                if (row, column) not in filled:
                     issues.append(SourceIssue(
                         "uncomputed-formula",
                         f"{sheet.title}!{_cell_name(row, column)}: formula with no saved value (open and save the workbook in Excel)",
                         value=formula,
                     ))
-            sheet_blocks = grid_to_blocks(grid, first_index=len([b for b in blocks if isinstance(b, Table)]) + 1, bold=bold)
-            if not sheet_blocks:
-                continue
-            if not _DEFAULT_SHEET_NAME.match(sheet.title.strip()):
-                blocks.append(TextBlock(lines=(Line(sheet.title.strip(), bold=True),)))
-            blocks.extend(sheet_blocks)
+            sheet_blocks = grid_to_blocks(grid, first_index=tables + 1, bold=bold)
+            tables += sum(isinstance(block, Table) for block in sheet_blocks)
+            if sheet_blocks:
+                sheets.append((sheet.title, sheet_blocks))
     finally:
         if not full_load:
             workbook.close()
-    if not any(isinstance(block, Table) for block in blocks):
+    if not tables:
         raise UnreadableFile("no tables found in the workbook (every sheet is empty)", status="skipped")
+    blocks = sheets_to_blocks(sheets)
     title = (workbook.properties.title or "").strip() if workbook.properties else ""
-    return Document(name=path.name, format="xlsx", blocks=tuple(blocks), sha256=sha256, issues=tuple(issues),
-                    metadata=(("title", title),) if title else ())
+    metadata = (("title", title),) if title else ()
+    metadata += (("sheets", "; ".join(name for name, _ in sheets)),)
+    return Document(name=path.name, format="xlsx", blocks=blocks, sha256=sha256, issues=tuple(issues),
+                    metadata=metadata)
+
+
+def sheets_to_blocks(sheets: list[tuple[str, tuple[Block, ...]]]) -> tuple[Block, ...]:
+    """All sheets' blocks in order; each sheet's name heads its blocks when several sheets
+    hold tables ("Open actions", "Closed actions" tell the tables apart). A single sheet's
+    name stays out of the text: a text block above a table reads as its area, and the plan's
+    own title rows, not "Action plan", should title the document."""
+    with_tables = [name for name, blocks in sheets if any(isinstance(block, Table) for block in blocks)]
+    blocks: list[Block] = []
+    for name, sheet_blocks in sheets:
+        name = name.strip()
+        if len(with_tables) > 1 and name and not _DEFAULT_SHEET_NAME.match(name):
+            blocks.append(TextBlock(lines=(Line(name, bold=True),)))
+        blocks.extend(sheet_blocks)
+    return tuple(blocks)
 
 
 def check_workbook_package(data: bytes) -> tuple[int, bool]:
@@ -136,8 +155,9 @@ def _load(data: bytes, read_only: bool, data_only: bool):
         raise UnreadableFile(f"damaged Excel workbook ({type(error).__name__}: {_one_line(error)})") from None
 
 
-def sheet_to_grid(sheet, merged: bool) -> tuple[list[list[str | None]], list[list[bool]]]:
-    """A worksheet's cells as rows of text (``None`` under a merge) and their bold flags."""
+def sheet_to_grid(sheet, merged: bool) -> tuple[list[list[str | None]], list[list[bool]], set[tuple[int, int]]]:
+    """A worksheet's cells as rows of text (``None`` under a merge), their bold flags, and the
+    (row, column) positions that hold text."""
     values: dict[tuple[int, int], tuple[str, bool]] = {}
     for row, column, cell in _cells(sheet):
         text = cell_text(cell.value, getattr(cell, "number_format", "General"))
@@ -150,7 +170,7 @@ def sheet_to_grid(sheet, merged: bool) -> tuple[list[list[str | None]], list[lis
                 continue  # an empty merge covers nothing that matters
             covered.update(_covered_positions(merge))
     if not values:
-        return [], []
+        return [], [], set()
     # Only rows and columns that hold text: a stray value in XFD1048576 must not make a grid
     # of a million rows. A run of empty rows still ends a table, so it stays as one blank row.
     columns = sorted({column for _, column in values})
@@ -164,7 +184,7 @@ def sheet_to_grid(sheet, merged: bool) -> tuple[list[list[str | None]], list[lis
         grid.append([None if (row, column) in covered else values.get((row, column), ("", False))[0] for column in columns])
         bold.append([values.get((row, column), ("", False))[1] for column in columns])
         previous = row
-    return grid, bold
+    return grid, bold, set(values)
 
 
 def _covered_positions(merge) -> Iterator[tuple[int, int]]:

@@ -100,11 +100,12 @@ def test_xlsx_plan_gives_its_actions(tmp_path):
     ]
 
 
-def test_xlsx_sheet_name_is_a_title_and_title_row_is_text(tmp_path):
+def test_xlsx_single_sheet_title_row_is_the_documents_title(tmp_path):
     document = read_document(write_xlsx(tmp_path / "plan.xlsx", GP_PLAN, sheet="Improvement actions"))
-    texts = [block.text for block in document.blocks if isinstance(block, TextBlock)]
-    assert texts == ["Improvement actions", "Ashgrove Surgery: CQC inspection action plan"]
+    assert [block.text for block in document.text_blocks] == ["Ashgrove Surgery: CQC inspection action plan"]
+    assert ("sheets", "Improvement actions") in document.metadata
     assert table_texts(document)[0][0] == ["Ref", "Action", "Lead", "Target date", "Status"]
+    assert convert_file(tmp_path / "plan.xlsx").record.title == "Ashgrove Surgery: CQC inspection action plan"
 
 
 def test_xlsx_default_sheet_name_is_not_a_title(tmp_path):
