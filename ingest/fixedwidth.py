@@ -23,11 +23,13 @@ The page's geometry is the evidence, not any vocabulary:
 4. **Rows**: when blank or ruled (``----``) lines separate the body's lines, or the first
    column's text visibly runs on from line to line, each group of lines between separators
    is a row; otherwise the first column is a key: a line with text there starts a row and a
-   line without continues it. Lines that cross a gutter (titles, notes) are text blocks before or after
-   the table and one-cell heading rows inside it.
+   line without continues it. Lines whose text runs across columns (titles, notes) are text
+   blocks before or after the table and one-cell heading rows inside it. A piece of a table
+   after a break, without its header, keeps the table's columns when its text fits them.
 5. **Cells**: a cell's printed lines are joined back into paragraphs where the printer
    wrapped them (the next word would not have fitted in the column), and kept apart where
-   the line was broken on purpose (it ends short, or the next line starts a list item).
+   the line was broken on purpose (it ends short, or a full line ends a sentence and the
+   next starts a numbered or bulleted item).
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from typing import Sequence
 
 from ingest.decode import decode_bytes
 from ingest.grid import pad_and_trim, text_to_lines
-from ingest.model import Block, Cell, Document, Line, SourceIssue, Table, TextBlock, UnreadableFile
+from ingest.model import Block, Cell, Document, SourceIssue, Table, TextBlock, UnreadableFile
 
 MIN_GAP = 2
 """Spaces that separate two columns; one space separates words."""
@@ -224,8 +226,9 @@ def is_column_edge(lines: Sequence[str], gutter: tuple[int, int], bound: int) ->
     """True when the text right of the gutter is aligned like a column, not wrapped prose.
 
     The text of a column (up to ``bound``, the next gutter) starts at one position on most
-    lines (left-aligned) or ends at one (right-aligned numbers and dates). A chance gap inside a column's wrapped text has words
-    starting all over the place after it, so it is not a column edge.
+    lines (left-aligned) or ends at one (right-aligned numbers and dates). A chance gap
+    inside a column's wrapped text has words starting all over the place after it, so it is
+    not a column edge.
     """
     starts: list[int] = []
     ends: list[int] = []
@@ -308,10 +311,12 @@ def _group_rows(lines: Sequence[str], kinds: Sequence[str], layout: Layout, widt
     """Lines to rows (see the module docstring).
 
     Groups are the runs of lines between blank, ruled and spanning lines. When blank lines
-    (or rules other than the one under the header) separate the body's lines, each group is
-    a row: the printer marked the rows, and the first column may wrap like any other.
-    Otherwise a line with text in the first column starts a row. A spanning line is a row
-    of its own, marked so that :func:`_row_cells` keeps its text whole in the first cell.
+    (or rules other than the one under the header) separate the body's lines, or the first
+    column visibly wraps (:func:`_first_column_wraps`), each group is a row: the printer
+    marked the rows, and the first column may wrap like any other (a header printed straight
+    above the first row is split off, :func:`_header_split`). Otherwise a line with text in
+    the first column starts a row. A spanning line is a row of its own, marked with
+    :data:`_SPAN` so that :func:`_row_cells` keeps its text whole in the first cell.
     """
     first_start, first_end = layout.columns[0]
     groups: list[list[str]] = []
@@ -373,6 +378,7 @@ def _first_column_wraps(groups: Sequence[Sequence[str]], column: tuple[int, int]
 
 
 _SPAN = "\x00span\x00"
+"""Marks a spanning line in a row's line list (decoded text never holds NUL)."""
 
 
 def _column_widths(lines: Sequence[str], columns: Sequence[tuple[int, int]]) -> list[int]:
@@ -382,7 +388,7 @@ def _column_widths(lines: Sequence[str], columns: Sequence[tuple[int, int]]) -> 
         for index, (start, end) in enumerate(columns):
             piece = (line[start:end] if index < len(columns) - 1 else line[start:]).rstrip()
             if piece.strip():
-                widths[index] = max(widths[index], len(piece) - (len(piece) - len(piece.lstrip())))
+                widths[index] = max(widths[index], len(piece.lstrip()))
     return widths
 
 

@@ -16,7 +16,6 @@ import pytest
 from actionplans.conversion import convert_file
 from ingest import read_document
 from ingest.detect import detect_format
-from ingest.model import Table, TextBlock, UnreadableFile
 from ingest.xlsx import date_text
 
 # --------------------------------------------------------------------------- helpers
@@ -557,3 +556,55 @@ def test_tab_separated_export_still_goes_to_the_text_reader(tmp_path):
     path = tmp_path / "export.txt"
     path.write_text("Ref\tAction\tLead\tDue\n1\tDo it\tDirector\tMay 2024\n", encoding="utf-8")
     assert read_document(path).format == "text"
+
+
+# --------------------------------------------------------------------------- nothing lost
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from ingest.fixedwidth import is_rule, text_to_blocks  # noqa: E402
+from ingest.model import TextBlock  # noqa: E402
+
+WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABC0123456789.,()&'/", min_size=1, max_size=12)
+PRINTED_CELL = st.lists(WORDS, min_size=0, max_size=12).map(" ".join)
+
+
+def block_words(blocks) -> list[str]:
+    words = []
+    for block in blocks:
+        if isinstance(block, TextBlock):
+            words += block.text.split()
+        else:
+            words += [word for row in block.rows for cell in row if cell is not None for word in cell.text.split()]
+    return sorted(words)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(st.lists(PRINTED_CELL, min_size=3, max_size=6), min_size=1, max_size=8),
+       widths=st.lists(st.integers(min_value=12, max_value=30), min_size=6, max_size=6),
+       blank_between=st.booleans())
+def test_fixed_width_reading_loses_no_word(rows, widths, blank_between):
+    """Whatever the layout, every word printed comes back in a table cell or a text block."""
+    import textwrap
+
+    printed = []
+    for row in rows:
+        wrapped = [textwrap.wrap(cell, widths[i], break_long_words=False) for i, cell in enumerate(row)]
+        for number in range(max(1, *(len(cell) for cell in wrapped))):
+            printed.append("   ".join((cell[number] if number < len(cell) else "").ljust(widths[i])
+                                      for i, cell in enumerate(wrapped)).rstrip())
+        if blank_between:
+            printed.append("")
+    text = "\n".join(printed)
+    assert block_words(text_to_blocks(text)) == sorted(text.split())
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"), max_size=400))
+def test_fixed_width_reading_never_crashes_and_keeps_every_word_of_any_text(text):
+    blocks = text_to_blocks(text)
+    bullets = set("•●○▪■◦‣∙·")
+    printed = [line for line in text.splitlines() if not is_rule(line)]  # ruling lines are layout
+    expected = sorted(word for line in printed for word in line.split() if word not in bullets)
+    assert [word for word in block_words(blocks) if word not in bullets] == expected
