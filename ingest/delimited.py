@@ -10,13 +10,17 @@
 * **Quoting**: standard CSV quoting; a quoted cell may hold line breaks, which stay the
   cell's lines.
 * **Shape**: as in a text export, a row with no text ends a table and a line with no
-  delimiter at all is narrative text (:func:`ingest.grid.grid_to_blocks`).
+  delimiter at all is narrative text (:func:`ingest.grid.grid_to_blocks`); so is a line
+  above the table, set apart by a blank line, with fewer fields than the table (a title
+  with a comma in it). Excel's
+  ``sep=;`` first line sets the delimiter.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +38,7 @@ MIN_FIELDS = 3
 """An action plan has at least three columns (action, lead, date); fewer is not a plan table."""
 MIN_CONSISTENCY = 0.8
 """Share of multi-field rows with the modal field count, for content alone to say "delimited"."""
+_SEPARATOR_HINT = re.compile(r"^\s*sep=(.)\s*$")
 _MAX_FIELD = 2**31 - 1  # a plan cell is never refused for its length
 
 
@@ -111,6 +116,35 @@ def looks_delimited(text: str) -> bool:
             and guess.consistency >= MIN_CONSISTENCY and guess.rows >= 0.5 * len(non_blank))
 
 
+def strip_separator_hint(text: str) -> tuple[str, str | None]:
+    """Excel's ``sep=;`` first line names the delimiter; it is not part of the plan."""
+    first, _, rest = text.partition("\n")
+    match = _SEPARATOR_HINT.match(first.lstrip("\ufeff"))
+    return (rest, match.group(1)) if match else (text, None)
+
+
+def leading_text_rows(rows: list[list[str]], delimiter: str) -> list[list[str]]:
+    """Rows above the table, narrower than it and set apart by a blank row, re-joined into
+    one-field text lines.
+
+    A title typed above a table ("Action log, meeting of 4 July 2024") is split at its
+    commas by the CSV reader; narrower than the table and set apart from it, it is narrative,
+    kept whole. A narrow row straight above the table (a header without the table's
+    trailing unlabelled columns) stays a row.
+    """
+    widths = Counter(len(row) for row in rows if len(row) > 1)
+    if not widths:
+        return rows
+    table_width = max(widths.items(), key=lambda item: (item[1], item[0]))[0]
+    first = next((index for index, row in enumerate(rows) if len(row) >= table_width), len(rows))
+    blanks = [index for index in range(first) if not any(field.strip() for field in rows[index])]
+    if not blanks:
+        return rows
+    before_gap = blanks[-1]
+    joined = [[delimiter.join(row)] if any(field.strip() for field in row) else [] for row in rows[:before_gap]]
+    return joined + rows[before_gap:]
+
+
 def read_delimited(path: Path, data: bytes | None = None, sha256: str = "", delimiter: str | None = None) -> Document:
     """Read a CSV/TSV file into a :class:`Document`. ``delimiter`` None: sniffed."""
     raw = Path(path).read_bytes() if data is None else data
@@ -118,9 +152,9 @@ def read_delimited(path: Path, data: bytes | None = None, sha256: str = "", deli
     issues: list[SourceIssue] = []
     if encoding not in ("utf-8", "ascii", "utf-8-sig"):
         issues.append(SourceIssue("decoded-encoding", f"file is not UTF-8; decoded as {encoding}"))
-    if delimiter is None:
-        delimiter = sniff_delimiter(text).delimiter
-    rows = parse_rows(text, delimiter, strict=True)
+    text, hinted = strip_separator_hint(text)
+    delimiter = hinted or delimiter or sniff_delimiter(text).delimiter
+    rows = leading_text_rows(parse_rows(text, delimiter, strict=True), delimiter)
     blocks = grid_to_blocks(rows, single_field_is_text=True)
     if not any(isinstance(block, Table) for block in blocks):
         raise UnreadableFile("no tables found (no rows with more than one field)", status="skipped")

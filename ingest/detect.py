@@ -32,7 +32,7 @@ DETECT_SAMPLE_BYTES = 1024 * 1024
 def detect_format(data: bytes, suffix: str = "") -> str:
     """Name the format of a file from its bytes.
 
-    One of pdf, docx, doc, xlsx, xls, opendocument, unknown-zip, html, csv, tsv, fixed-width
+    One of pdf, docx, doc, xlsx, xls, xlsb, opendocument, unknown-zip, html, csv, tsv, fixed-width
     or text.
     """
     head = data[:2048]
@@ -58,6 +58,8 @@ def detect_format(data: bytes, suffix: str = "") -> str:
             return "docx"
         if "xl/workbook.xml" in names:
             return "xlsx"
+        if "xl/workbook.bin" in names:
+            return "xlsb"
         if data[30:100].find(_OPENDOCUMENT) >= 0:
             return "opendocument"
         return "xlsx" if suffix in _EXCEL_SUFFIXES else "unknown-zip"  # the reader says what is missing
@@ -138,6 +140,8 @@ def read_document(path: Path | str) -> Document:
         from ingest.xlsx import XLS_REASON
 
         raise UnreadableFile(XLS_REASON)
+    if fmt == "xlsb":
+        raise UnreadableFile("Excel binary workbook (.xlsb) is not supported: save it as .xlsx (Excel: File > Save As)")
     if fmt == "opendocument":
         raise UnreadableFile("OpenDocument file (.ods/.odt) is not supported: save it as .xlsx or .docx")
     if fmt == "doc":

@@ -310,6 +310,39 @@ def test_csv_quoted_multi_line_cell_keeps_its_lines_and_title_is_text(tmp_path):
         "Bring the winter plan to the September board, with", "staffing and bed numbers."]
 
 
+def test_unquoted_title_with_commas_above_the_table_stays_one_line_of_text(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_text(BOARD_CSV.replace('"Trust Board action log, meeting of 4 July 2024",,,,\n,,,,\n',
+                                      "Trust Board action log, meeting of 4 July 2024\n\n"), encoding="utf-8")
+    document = read_document(path)
+    assert [block.text for block in document.text_blocks] == ["Trust Board action log, meeting of 4 July 2024"]
+    assert table_texts(document)[0][0] == ["Ref", "Action", "Lead", "Due date", "Status"]
+
+
+def test_header_narrower_than_its_rows_stays_the_header(tmp_path):
+    path = tmp_path / "plan.csv"
+    path.write_text("Ref,Action,Lead,Due date\n1,Audit files,Sarah Collins,May 2024,see minutes\n"
+                    "2,Report,Sarah Collins,June 2024,\n", encoding="utf-8")
+    assert table_texts(read_document(path))[0][0] == ["Ref", "Action", "Lead", "Due date", ""]
+
+
+def test_excel_separator_hint_line_sets_the_delimiter(tmp_path):
+    path = tmp_path / "plan.csv"
+    path.write_text("sep=;\nRef;Action;Lead;Due\n1;Audit, then report;Director;May 2024\n", encoding="utf-8")
+    document = read_document(path)
+    assert table_texts(document) == [[["Ref", "Action", "Lead", "Due"], ["1", "Audit, then report", "Director", "May 2024"]]]
+    assert not document.text_blocks
+
+
+def test_xlsb_says_how_to_convert(tmp_path):
+    path = tmp_path / "tracker.xlsb"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.bin", b"\x83\x01\x00")
+    result = convert_file(path)
+    assert result.record.status == "failed" and "save it as .xlsx" in result.record.error
+
+
 def test_semicolon_csv_with_commas_in_the_prose_is_split_on_semicolons(tmp_path):
     path = tmp_path / "plan.csv"
     path.write_text(
