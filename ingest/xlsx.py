@@ -24,7 +24,8 @@
   text would, not a day the plan never named. Numbers print without float noise
   (``3.0`` -> ``3``), percentages as printed (``0.86`` -> ``86%``).
 * **Bad files**: a password-protected workbook (an OLE container holding an encrypted
-  package), a damaged zip or workbook XML, or a zip bomb get a one-line reason.
+  package), a damaged zip or workbook XML, a part declaring a DTD (external entities), or a
+  zip bomb get a one-line reason.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ MAX_MERGE_ROWS = 10_000
 """A merge is followed this many rows down at most (a whole-column merge is formatting)."""
 _DEFAULT_SHEET_NAME = re.compile(r"^sheet\s*\d*$", re.I)
 _FORMULA_ELEMENT = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_DTD_MARKERS = (b"<!DOCTYPE", "<!DOCTYPE".encode("utf-16-le"), "<!DOCTYPE".encode("utf-16-be"))
 _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
 XLS_REASON = (
     "old binary Excel .xls is not supported: save it as .xlsx (Excel: File > Save As; "
@@ -127,11 +129,17 @@ def check_workbook_package(data: bytes) -> tuple[int, bool]:
             raise UnreadableFile("not an Excel workbook (no xl/workbook.xml part)")
         sheets = [member for member in members if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml")]
         has_formulas = False
-        for member in sheets:
+        for member in members:
+            if not member.filename.endswith((".xml", ".rels")):
+                continue
             try:
-                has_formulas = has_formulas or bool(_FORMULA_ELEMENT.search(archive.read(member)))
+                content = archive.read(member)
             except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as error:
                 raise UnreadableFile(f"not a valid .xlsx (damaged zip member {member.filename}: {_one_line(error)})") from None
+            if any(marker in content for marker in _DTD_MARKERS):
+                raise UnreadableFile(f"refused: {member.filename} declares a DTD (external entities are not allowed in .xlsx)")
+            if member in sheets and not has_formulas:
+                has_formulas = bool(_FORMULA_ELEMENT.search(content))
         return sum(member.file_size for member in sheets), has_formulas
 
 

@@ -641,3 +641,21 @@ def test_fixed_width_reading_never_crashes_and_keeps_every_word_of_any_text(text
     printed = [line for line in text.splitlines() if not is_rule(line)]  # ruling lines are layout
     expected = sorted(word for line in printed for word in line.split() if word not in bullets)
     assert [word for word in block_words(blocks) if word not in bullets] == expected
+
+
+def test_xlsx_with_external_entities_is_refused_not_resolved(tmp_path):
+    path = write_xlsx(tmp_path / "xxe.xlsx", GP_PLAN)
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    sheet = members["xl/worksheets/sheet1.xml"].decode()
+    declaration_end = sheet.index("?>") + 2 if sheet.startswith("<?xml") else 0
+    members["xl/worksheets/sheet1.xml"] = (
+        sheet[:declaration_end] + '<!DOCTYPE x [<!ENTITY secret SYSTEM "file:///etc/hostname">]>'
+        + sheet[declaration_end:].replace("Complete a fire risk", "&secret; Complete a fire risk", 1)
+    ).encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    result = convert_file(path)
+    assert result.record.status == "failed"
+    assert result.record.error == "refused: xl/worksheets/sheet1.xml declares a DTD (external entities are not allowed in .xlsx)"
