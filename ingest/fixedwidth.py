@@ -35,9 +35,9 @@ The page's geometry is the evidence, not any vocabulary:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 from ingest.decode import decode_bytes
 from ingest.grid import pad_and_trim, text_to_lines
@@ -62,7 +62,7 @@ _RULE = re.compile(r"^[\s\-=_+|:]*$")
 _RULE_CHARS = re.compile(r"[-=_]{3,}")
 _ITEM_START = re.compile(r"^(?:[•●○▪■◦‣∙·*–-]\s|\(?\d{1,3}(?:\.\d{1,3})*[.)]?\s|\(?[a-zA-Z][.)]\s|\(?[ivxIVX]{1,5}[.)]\s)")
 _SENTENCE_END = re.compile(r"[.;:!?]$")
-_GAP = re.compile(r" {%d,}" % MIN_GAP)
+_GAP = re.compile(rf" {{{MIN_GAP},}}")
 
 
 @dataclass(frozen=True)

@@ -20,12 +20,12 @@ in CSV cells; "a < b > c" in a plain cell stays text.
 from __future__ import annotations
 
 import re
-from typing import Iterable, Sequence, Union
+from collections.abc import Iterable, Sequence
 
 from ingest.htmltext import clean_space, html_to_lines, split_inline_bullets
 from ingest.model import Block, Cell, Line, Table, TextBlock
 
-GridRow = Sequence[Union[str, None]]
+GridRow = Sequence[str | None]
 """One row of a grid: cell texts; ``None`` marks a position covered by a merged cell."""
 
 _HTML_MARKUP = re.compile(
@@ -92,14 +92,18 @@ def grid_to_blocks(rows: Iterable[GridRow], first_index: int = 1, single_field_i
     return tuple(blocks)
 
 
+def _is_blank(cell: Cell | None) -> bool:
+    return cell is None or cell.is_empty
+
+
 def _filled(row: Sequence[Cell | None]) -> int:
-    return sum(1 for cell in row if cell is not None and not cell.is_empty)
+    return sum(1 for cell in row if not _is_blank(cell))
 
 
 def pad_and_trim(rows: Sequence[tuple[Cell | None, ...]]) -> tuple[tuple[Cell | None, ...], ...]:
     """Pad rows to one width with empty cells, then drop columns empty in every row at the right."""
     width = max(len(row) for row in rows)
     padded = [row + tuple(Cell() for _ in range(width - len(row))) for row in rows]
-    while width > 1 and all(row[width - 1] is None or row[width - 1].is_empty for row in padded):
+    while width > 1 and all(_is_blank(row[width - 1]) for row in padded):
         width -= 1
     return tuple(row[:width] for row in padded)

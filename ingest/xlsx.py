@@ -34,9 +34,10 @@ import datetime as dt
 import re
 import warnings
 import zipfile
+from collections.abc import Iterator
 from io import BytesIO
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from ingest.docx import DEFAULT_LIMITS, OLE_MAGIC, check_expansion
 from ingest.grid import grid_to_blocks
@@ -89,8 +90,8 @@ def read_xlsx(path: Path, data: bytes | None = None, sha256: str = "") -> Docume
         raise UnreadableFile("no tables found in the workbook (every sheet is empty)", status="skipped")
     blocks = sheets_to_blocks(sheets)
     title = (workbook.properties.title or "").strip() if workbook.properties else ""
-    metadata = (("title", title),) if title else ()
-    metadata += (("sheets", "; ".join(name for name, _ in sheets)),)
+    sheet_names = ("sheets", "; ".join(name for name, _ in sheets))
+    metadata = (("title", title), sheet_names) if title else (sheet_names,)
     return Document(name=path.name, format="xlsx", blocks=blocks, sha256=sha256, issues=tuple(issues),
                     metadata=metadata)
 

@@ -9,7 +9,7 @@ The variants are written from the text export's :class:`ingest.model.Document` i
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -37,7 +37,7 @@ KNOWN_FAILURES = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def reference(seed: Path) -> tuple[dict[str, str], ...]:
     return tuple(action_fields(convert_file(seed).actions))
 
