@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.decode import decode_bytes
-from ingest.grid import grid_to_blocks
+from ingest.grid import DATASET_OUTPUT_REASON, grid_to_blocks, is_dataset_output
 from ingest.model import Document, SourceIssue, Table, UnreadableFile
 
 SNIFF_SAMPLE_CHARS = 64 * 1024
@@ -155,6 +155,8 @@ def read_delimited(path: Path, data: bytes | None = None, sha256: str = "", deli
     text, hinted = strip_separator_hint(text)
     delimiter = hinted or delimiter or sniff_delimiter(text).delimiter
     rows = leading_text_rows(parse_rows(text, delimiter, strict=True), delimiter)
+    if rows and is_dataset_output(rows[0]):
+        raise UnreadableFile(DATASET_OUTPUT_REASON, status="skipped")
     blocks = grid_to_blocks(rows, single_field_is_text=True)
     if not any(isinstance(block, Table) for block in blocks):
         raise UnreadableFile("no tables found (no rows with more than one field)", status="skipped")

@@ -12,6 +12,7 @@ name, or content whose rows agree on a field count), columns aligned with spaces
 from __future__ import annotations
 
 import hashlib
+import json
 import zipfile
 from io import BytesIO
 from pathlib import Path
@@ -25,6 +26,8 @@ _WORD_STREAM = "WordDocument".encode("utf-16-le")
 _EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
 _DELIMITED_SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv"}
 _OPENDOCUMENT = b"application/vnd.oasis.opendocument"
+JSON_LINES_SHARE = 0.9
+"""Share of lines opening with "{" or "[" that makes a file JSON Lines."""
 DETECT_SAMPLE_BYTES = 1024 * 1024
 """How much of a text file format detection decodes and looks at."""
 
@@ -96,11 +99,28 @@ def detect_text_layout(data: bytes, suffix: str = "") -> str:
     if any("\t" in line and line.strip() for line in lines):
         # Excel's "Unicode Text" is TAB-separated but quotes cells that hold line breaks
         return "tsv" if has_quoted_line_breaks(text) else "text"
+    if looks_like_json(lines):
+        return "text"  # JSON (this tool's own .jsonl output among it) holds no plan table
     if looks_delimited(text):
         return "csv"
     if has_fixed_width_table(text):
         return "fixed-width"
     return "text"
+
+
+def looks_like_json(lines: list[str]) -> bool:
+    """JSON or JSON Lines: its lines open with a brace or bracket. Its commas agree from line
+    to line, so without this check it would pass for CSV."""
+    non_blank = [line.strip() for line in lines if line.strip()]
+    if not non_blank or non_blank[0][0] not in "{[":
+        return False
+    if sum(line[0] in "{[" for line in non_blank) >= JSON_LINES_SHARE * len(non_blank):
+        return True
+    try:
+        json.loads("\n".join(non_blank))  # one JSON document, pretty-printed
+    except ValueError:
+        return False
+    return True
 
 
 def read_document(path: Path | str) -> Document:

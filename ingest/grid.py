@@ -33,6 +33,22 @@ _HTML_MARKUP = re.compile(
 )
 
 
+DATASET_OUTPUT_REASON = "an actionplans output table (this tool's own dataset), not a plan"
+_IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
+MIN_OUTPUT_COLUMNS = 3
+
+
+def is_dataset_output(header: Sequence[str | None]) -> bool:
+    """True for the header of a table this tool writes (``actions.csv``, a ``dataset.xlsx``
+    sheet): every cell a snake_case column name, one of them ``document``.
+
+    Converting a folder that holds an earlier run's output must not read that output back as
+    plans, now that CSV and Excel files are read. Plans do not name their columns like this.
+    """
+    names = [cell.strip() for cell in header if cell and cell.strip()]
+    return len(names) >= MIN_OUTPUT_COLUMNS and "document" in names and all(_IDENTIFIER.match(name) for name in names)
+
+
 def text_to_lines(text: str, bold: bool = False) -> tuple[Line, ...]:
     """Plain cell text to lines: one per non-blank line, spaces collapsed, bullets marked.
 

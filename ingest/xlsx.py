@@ -23,6 +23,9 @@
   format as ``2024``. So a cell printed "Sep-24" gives due date ``2024-09``, as its printed
   text would, not a day the plan never named. Numbers print without float noise
   (``3.0`` -> ``3``), percentages as printed (``0.86`` -> ``86%``).
+* **This tool's own output** (a workbook with a sheet whose header is snake_case column
+  names including ``document``, as in ``dataset.xlsx``) is skipped whole, so re-converting a folder that holds an earlier run's
+  output does not read it back as plans.
 * **Bad files**: a password-protected workbook (an OLE container holding an encrypted
   package), a damaged zip or workbook XML, a part declaring a DTD (external entities), or a
   zip bomb get a one-line reason.
@@ -40,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.docx import DEFAULT_LIMITS, OLE_MAGIC, check_expansion
-from ingest.grid import grid_to_blocks
+from ingest.grid import DATASET_OUTPUT_REASON, grid_to_blocks, is_dataset_output
 from ingest.model import Block, Document, Line, SourceIssue, Table, TextBlock, UnreadableFile
 
 MAX_FULL_LOAD_MB = 20
@@ -67,11 +70,14 @@ def read_xlsx(path: Path, data: bytes | None = None, sha256: str = "") -> Docume
     workbook = _load(raw, read_only=not full_load, data_only=True)
     issues: list[SourceIssue] = []
     sheets: list[tuple[str, tuple[Block, ...]]] = []
-    tables = 0
+    tables = outputs = 0
     try:
         uncomputed = _uncomputed_formulas(raw) if has_formulas else {}
         for sheet in workbook.worksheets:
             grid, bold, filled = sheet_to_grid(sheet, merged=full_load)
+            if grid and is_dataset_output(grid[0]):
+                outputs += 1
+                continue
             for (row, column), formula in uncomputed.get(sheet.title, {}).items():
                 if (row, column) not in filled:
                     issues.append(SourceIssue(
@@ -86,6 +92,8 @@ def read_xlsx(path: Path, data: bytes | None = None, sha256: str = "") -> Docume
     finally:
         if not full_load:
             workbook.close()
+    if outputs:  # its other sheets (the README sheet) describe the dataset, not a plan
+        raise UnreadableFile(DATASET_OUTPUT_REASON, status="skipped")
     if not tables:
         raise UnreadableFile("no tables found in the workbook (every sheet is empty)", status="skipped")
     blocks = sheets_to_blocks(sheets)

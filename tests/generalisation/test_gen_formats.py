@@ -659,3 +659,36 @@ def test_xlsx_with_external_entities_is_refused_not_resolved(tmp_path):
     result = convert_file(path)
     assert result.record.status == "failed"
     assert result.record.error == "refused: xl/worksheets/sheet1.xml declares a DTD (external entities are not allowed in .xlsx)"
+
+
+def test_this_tools_own_output_is_not_read_back_as_plans(tmp_path):
+    """A folder holding an earlier run's dataset (CSV, JSON Lines, XLSX) yields no actions from it."""
+    from actionplans.export import DEFAULT_FORMATS, write_dataset
+    from actionplans.pipeline import convert_to_frames
+
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "gp-plan.csv").write_text(BOARD_CSV, encoding="utf-8")
+    (plans / "tracker.txt").write_text(PRINTED_TRACKER, encoding="utf-8")
+    (plans / "tracker-copy.txt").write_text(PRINTED_TRACKER.replace("North Vale", "South Vale"), encoding="utf-8")
+    frames = convert_to_frames(plans)
+    write_dataset(frames, plans / "out", [*DEFAULT_FORMATS, "xlsx"])
+    (plans / "out" / "run.json").write_text('{\n  "inputs": ["plans"],\n  "counts": {"a": 1, "b": 2, "c": 3}\n}\n')
+    again = convert_to_frames(plans)
+    documents = again["documents"].set_index("document")
+    assert len(again["actions"]) == len(frames["actions"]) == 8
+    outputs = [name for name in documents.index if "plan" not in name and "tracker" not in name]
+    assert len(outputs) >= 11  # actions, documents, issues, glossary, people as CSV and JSONL; dataset.xlsx
+    assert all(documents.loc[name, "status"] == "skipped" for name in outputs)
+    assert documents.loc[next(n for n in outputs if n.endswith("actions.csv")), "error"].startswith("an actionplans output")
+
+
+@pytest.mark.parametrize("text", [
+    "".join(f'{{"document": "plan.txt", "code": "invalid-date", "row": {row}, "message": "no such day"}}\n'
+            for row in range(6)),
+    '{\n  "inputs": ["plans"],\n  "counts": {"success": 4, "failed": 1, "skipped": 0},\n  "version": "0.1.0"\n}\n',
+])
+def test_json_is_not_taken_for_csv(tmp_path, text):
+    path = tmp_path / "issues.jsonl"
+    path.write_text(text, encoding="utf-8")
+    assert detect_format(path.read_bytes(), ".jsonl") == "text"
