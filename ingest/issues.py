@@ -37,6 +37,7 @@ _TYPES = (
     IssueType("clamped-span", "A merged cell claimed more rows or columns than its table has; cut to the table", "warning"),
     IssueType("clamped-numbering", "A list numbering start beyond any real list was reset", "warning"),
     IssueType("too-many-lines", "A page holds more ruling line segments than any table; they were not used to find tables", "warning"),
+    IssueType("uncomputed-formula", "A spreadsheet formula has no saved value; its text is the issue's value", "warning"),
     # tables and rows (extract)
     IssueType("unmapped-column", "A column matches no schema field; its text is kept in actions.other", "warning"),
     IssueType("shifted-header", "A repeated header sits in other columns; its positions were used", "info"),
