@@ -54,6 +54,10 @@ _TYPES = (
     IssueType("ambiguous-date", "A date could be read more than one way", "warning"),
     IssueType("unparsed-timescale", "The timescale text was not understood; no date given", "warning"),
     IssueType("repaired-word", "A word whose first letters were cut off was restored", "info"),
+    # analysts' corrections (actionplans.overrides, convert --overrides)
+    IssueType("overridden", "An analyst's correction set this field (or marked the row not an action)", "info"),
+    IssueType("unknown-override-action", "A correction names an action_id no document in the run has; not applied", "warning"),
+    IssueType("invalid-override", "A correction line has an unknown field or an invalid value; not applied", "warning"),
 )
 
 ISSUE_TYPES: Mapping[str, IssueType] = MappingProxyType({issue.code: issue for issue in _TYPES})
