@@ -1,4 +1,4 @@
-"""Command line: ``actionplans convert | evaluate | inspect``.
+"""Command line: ``actionplans convert | evaluate | inspect | review``.
 
 Thin commands over library calls. Exit status: 0 when every file converted, 1 when any file
 failed, 2 for a usage error. Errors are one line; ``-v`` adds detail and tracebacks.
@@ -87,11 +87,13 @@ def main() -> None:
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
 @click.option("--db", "database_url", metavar="URL", help="Also write the tables to this SQLAlchemy database (sqlite:///plans.sqlite, postgresql://...), replacing only the rows of this run's documents.")
 @click.option("--scheduler", metavar="ADDRESS", help="Convert on the Dask cluster at ADDRESS (tcp://host:8786) instead of local processes; needs the 'dask' extra.")
+@click.option("--overrides", "overrides_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Analysts' corrections (action_id,field,value,note CSV, as the review page exports) applied on every run.")
+@click.option("--review", "with_review", is_flag=True, help="Also write OUT/review.html, the review page.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.option("--verbose", "-v", is_flag=True, help="Log detail per file and show tracebacks.")
 def convert_command(inputs: tuple[Path, ...], out: Path, formats: str, headers_file: Path | None, jobs: int, timeout: float,
                     force: bool, cache_dir: Path | None, no_cache: bool, database_url: str | None, scheduler: str | None,
-                    quiet: bool, verbose: bool) -> None:
+                    overrides_file: Path | None, with_review: bool, quiet: bool, verbose: bool) -> None:
     """Convert plans in INPUTS (files or folders; default data/raw) into the dataset in --out.
 
     Re-runs convert only new or changed files (the rest come from the cache). The dataset is
@@ -105,6 +107,7 @@ def convert_command(inputs: tuple[Path, ...], out: Path, formats: str, headers_f
         headers = HeaderSettings.from_file(headers_file) if headers_file else HeaderSettings()
     except (ValueError, OSError) as error:
         raise click.BadParameter(str(error), param_hint="--headers")
+    corrections = _read_corrections(overrides_file)
     inputs = inputs or (Path("data/raw"),)
     cache = None if no_cache else Cache(cache_dir or out / CACHE_NAME)
     started = time.perf_counter()
@@ -116,23 +119,79 @@ def convert_command(inputs: tuple[Path, ...], out: Path, formats: str, headers_f
                               force=force, on_document=progress.document, on_start=progress.start, scheduler=scheduler)
     except (DaskMissing, ClusterUnavailable) as error:
         raise click.BadParameter(str(error), param_hint="--scheduler")
+    applied = None
+    if corrections is not None:
+        from actionplans.overrides import apply_corrections
+
+        applied = apply_corrections(dataset.documents, corrections)
+        dataset = Dataset(applied.documents, dataset.converted, dataset.from_cache)
     summary = run_summary(dataset, inputs, chosen, time.perf_counter() - started)
     summary["fingerprint"] = dataset_fingerprint(dataset, chosen, headers)
+    if applied is not None and corrections is not None:
+        summary["overrides"] = {"file": str(overrides_file.resolve()), "applied": applied.applied, "not_applied": len(applied.problems)}
+        summary["fingerprint"] += f"+{corrections.digest}"
+    frames = dataset.frames if applied is None else _corrected_frames(dataset, applied)
     unchanged = dataset.converted == 0 and _same_dataset_on_disk(out, chosen, summary["fingerprint"])
     try:
         if unchanged:  # every file came from the cache and the files on disk hold exactly this dataset
             _replace_file(out / "run.json", json.dumps(summary, indent=1))
         else:
-            write_dataset(dataset.frames, out, chosen, extra_files={"run.json": json.dumps(summary, indent=1)})
+            from actionplans.review import SOURCES_NAME, sources_jsonl
+
+            write_dataset(frames, out, chosen, extra_files={"run.json": json.dumps(summary, indent=1), SOURCES_NAME: sources_jsonl(dataset.documents)})
     except OSError as error:
         click.echo(f"error: cannot write the dataset to {out}: {error.strerror or error}", err=True)
         sys.exit(1)
     if database_url:
-        if not _write_database(dataset.frames, database_url):
+        if not _write_database(frames, database_url):
             sys.exit(1)
+    if with_review:
+        _write_review(out)
     if not quiet:
         click.echo(format_summary(dataset, out, unchanged))
+        if applied is not None and corrections is not None:
+            from actionplans.overrides import summary_lines
+
+            click.echo("\n".join(summary_lines(applied, corrections)))
     sys.exit(1 if dataset.failed else 0)
+
+
+def _read_corrections(path: Path | None):
+    """The overrides file checked before converting: a file that cannot be used is a usage error."""
+    if path is None:
+        return None
+    from actionplans.overrides import OverridesError, read_overrides
+
+    try:
+        return read_overrides(path)
+    except OverridesError as error:
+        raise click.BadParameter(str(error), param_hint="--overrides")
+
+
+def _corrected_frames(dataset: Dataset, applied) -> dict:
+    from actionplans.overrides import corrected_frames
+
+    return corrected_frames(dataset.frames, applied)
+
+
+def _write_review(out: Path, image_width: int | None = None) -> Path:
+    from actionplans.review import DEFAULT_IMAGE_WIDTH, write_review
+
+    try:
+        return write_review(out, image_width=image_width or DEFAULT_IMAGE_WIDTH)
+    except (OSError, ValueError) as error:
+        click.echo(f"error: cannot write the review page in {out}: {error}", err=True)
+        sys.exit(1)
+
+
+@main.command("review")
+@click.argument("out", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--image-width", default=None, type=click.IntRange(200, 2000), help="Width in pixels of the PDF page images [default: 800]; wider is sharper and heavier.")
+def review_command(out: Path, image_width: int | None) -> None:
+    """Write OUT/review.html: every action beside its source, doubtful ones first, with
+    corrections exported as an overrides file for convert --overrides."""
+    path = _write_review(out, image_width)
+    click.echo(f"review page written to {path}")
 
 
 def dataset_fingerprint(dataset: Dataset, formats: tuple[str, ...], headers: HeaderSettings) -> str:
