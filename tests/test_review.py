@@ -232,3 +232,47 @@ def test_review_command_has_help():
     result = CliRunner().invoke(main, ["review", "--help"])
     assert result.exit_code == 0
     assert "--image-width" in result.output and len(main.commands["review"].help or "") > 20
+
+
+# --------------------------------------------------------------------------- the workbook
+
+def test_workbook_actions_sheet_reads_first_columns_first_and_notes_flagged_cells(plan, tmp_path):
+    from openpyxl import load_workbook
+
+    from actionplans.export.writers import XLSX_NAME, write_xlsx
+
+    frames = convert([plan]).frames
+    write_xlsx(frames, tmp_path)
+    sheet = load_workbook(tmp_path / XLSX_NAME)["actions"]
+    header = [cell.value for cell in sheet[1]]
+    assert header[:7] == ["ref", "area", "action", "lead", "due_date", "status", "rag"]
+    assert header[-5:] == ["action_id", "document", "page", "table", "row"]
+    assert sorted(header) == sorted(frames["actions"].columns)
+    rows = {row[0].value: dict(zip(header, row)) for row in sheet.iter_rows(min_row=2)}
+    flagged = rows["2"]["timescale"]
+    assert flagged.value == "31.06.16"
+    assert flagged.comment is not None and flagged.comment.text == "invalid-date: no such date: '31.06.16'"
+    assert flagged.fill.start_color.rgb.endswith("FFF4CE")
+    assert all(cell.comment is None for row in rows.values() for name, cell in row.items() if (row["ref"].value, name) != ("2", "timescale"))
+    assert rows["1"]["action"].alignment.wrap_text  # "Agree the <script>... referral form" is long
+    assert not rows["3"]["ref"].alignment.wrap_text
+
+
+def test_workbook_notes_an_issue_without_a_column_on_the_issues_cell(tmp_path):
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    from actionplans.export.tables import TABLE_COLUMNS
+    from actionplans.export.writers import XLSX_NAME, write_xlsx
+
+    action = {column: "" for column in TABLE_COLUMNS["actions"]}
+    action.update(action_id="a1", document="d.txt", page=None, table=1, row=1, ref="7", action="Fix it", issues="unaligned-items")
+    issue = {column: "" for column in TABLE_COLUMNS["issues"]}
+    issue.update(document="d.txt", action_id="a1", severity="warning", code="unaligned-items", message="lead cell does not list one entry per item")
+    frames = {"actions": pd.DataFrame([action], columns=list(TABLE_COLUMNS["actions"])).astype({"table": "Int64", "row": "Int64", "page": "Int64"}),
+              "issues": pd.DataFrame([issue], columns=list(TABLE_COLUMNS["issues"]))}
+    write_xlsx(frames, tmp_path)
+    sheet = load_workbook(tmp_path / XLSX_NAME)["actions"]
+    header = [cell.value for cell in sheet[1]]
+    cell = sheet.cell(row=2, column=header.index("issues") + 1)
+    assert cell.comment.text == "unaligned-items: lead cell does not list one entry per item"
