@@ -22,6 +22,7 @@ holds ``<script>`` shows as text.
 from __future__ import annotations
 
 import base64
+import csv
 import hashlib
 import io
 import json
@@ -44,9 +45,10 @@ IMAGE_BUDGET_BYTES = 40_000_000
 """Page images past this many bytes are left out (pages with errors and warnings come first):
 about 500 dense pages, a file Chromium still opens in a couple of seconds."""
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
-ACTION_FIELDS = ("action_id", "document", "page", "table", "row", "section", "area", "ref", "finding", "action", "outcome",
-                 "measures", "lead", "lead_people", "lead_roles", "timescale", "start_date", "due_date", "status",
-                 "status_text", "rag", "progress", "review_date", "issues", "other", "overridden")
+ACTION_FIELDS = ("action_id", "document", "page", "table", "row", "section", "area", "ref", "finding", "action",
+                 "lead", "lead_people", "lead_roles", "timescale", "start_date", "due_date", "status",
+                 "status_text", "rag", "progress", "other", "overridden")
+"""The action fields the page shows or searches (outcome, measures and the rest are in the source cells)."""
 DOCUMENT_FIELDS = ("document", "format", "pages", "tables", "actions", "status", "error", "title", "plan_date", "sha256")
 ISSUE_FIELDS = ("document", "action_id", "page", "table", "row", "column", "severity", "code", "message", "value")
 
@@ -85,22 +87,25 @@ def read_sources(out: Path) -> dict[str, dict]:
 
 def read_table(out: Path, name: str) -> list[dict]:
     """One dataset table as a list of dicts of text (JSON Lines, else CSV, else Parquet)."""
-    import pandas as pd
-
-    jsonl, csv, parquet = out / f"{name}.jsonl", out / f"{name}.csv", out / f"{name}.parquet"
+    jsonl, csv_path, parquet = out / f"{name}.jsonl", out / f"{name}.csv", out / f"{name}.parquet"
     if jsonl.is_file():
-        rows = [json.loads(line) for line in jsonl.read_text(encoding="utf-8").splitlines() if line.strip()]
-        return [{key: _text(value) for key, value in row.items()} for row in rows]
-    if csv.is_file():
-        frame = pd.read_csv(csv, dtype=str, keep_default_na=False)
+        with jsonl.open(encoding="utf-8") as lines:
+            rows = [json.loads(line) for line in lines if line.strip()]
+    elif csv_path.is_file():
+        with csv_path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
     elif parquet.is_file():
-        frame = pd.read_parquet(parquet)
+        import pandas as pd
+
+        rows = pd.read_parquet(parquet).to_dict(orient="records")
     else:
         raise ValueError(f"no {name} table in {out} ({name}.jsonl, .csv or .parquet): run convert first")
-    return [{key: _text(value) for key, value in row.items()} for row in frame.to_dict(orient="records")]
+    return [{key: _text(value) for key, value in row.items()} for row in rows]
 
 
 def _text(value: object) -> str:
+    if isinstance(value, str):
+        return value
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -195,12 +200,16 @@ def review_data(out: Path, image_width: int = DEFAULT_IMAGE_WIDTH, image_budget:
             by_action.setdefault(issue["action_id"], []).append(index)
     ranks = {action_id: min(SEVERITY_RANK.get(issues[index]["severity"], 1) for index in indices) for action_id, indices in by_action.items()}
     images, image_keys = _page_images(documents, actions, sources, run, out, image_width, ranks, image_budget)
-    rows = [_action_row(action, sources.get(action.get("action_id", "")), by_action.get(action.get("action_id", ""), []), issues, image_keys)
+    cells: dict[str, int] = {}  # the sub-items of one source row share its cells
+    rows = [_action_row(action, sources.get(action.get("action_id", "")), by_action.get(action.get("action_id", ""), []), issues, image_keys, cells)
             for action in actions]
+    strings: dict[str, int] = {}
     return {
-        "documents": [_document_row(document, actions, issues) for document in documents],
-        "actions": _doubtful_first(rows),
-        "issues": [{key: issue.get(key, "") for key in ISSUE_FIELDS} for issue in issues],
+        "documents": _document_rows(documents, issues),
+        "actions": _columns(_doubtful_first(rows), strings),
+        "cells": [json.loads(text) for text in cells],
+        "issues": _columns([{key: issue.get(key, "") for key in ISSUE_FIELDS} for issue in issues], strings),
+        "strings": list(strings),
         "images": images,
         "overrides": _previous_overrides(run),
         "overrides_file": Path(run.get("overrides", {}).get("file", "")).name if run.get("overrides") else "",
@@ -258,13 +267,22 @@ def _page_images(documents: Sequence[Mapping[str, str]], actions: Sequence[Mappi
     return images, keys
 
 
+def _columns(rows: Sequence[Mapping[str, object]], strings: dict[str, int]) -> dict[str, list]:
+    """Rows as {"columns": [...], "rows": [[...], ...]}: the keys once, not once a row, and
+    each text as an index into the shared ``strings`` (an area, section or message repeats
+    over many actions). The page turns them back into objects."""
+    columns = list(rows[0]) if rows else []
+    return {"columns": columns, "rows": [[strings.setdefault(value, len(strings)) if isinstance(value, str) else value for value in (row[column] for column in columns)]
+                                         for row in rows]}
+
+
 def _action_row(action: Mapping[str, str], source: dict | None, issue_indices: list[int], issues: Sequence[Mapping[str, str]],
-                image_keys: Mapping[tuple[str, int], str]) -> dict:
+                image_keys: Mapping[tuple[str, int], str], cells: dict[str, int]) -> dict:
     row = {key: action.get(key, "") for key in ACTION_FIELDS}
     severities = [issues[index]["severity"] for index in issue_indices]
     row["rank"] = min((SEVERITY_RANK.get(severity, 1) for severity in severities), default=3)
     row["issue_ids"] = issue_indices
-    row["cells"] = source.get("cells", []) if source else []
+    row["cells"] = cells.setdefault(json.dumps(source["cells"], ensure_ascii=False), len(cells)) if source and source.get("cells") else -1
     image = None
     if source and source.get("bbox") and source.get("page"):
         image = image_keys.get((action.get("document", ""), int(source["page"])))
@@ -281,15 +299,14 @@ def _doubtful_first(rows: list[dict]) -> list[dict]:
     return [row for _, row in sorted(enumerate(rows), key=lambda pair: (order[pair[1]["document"]], pair[1]["rank"], pair[0]))]
 
 
-def _document_row(document: Mapping[str, str], actions: Sequence[Mapping[str, str]], issues: Sequence[Mapping[str, str]]) -> dict:
-    row = {key: document.get(key, "") for key in DOCUMENT_FIELDS}
-    name = document.get("document", "")
-    counts = {"error": 0, "warning": 0, "info": 0}
+def _document_rows(documents: Sequence[Mapping[str, str]], issues: Sequence[Mapping[str, str]]) -> list[dict]:
+    """The documents with their issue counts by severity."""
+    counts: dict[str, dict[str, int]] = {}
     for issue in issues:
-        if issue.get("document") == name:
-            counts[issue["severity"]] = counts.get(issue["severity"], 0) + 1
-    row["counts"] = counts
-    return row
+        tally = counts.setdefault(issue.get("document", ""), {"error": 0, "warning": 0, "info": 0})
+        tally[issue["severity"]] = tally.get(issue["severity"], 0) + 1
+    return [{**{key: document.get(key, "") for key in DOCUMENT_FIELDS},
+             "counts": counts.get(document.get("document", ""), {"error": 0, "warning": 0, "info": 0})} for document in documents]
 
 
 def _previous_overrides(run: Mapping[str, object]) -> list[dict]:

@@ -37,7 +37,17 @@ def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 def _embedded(html: str) -> dict:
     match = re.search(r'<script type="application/json" id="review-data">(.*?)</script>', html, re.S)
     assert match, "the page embeds its data"
-    return json.loads(match.group(1))
+    return _expanded(json.loads(match.group(1)))
+
+
+def _expanded(data: dict) -> dict:
+    """The page's data as the page's script sees it: tables as objects, cells resolved."""
+    for name in ("actions", "issues"):
+        text = lambda column, value: data["strings"][value] if isinstance(value, int) and column not in ("rank", "cells") else value  # noqa: E731
+        data[name] = [{column: text(column, value) for column, value in zip(data[name]["columns"], row)} for row in data[name]["rows"]]
+    for action in data["actions"]:
+        action["cells"] = data["cells"][action["cells"]] if action["cells"] >= 0 else []
+    return data
 
 
 @pytest.fixture()
@@ -152,8 +162,8 @@ def test_past_the_image_budget_pages_with_errors_come_first(tmp_path):
         (folder / name).write_bytes((PDF_FIXTURES / name).read_bytes())
     out = tmp_path / "out"
     assert _cli("convert", str(folder), "--out", str(out), "--jobs", "1", cwd=tmp_path).returncode in (0, 1)
-    everything = review_data(out)
-    first_only = review_data(out, image_budget=1)
+    everything = _expanded(review_data(out))
+    first_only = _expanded(review_data(out, image_budget=1))
     (key,) = first_only["images"]
     with_image = [a for a in first_only["actions"] if a["image"]]
     assert with_image and all(a["document"] == "seed_002_93871fd4ab8d0ecd.pdf" for a in with_image)
@@ -167,7 +177,7 @@ def test_a_pdf_changed_since_conversion_shows_its_cells_not_a_wrong_page(tmp_pat
     out = tmp_path / "out"
     assert _cli("convert", str(source), "--out", str(out), "--jobs", "1", cwd=tmp_path).returncode == 0
     source.write_bytes((PDF_FIXTURES / "unruled_table.pdf").read_bytes())
-    data = review_data(out)
+    data = _expanded(review_data(out))
     assert data["images"] == {}
     assert all(action["image"] == "" and action["cells"] for action in data["actions"])
 
@@ -190,7 +200,7 @@ def test_previous_overrides_are_carried_into_the_page_for_export(plan, tmp_path)
     overrides = tmp_path / "overrides.csv"
     overrides.write_text(f"action_id,field,value,note\n{action_id},rag,green,checked\n", encoding="utf-8")
     assert _cli("convert", str(plan), "--out", str(out), "--jobs", "1", "--overrides", str(overrides), cwd=tmp_path).returncode == 0
-    data = review_data(out)
+    data = _expanded(review_data(out))
     assert data["overrides"] == [{"action_id": action_id, "field": "rag", "value": "green", "note": "checked"}]
     assert data["overrides_file"] == "overrides.csv"
     corrected = next(a for a in data["actions"] if a["action_id"] == action_id)
