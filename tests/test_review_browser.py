@@ -155,6 +155,28 @@ def test_filter_open_correct_export_and_rerun(browser, seed_run, tmp_path):
     context.close()
 
 
+def test_marking_a_row_not_an_action_is_exported(browser, seed_run, tmp_path):
+    _, out = seed_run
+    context, page, problems = _open(browser, out / "review.html")
+    page.select_option("#filter-severity", "warning")
+    row = page.locator("tr.action").first
+    action_id = row.get_attribute("data-id")
+    row.click()
+    detail = page.locator(f'tr.detail[data-id="{action_id}"]')
+    detail.locator('input[name="not_action"]').check()
+    detail.locator('input[name="note"]').fill("a note row, not an action")
+    detail.locator("button.save").click()
+    assert "dropped" in page.locator(f'tr.action[data-id="{action_id}"]').get_attribute("class")
+    with page.expect_download() as download_info:
+        page.click("#export")
+    exported = tmp_path / "overrides.csv"
+    download_info.value.save_as(exported)
+    lines = list(csv.reader(io.StringIO(exported.read_text(encoding="utf-8"))))
+    assert [action_id, "not_action", "true", "a note row, not an action"] in lines
+    assert problems == []
+    context.close()
+
+
 def test_markup_in_a_source_cell_shows_as_text(browser, tmp_path):
     plans = tmp_path / "plans"
     plans.mkdir()
