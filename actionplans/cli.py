@@ -130,7 +130,6 @@ def convert_command(inputs: tuple[Path, ...], out: Path, formats: str, headers_f
     if applied is not None and corrections is not None:
         summary["overrides"] = {"file": str(overrides_file.resolve()), "applied": applied.applied, "not_applied": len(applied.problems)}
         summary["fingerprint"] += f"+{corrections.digest}"
-    frames = dataset.frames if applied is None else _corrected_frames(dataset, applied)
     unchanged = dataset.converted == 0 and _same_dataset_on_disk(out, chosen, summary["fingerprint"])
     try:
         if unchanged:  # every file came from the cache and the files on disk hold exactly this dataset
@@ -138,12 +137,13 @@ def convert_command(inputs: tuple[Path, ...], out: Path, formats: str, headers_f
         else:
             from actionplans.review import SOURCES_NAME, sources_jsonl
 
-            write_dataset(frames, out, chosen, extra_files={"run.json": json.dumps(summary, indent=1), SOURCES_NAME: sources_jsonl(dataset.documents)})
+            write_dataset(_dataset_frames(dataset, applied), out, chosen,
+                          extra_files={"run.json": json.dumps(summary, indent=1), SOURCES_NAME: sources_jsonl(dataset.documents)})
     except OSError as error:
         click.echo(f"error: cannot write the dataset to {out}: {error.strerror or error}", err=True)
         sys.exit(1)
     if database_url:
-        if not _write_database(frames, database_url):
+        if not _write_database(_dataset_frames(dataset, applied), database_url):
             sys.exit(1)
     if with_review:
         _write_review(out)
@@ -168,7 +168,10 @@ def _read_corrections(path: Path | None):
         raise click.BadParameter(str(error), param_hint="--overrides")
 
 
-def _corrected_frames(dataset: Dataset, applied) -> dict:
+def _dataset_frames(dataset: Dataset, applied) -> dict:
+    """The tables to write: with an overrides file, its own problems join the issues table."""
+    if applied is None:
+        return dataset.frames
     from actionplans.overrides import corrected_frames
 
     return corrected_frames(dataset.frames, applied)
