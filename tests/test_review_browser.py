@@ -194,3 +194,14 @@ def test_markup_in_a_source_cell_shows_as_text(browser, tmp_path):
     assert page.locator("main b").count() == 0
     assert problems == []
     context.close()
+
+
+def test_without_chromium_the_browser_tests_skip_locally_and_fail_in_ci(monkeypatch):
+    module = sys.modules[__name__]
+    monkeypatch.setattr(module, "CHROMIUM", Path("/nonexistent/chromium"))
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception):
+        chromium_or_skip()
+    monkeypatch.setenv("CI", "1")
+    with pytest.raises(pytest.fail.Exception, match="missing in CI"):
+        chromium_or_skip()
