@@ -34,11 +34,11 @@ from typing import Any
 from actionplans.conversion import Settings
 from extract.glossary import GlossaryEntry, PersonEntry
 from extract.model import Issue
-from normalise.model import Action, DocumentRecord, NormalisedDocument
+from normalise.model import Action, ActionSource, DocumentRecord, NormalisedDocument
 
 log = logging.getLogger("actionplans")
 
-ENTRY_FORMAT = 2
+ENTRY_FORMAT = 3
 """The layout of an entry file (1 was pickle). Changing the layout changes this number."""
 
 CODE_PACKAGES = ("ingest", "extract", "normalise", "actionplans")
@@ -139,7 +139,8 @@ class CacheKey:
 
 
 def record_fields() -> dict[str, list[str]]:
-    return {kind: [item.name for item in dataclasses.fields(cls)] for kind, cls in RECORD_TYPES.items()}
+    fields = {kind: [item.name for item in dataclasses.fields(cls)] for kind, cls in RECORD_TYPES.items()}
+    return {**fields, "sources": [item.name for item in dataclasses.fields(ActionSource)]}
 
 
 def checksum(payload: Mapping[str, Any]) -> str:
@@ -155,6 +156,8 @@ def document_to_entry(key: CacheKey, result: NormalisedDocument) -> dict[str, An
         "issues": [list(dataclasses.astuple(issue)) for issue in result.issues],
         "glossary": [list(dataclasses.astuple(entry)) for entry in result.glossary],
         "people": [list(dataclasses.astuple(entry)) for entry in result.people],
+        "sources": [[source.action_id, source.page, list(source.bbox) if source.bbox else None,
+                     [list(cell) for cell in source.cells]] for source in result.sources],
     }
     return {"format": ENTRY_FORMAT, "key": key.digest, "sha256": key.sha256, "fields": record_fields(),
             "payload": payload, "checksum": checksum(payload)}
@@ -180,9 +183,23 @@ def entry_to_document(entry: Any, key: CacheKey) -> NormalisedDocument | None:
             tuple(build["issues"](row) for row in rows["issues"]),
             tuple(build["glossary"](row) for row in rows["glossary"]),
             tuple(build["people"](row) for row in rows["people"]),
+            tuple(_source(row) for row in payload.get("sources", [])),
         )
     except (KeyError, TypeError, ValueError):
         return None
+
+
+def _source(row: Any) -> ActionSource:
+    """An :class:`ActionSource` from its JSON row (a box of floats and cell triples, so not
+    :func:`_builder`'s flat rows); anything else is a ValueError, making the entry a miss."""
+    action_id, page, bbox, cells = row
+    if not isinstance(action_id, str) or not (page is None or isinstance(page, int)):
+        raise ValueError("a source row of the wrong type")
+    box = None if bbox is None else tuple(float(value) for value in bbox)
+    if box is not None and len(box) != 4:
+        raise ValueError("a source box of the wrong length")
+    triples = tuple((str(field), str(label), str(text)) for field, label, text in cells)
+    return ActionSource(action_id, page, box, triples)  # type: ignore[arg-type]
 
 
 def _builder(cls: type):

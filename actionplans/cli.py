@@ -1,4 +1,4 @@
-"""Command line: ``actionplans convert | evaluate | inspect``.
+"""Command line: ``actionplans convert | evaluate | inspect | review``.
 
 Thin commands over library calls. Exit status: 0 when every file converted, 1 when any file
 failed, 2 for a usage error. Errors are one line; ``-v`` adds detail and tracebacks.
@@ -21,6 +21,7 @@ from actionplans.cache import Cache
 from actionplans.export import DEFAULT_FORMATS, FORMATS, write_dataset
 from actionplans.export.tables import visible_text as printable
 from actionplans.export.writers import dataset_files, stale_files
+from actionplans.overrides import Corrections
 from actionplans.pipeline import PIPELINE_VERSION, Dataset, Settings, convert
 from extract import HeaderSettings
 from normalise.model import NormalisedDocument
@@ -70,7 +71,7 @@ def _formats(value: str) -> tuple[str, ...]:
     chosen = tuple(part.strip().lower() for part in value.split(",") if part.strip())
     unknown = [part for part in chosen if part not in FORMATS]
     if unknown or not chosen:
-        raise click.BadParameter(f"unknown format {', '.join(unknown) or value!r}; choose from {', '.join(FORMATS)}")
+        raise click.BadParameter(f"unknown format {', '.join(unknown) or value!r}; choose from {', '.join(FORMATS)}") from None
     return chosen
 
 
@@ -86,7 +87,7 @@ def parse_size(value: str) -> int | None:
     try:
         number = float(text[: len(text) - len(unit)])
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a size (e.g. 2G, 512M, 0 for no limit)")
+        raise click.BadParameter(f"{value!r} is not a size (e.g. 2G, 512M, 0 for no limit)") from None
     if number <= 0:
         return None
     return int(number * _SIZE_UNITS[unit])
@@ -134,12 +135,15 @@ def main() -> None:
 @click.option("--db", "database_url", metavar="URL", help="Also write the tables to this SQLAlchemy database (sqlite:///plans.sqlite, postgresql://...), replacing only the rows of this run's documents.")
 @click.option("--prune", is_flag=True, help="With --db: remove the rows of documents that are no longer among the inputs.")
 @click.option("--csv-excel", is_flag=True, help="Write CSV as UTF-8 with a byte-order mark, so Excel opens it right on a double click.")
+@click.option("--overrides", "overrides_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Analysts' corrections (action_id,field,value,note CSV, as the review page exports) applied on every run.")
+@click.option("--review", "with_review", is_flag=True, help="Also write OUT/review.html, the review page.")
 @click.option("--scheduler", metavar="ADDRESS", help="Convert on the Dask cluster at ADDRESS (tcp://host:8786) instead of local processes; needs the 'dask' extra.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.option("--verbose", "-v", is_flag=True, help="Log detail per file and show tracebacks.")
 def convert_command(inputs: tuple[Path, ...], out: Path, formats: str, headers_file: Path | None, jobs: int, timeout: float,
                     max_memory: str, csv_raw: bool, force: bool, cache_dir: Path | None, no_cache: bool, database_url: str | None,
-                    prune: bool, csv_excel: bool, scheduler: str | None, quiet: bool, verbose: bool) -> None:
+                    prune: bool, csv_excel: bool, overrides_file: Path | None, with_review: bool, scheduler: str | None,
+                    quiet: bool, verbose: bool) -> None:
     """Convert plans in INPUTS (files or folders; default data/raw) into the dataset in --out.
 
     Re-runs convert only new or changed files (the rest come from the cache). The dataset is
@@ -153,9 +157,9 @@ def convert_command(inputs: tuple[Path, ...], out: Path, formats: str, headers_f
     try:
         headers = HeaderSettings.from_file(headers_file) if headers_file else HeaderSettings()
     except (ValueError, OSError) as error:
-        raise click.BadParameter(str(error), param_hint="--headers")
+        raise click.BadParameter(str(error), param_hint="--headers") from None
     if prune and not database_url:
-        raise click.BadParameter("--prune only applies to a database; give --db URL too", param_hint="--prune")
+        raise click.BadParameter("--prune only applies to a database; give --db URL too", param_hint="--prune") from None
     if database_url:  # a bad URL or a missing driver is reported now, not after the whole conversion
         from actionplans.export.database import DatabaseError, check_database
 
@@ -163,10 +167,12 @@ def convert_command(inputs: tuple[Path, ...], out: Path, formats: str, headers_f
             check_database(database_url)
         except DatabaseError as error:
             raise click.BadParameter(str(error), param_hint="--db") from None
+    corrections = _read_corrections(overrides_file)
     run = RunOptions(inputs=_check_inputs(inputs, out), out=out, formats=chosen, headers=headers, jobs=jobs,
                      timeout=timeout or None, max_memory=parse_size(max_memory), csv_raw=csv_raw, force=force,
                      cache=None if no_cache else (cache_dir or out / CACHE_NAME), database_url=database_url,
-                     prune=prune, csv_excel=csv_excel, scheduler=scheduler, quiet=quiet)
+                     prune=prune, csv_excel=csv_excel, overrides_file=overrides_file, corrections=corrections,
+                     with_review=with_review, scheduler=scheduler, quiet=quiet)
     try:
         _convert_and_write(run)
     except KeyboardInterrupt:  # the workers are stopped by now; no traceback, one line
@@ -198,6 +204,9 @@ class RunOptions:
     database_url: str | None
     prune: bool
     csv_excel: bool
+    overrides_file: Path | None
+    corrections: Corrections | None  # the overrides file, read and checked before converting
+    with_review: bool
     scheduler: str | None
     quiet: bool
 
@@ -214,17 +223,29 @@ def _convert_and_write(run: RunOptions) -> None:
                               on_start=progress.start, scheduler=run.scheduler, max_memory=run.max_memory,
                               exclude=(out, *([run.cache] if run.cache else [])))
     except (DaskMissing, ClusterUnavailable) as error:
-        raise click.BadParameter(str(error), param_hint="--scheduler")
+        raise click.BadParameter(str(error), param_hint="--scheduler") from None
+    applied = None
+    if run.corrections is not None:
+        from actionplans.overrides import apply_corrections
+
+        applied = apply_corrections(dataset.documents, run.corrections)
+        dataset = Dataset(applied.documents, dataset.converted, dataset.from_cache)
     summary = run_summary(dataset, inputs, chosen, time.perf_counter() - started)
     summary["fingerprint"] = dataset_fingerprint(dataset, chosen + (("csv-raw",) if csv_raw else ()), Settings(headers=headers), run.csv_excel)
+    if applied is not None and run.corrections is not None and run.overrides_file is not None:
+        summary["overrides"] = {"file": str(run.overrides_file.resolve()), "applied": applied.applied, "not_applied": len(applied.problems)}
+        summary["fingerprint"] += f"+{run.corrections.digest}"
     unchanged = dataset.converted == 0 and _same_dataset_on_disk(out, chosen, summary["fingerprint"])
     removed: tuple[str, ...] = ()
     try:
         if unchanged:  # every file came from the cache and the files on disk hold exactly this dataset
             _replace_file(out / "run.json", json.dumps(summary, indent=1))
         else:
-            summary["removed"] = stale_files(out, dataset_files(chosen) + ["run.json"])
-            removed = write_dataset(dataset.frames, out, chosen, extra_files={"run.json": json.dumps(summary, indent=1)},
+            from actionplans.review import SOURCES_NAME, sources_jsonl
+
+            summary["removed"] = stale_files(out, [*dataset_files(chosen), "run.json", SOURCES_NAME])
+            extra_files = {"run.json": json.dumps(summary, indent=1), SOURCES_NAME: sources_jsonl(dataset.documents)}
+            removed = write_dataset(_dataset_frames(dataset, applied), out, chosen, extra_files=extra_files,
                                     csv_raw=csv_raw, csv_bom=run.csv_excel).removed
     except OSError as error:
         click.echo(f"error: cannot write the dataset to {click.format_filename(str(out))}: {error.strerror or error}", err=True)
@@ -232,15 +253,62 @@ def _convert_and_write(run: RunOptions) -> None:
     database_ok, database_lines = True, []
     if database_url:
         try:
-            database_ok, database_lines = _write_database(dataset.frames, database_url, run.prune)
+            database_ok, database_lines = _write_database(_dataset_frames(dataset, applied), database_url, run.prune)
         except KeyboardInterrupt:
             raise InterruptedAfterWrite(f"the dataset in {click.format_filename(str(out))} was written; the database write was stopped") from None
+    if run.with_review:
+        _write_review(out)
     if not run.quiet:  # the summary prints whether or not the database took the rows
         click.echo("\n".join([format_summary(dataset, out, unchanged, removed), *(database_lines if database_ok else [])]))
+        if applied is not None and run.corrections is not None:
+            from actionplans.overrides import summary_lines
+
+            click.echo("\n".join(summary_lines(applied, run.corrections)))
     if not database_ok:
         click.echo("\n".join(database_lines), err=True)
         sys.exit(1)
     sys.exit(1 if dataset.failed else 0)
+
+
+def _read_corrections(path: Path | None):
+    """The overrides file checked before converting: a file that cannot be used is a usage error."""
+    if path is None:
+        return None
+    from actionplans.overrides import OverridesError, read_overrides
+
+    try:
+        return read_overrides(path)
+    except OverridesError as error:
+        raise click.BadParameter(str(error), param_hint="--overrides") from None
+
+
+def _dataset_frames(dataset: Dataset, applied) -> dict:
+    """The tables to write: with an overrides file, its own problems join the issues table."""
+    if applied is None:
+        return dataset.frames
+    from actionplans.overrides import corrected_frames
+
+    return corrected_frames(dataset.frames, applied)
+
+
+def _write_review(out: Path, image_width: int | None = None) -> Path:
+    from actionplans.review import DEFAULT_IMAGE_WIDTH, write_review
+
+    try:
+        return write_review(out, image_width=image_width or DEFAULT_IMAGE_WIDTH)
+    except (OSError, ValueError) as error:
+        click.echo(f"error: cannot write the review page in {out}: {error}", err=True)
+        sys.exit(1)
+
+
+@main.command("review")
+@click.argument("out", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--image-width", default=None, type=click.IntRange(200, 2000), help="Width in pixels of the PDF page images [default: 800]; wider is sharper and heavier.")
+def review_command(out: Path, image_width: int | None) -> None:
+    """Write OUT/review.html: every action beside its source, doubtful ones first, with
+    corrections exported as an overrides file for convert --overrides."""
+    path = _write_review(out, image_width)
+    click.echo(f"review page written to {path}")
 
 
 def dataset_fingerprint(dataset: Dataset, formats: tuple[str, ...], settings: Settings, csv_bom: bool = False) -> str:
@@ -349,7 +417,7 @@ def inspect_command(files: tuple[Path, ...], tables_jsonl: Path | None, draw: Pa
     try:
         settings = Settings(headers=HeaderSettings.from_file(headers_file) if headers_file else HeaderSettings())
     except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="--headers")
+        raise click.BadParameter(str(error), param_hint="--headers") from None
 
     if tables_jsonl:
         count = inspection.write_tables_jsonl(list(files), tables_jsonl)

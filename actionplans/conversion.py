@@ -116,6 +116,6 @@ def _with_status(result: NormalisedDocument, document_tables: int) -> Normalised
         status = "partial" if errors else "success"
         error = ", ".join(f"{errors.count(code)} {code}" for code in sorted(set(errors))) if errors else ""
     record = DocumentRecord(**{**record.__dict__, "status": status, "error": error})
-    return NormalisedDocument(record, result.actions, result.issues, result.glossary, result.people)
+    return NormalisedDocument(record, result.actions, result.issues, result.glossary, result.people, result.sources)
 
 

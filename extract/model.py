@@ -25,10 +25,16 @@ FIELDS = (
 
 @dataclass(frozen=True)
 class Provenance:
+    """Where an action was printed. ``bbox`` is the source row's box on ``page`` (paged
+    formats) and ``cells`` the row's (field, header label, text) as printed: the review page
+    shows an action beside them."""
+
     document: str
     table: int
     row: int
     page: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    cells: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -167,6 +167,11 @@ def _other_text(row: DataRow) -> str:
     return " | ".join(parts)
 
 
+def _source_cells(row: DataRow) -> tuple[tuple[str, str, str], ...]:
+    """The row's cells as printed, (field or "", header label, text), for showing an action beside its source."""
+    return tuple((column.field or "", column.label or "unlabelled", column.text) for column in row.columns)
+
+
 def _field_text(row: DataRow, name: str) -> str:
     return " | ".join(format_lines(column.lines) for column in row.columns if column.field == name and column.text.strip())
 
@@ -304,7 +309,7 @@ def row_to_actions(row: DataRow, split_entries: EntrySplitter | None = None) -> 
         if item.inferred and item.marker:
             item_issues.append(("inferred-marker", f"item marker '{item.marker}' not printed; inferred from its position"))
         actions.append(RawAction(
-            provenance=Provenance(row.document, row.table, row.row, row.page),
+            provenance=Provenance(row.document, row.table, row.row, row.page, row.bbox, _source_cells(row)),
             ref=_sub_ref(ref, item.marker) if how != "paragraphs" else ref,
             action=item.text,
             lead=texts["lead"], timescale=texts["timescale"], status=texts["status"], rag=texts["rag"],

@@ -31,7 +31,7 @@ from extract.context import (
 from extract.headers import HeaderSettings, map_header, normalise_header
 from extract.items import split_enumerated
 from extract.model import Issue
-from ingest.model import Cell, Document, Line, Table, TextBlock
+from ingest.model import BBox, Cell, Document, Line, Table, TextBlock
 
 HEADER_SEARCH_ROWS = 6
 """How many leading rows of a table piece may hold its header."""
@@ -87,6 +87,7 @@ class DataRow:
     section_lead: str = ""
     first_column_field: str | None = None
     issues: tuple[tuple[str, str], ...] = ()
+    bbox: BBox | None = None  # the row's box on its first page (paged formats), for the review page
 
     def texts(self, name: str) -> list[str]:
         return [column.text for column in self.columns if column.field == name and column.text.strip()]
@@ -299,6 +300,11 @@ class _Draft:
     area_heading: str
     section_lead: str
     issues: list[tuple[str, str]] = field(default_factory=list)
+    bbox: BBox | None = None
+
+    def add_cells(self, row: Sequence[Cell | None]) -> None:
+        """Grow the row's box by the reader cells on the row's first page."""
+        self.bbox = union_bbox([self.bbox, *(cell.bbox for cell in row if cell is not None and cell.page == self.page)])
 
     def append(self, key: tuple[str | None, str], lines: tuple[Line, ...]) -> None:
         """Add a cell's lines; a continuation's first line completes the last line (page break)."""
@@ -319,7 +325,7 @@ class _Draft:
         )
         first_field = next(iter(self.cells))[0] if self.cells else None
         return DataRow(document, self.table, self.row, self.page, columns, self.section, self.area_heading,
-                       self.section_lead, first_field, tuple(self.issues))
+                       self.section_lead, first_field, tuple(self.issues), self.bbox)
 
 
 @dataclass
@@ -546,6 +552,7 @@ class _Walker:
         assert self.draft is not None
         if leaks:
             self.draft_issue("header-in-cell", "header text printed inside data cells was removed: " + "; ".join(leaks))
+        self.draft.add_cells(row)
         for index, lines in enumerate(cells):
             self.draft.append((column_map.field_of(index), column_map.label_of(index)), lines)
 
@@ -659,6 +666,14 @@ def _take_long_cells(rows: list[tuple[Cell | None, ...]], span: tuple[int, int])
 
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def union_bbox(boxes: Sequence[BBox | None]) -> BBox | None:
+    """The smallest box holding every given box (None when there is none)."""
+    known = [box for box in boxes if box is not None]
+    if not known:
+        return None
+    return (min(b[0] for b in known), min(b[1] for b in known), max(b[2] for b in known), max(b[3] for b in known))
 
 
 def _heading_like(text: str) -> bool:

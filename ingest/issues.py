@@ -63,6 +63,10 @@ _TYPES = (
     IssueType("repaired-word", "A word whose first letters were cut off was restored", "info"),
     # files written (export)
     IssueType("truncated-cell", "Text longer than an Excel cell holds was cut in the workbook; CSV and JSON Lines keep it whole", "warning"),
+    # analysts' corrections (actionplans.overrides, convert --overrides)
+    IssueType("overridden", "An analyst's correction set this field (or marked the row not an action)", "info"),
+    IssueType("unknown-override-action", "A correction names an action_id no document in the run has; not applied", "warning"),
+    IssueType("invalid-override", "A correction line has an unknown field or an invalid value; not applied", "warning"),
 )
 
 ISSUE_TYPES: Mapping[str, IssueType] = MappingProxyType({issue.code: issue for issue in _TYPES})

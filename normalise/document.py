@@ -15,7 +15,7 @@ from typing import Sequence
 
 from extract.model import Extraction, Issue, RawAction
 from normalise.leads import LeadKnowledge, parse_lead
-from normalise.model import Action, DocumentRecord, NormalisedDocument
+from normalise.model import Action, ActionSource, DocumentRecord, NormalisedDocument
 from normalise.plandate import PlanDate, document_date_context
 from normalise.repair import Vocabulary, looks_clipped, repair_text
 from normalise.status import (
@@ -61,6 +61,7 @@ def normalise_extraction(extraction: Extraction, record: DocumentRecord) -> Norm
     """Normalise every action of a document; returns the document with its issue rows."""
     context = build_context(extraction)
     actions: list[Action] = []
+    sources: list[ActionSource] = []
     issues: list[Issue] = list(extraction.issues)
     items_in_row: dict[tuple[int, int], int] = {}
     for raw in extraction.actions:
@@ -69,6 +70,7 @@ def normalise_extraction(extraction: Extraction, record: DocumentRecord) -> Norm
         identity = action_identity(record.sha256 or record.document, *place, items_in_row[place])
         action, action_issues = normalise_action(raw, context, identity)
         actions.append(action)
+        sources.append(ActionSource(identity, raw.provenance.page, raw.provenance.bbox, raw.provenance.cells))
         issues.extend(action_issues)
     issues = list(dict.fromkeys(issues))  # sub-items of one row share their row's issues: one row each
     title = next((text for text in extraction.context_texts if text.strip()), "")
@@ -78,7 +80,7 @@ def normalise_extraction(extraction: Extraction, record: DocumentRecord) -> Norm
         title=clean_text(title)[:300], plan_date=context.plan_date.date.iso() if context.plan_date else "",
         plan_date_source=clean_text(context.plan_date.source)[:300] if context.plan_date else "",
     )
-    return NormalisedDocument(record, tuple(actions), tuple(issues), extraction.glossary, extraction.people)
+    return NormalisedDocument(record, tuple(actions), tuple(issues), extraction.glossary, extraction.people, tuple(sources))
 
 
 def action_identity(document_sha256: str, table: int, row: int, item: int) -> str:

@@ -41,6 +41,7 @@ class Action:
     issues: str
     other: str = ""
     lead_source: str = ""
+    overridden: str = ""  # fields an analyst's correction set (actionplans.overrides), '; '-separated
 
     @classmethod
     def columns(cls) -> tuple[str, ...]:
@@ -70,6 +71,18 @@ class DocumentRecord:
 
 
 @dataclass(frozen=True)
+class ActionSource:
+    """Where an action was printed, for checking it by eye: the source row's box on its page
+    (paged formats) and the row's cells as (field or "", header label, text). Not a dataset table: the
+    review page reads it (``sources.jsonl``)."""
+
+    action_id: str
+    page: int | None
+    bbox: tuple[float, float, float, float] | None
+    cells: tuple[tuple[str, str, str], ...]
+
+
+@dataclass(frozen=True)
 class NormalisedDocument:
     """Everything the pipeline knows about one input file, ready to export."""
 
@@ -78,3 +91,4 @@ class NormalisedDocument:
     issues: tuple[Issue, ...] = ()
     glossary: tuple[GlossaryEntry, ...] = ()
     people: tuple[PersonEntry, ...] = ()
+    sources: tuple[ActionSource, ...] = ()  # one per action, same order

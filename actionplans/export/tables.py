@@ -80,6 +80,7 @@ COLUMN_HELP: Mapping[str, str] = MappingProxyType({
     "review_date": "ISO date of the next review, when stated",
     "issues": "codes of the data-quality issues raised on this action, '; '-separated",
     "other": "text of columns that match no schema field, as 'Header: text | ...'",
+    "overridden": "fields an analyst's correction set (convert --overrides), '; '-separated",
     "lead_source": "'row' when the row names the lead, 'section' when it comes from a section's lead line",
     "format": "the detected input format (text, pdf, docx, html)",
     "pages": "number of pages (paged formats)",
@@ -207,6 +208,11 @@ def documents_to_frames(documents: Iterable[NormalisedDocument]) -> dict[str, pd
         "glossary": _frame(glossary, GLOSSARY_COLUMNS),
         "people": _frame(people, PEOPLE_COLUMNS),
     }
+
+
+def issues_frame(issues: Iterable[Issue]) -> pd.DataFrame:
+    """Issue rows that belong to no document's results (an overrides file's problems)."""
+    return _frame([_issue_row(issue) for issue in issues], ISSUE_COLUMNS)
 
 
 def _issue_row(issue: Issue) -> dict[str, object]:

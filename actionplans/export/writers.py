@@ -134,8 +134,11 @@ def write_xlsx(frames: Frames, folder: Path) -> list[Path]:
     readme.append(header(readme, ["issue code", "severity", "meaning"]))
     for row in issue_rows:
         readme.append(row)
+    notes = issue_notes(frames["issues"]) if "issues" in frames else {}
     for name, frame in frames.items():
         sheet = workbook.create_sheet(name)
+        if name == "actions":
+            frame = frame[actions_sheet_columns(frame.columns)]
         columns = list(frame.columns)
         date_columns = {index for index, column in enumerate(columns) if column in DATE_COLUMNS or column in DAY_DATE_COLUMNS}
         records = [[_xlsx_value(value) for value in record] for record in frame.itertuples(index=False, name=None)]
@@ -150,6 +153,8 @@ def write_xlsx(frames: Frames, folder: Path) -> list[Path]:
                     cell = WriteOnlyCell(sheet, day)
                     cell.number_format = "yyyy-mm-dd"
                     record[index] = cell
+            if name == "actions":
+                record = review_cells(sheet, columns, record, notes)
             sheet.append(record)
     path = folder / XLSX_NAME
     workbook.save(path)
@@ -159,6 +164,61 @@ def write_xlsx(frames: Frames, folder: Path) -> list[Path]:
 XLSX_MAX_CELL = 32_767
 """Excel's limit on the characters in one cell; longer text is cut in the workbook (with a
 ``truncated-cell`` issue) and kept whole in CSV and JSON Lines."""
+
+
+ACTIONS_READ_FIRST = ("ref", "area", "action", "lead", "due_date", "status", "rag")
+"""What an analyst reads first on the actions sheet; provenance goes last."""
+PROVENANCE_COLUMNS = ("action_id", "document", "page", "table", "row")
+FLAGGED_FILL = "FFF4CE"  # pale amber: a cell an issue concerns
+WRAP_LONGER_THAN = 40
+"""Text cells longer than this many characters wrap (columns are at most MAX_COLUMN_WIDTH wide)."""
+
+
+def actions_sheet_columns(columns: Iterable[str]) -> list[str]:
+    """The actions sheet's column order: the read-first columns, the rest, then provenance.
+    (The CSV and other formats keep the schema's order.)"""
+    columns = list(columns)
+    first = [column for column in ACTIONS_READ_FIRST if column in columns]
+    last = [column for column in PROVENANCE_COLUMNS if column in columns]
+    return first + [column for column in columns if column not in first and column not in last] + last
+
+
+def issue_notes(issues: pd.DataFrame) -> dict[tuple[str, str], list[str]]:
+    """(action_id, column) -> "code: message" lines, for the comments on flagged cells. An
+    issue that names no column of the actions sheet is noted on the action's ``issues`` cell."""
+    notes: dict[tuple[str, str], list[str]] = {}
+    action_columns = set(TABLE_COLUMNS["actions"])
+    for action_id, column, code, message in issues[["action_id", "column", "code", "message"]].itertuples(index=False, name=None):
+        if action_id:
+            key = (action_id, column if column in action_columns else "issues")
+            notes.setdefault(key, []).append(f"{code}: {message}")
+    return notes
+
+
+def review_cells(sheet, columns: list[str], record: list, notes: Mapping[tuple[str, str], list[str]]) -> list:
+    """An actions row with long text wrapped and each flagged cell shaded, with a comment naming its issues."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import Cell
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, PatternFill
+
+    action_id = record[columns.index("action_id")] if "action_id" in columns else None
+    for index, column in enumerate(columns):
+        value = record[index]
+        note = notes.get((action_id, column)) if action_id else None
+        long_text = isinstance(value, str) and len(value) > WRAP_LONGER_THAN  # date cells are Cells already
+        if not note and not long_text:
+            continue
+        cell = value if isinstance(value, Cell) else WriteOnlyCell(sheet, value)
+        if long_text:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if note:
+            # The fill also matters to openpyxl: write-only mode reuses an unstyled cell for the
+            # next value, and a comment on it would be copied to the rest of the row.
+            cell.fill = PatternFill("solid", start_color=FLAGGED_FILL)
+            cell.comment = Comment("\n".join(dict.fromkeys(note)), "actionplans", width=320, height=120)
+        record[index] = cell
+    return record
 
 
 def _xlsx_value(value: object) -> object:
