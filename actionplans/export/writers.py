@@ -189,7 +189,7 @@ def issue_notes(issues: pd.DataFrame) -> dict[tuple[str, str], list[str]]:
     notes: dict[tuple[str, str], list[str]] = {}
     action_columns = set(TABLE_COLUMNS["actions"])
     for action_id, column, code, message in issues[["action_id", "column", "code", "message"]].itertuples(index=False, name=None):
-        if action_id:
+        if isinstance(action_id, str) and action_id:  # missing values are real nulls (pd.NA)
             key = (action_id, column if column in action_columns else "issues")
             notes.setdefault(key, []).append(f"{code}: {message}")
     return notes
@@ -203,6 +203,7 @@ def review_cells(sheet, columns: list[str], record: list, notes: Mapping[tuple[s
     from openpyxl.styles import Alignment, PatternFill
 
     action_id = record[columns.index("action_id")] if "action_id" in columns else None
+    action_id = action_id if isinstance(action_id, str) else None
     for index, column in enumerate(columns):
         value = record[index]
         note = notes.get((action_id, column)) if action_id else None
