@@ -192,7 +192,7 @@ def move_status_lines(row: DataRow) -> DataRow:
             if not match:
                 kept.append(line)
                 continue
-            moved.append(Line(match.group("text").strip()))
+            moved.append(Line(line.text[match.start():].strip()))  # kept whole, label and all: status_text
             rest = line.text[: match.start()].strip()
             if rest:
                 kept.append(Line(rest, line.bold, line.bullet))

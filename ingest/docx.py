@@ -37,10 +37,11 @@ from __future__ import annotations
 import math
 import zipfile
 import zlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from io import BytesIO
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping, Sequence, Union
+from typing import Union
 
 from lxml import etree
 

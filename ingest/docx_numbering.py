@@ -17,8 +17,8 @@ that level. A ``w:numStyleLink`` list counts on the definition that holds the le
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Mapping
 
 from lxml import etree
 

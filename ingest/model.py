@@ -53,7 +53,7 @@ class Cell:
         return bool(texts) and all(line.bold for line in texts)
 
 
-Row = tuple[Union[Cell, None], ...]
+Row = tuple[Cell | None, ...]
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import math
 import zlib
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Iterator, Sequence
 
 import pdfplumber
 from pdfplumber.page import Page

@@ -17,7 +17,7 @@ boundary, and wrapped text is not a stack of short, mostly numeric values.
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 from ingest.model import BBox
 from ingest.pdf_grid import CellGrid, Slot, boxes_to_grid

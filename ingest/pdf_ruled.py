@@ -8,7 +8,7 @@ table of data.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from pdfplumber.page import Page
 from pdfplumber.table import TableFinder

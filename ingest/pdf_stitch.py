@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from ingest.model import Block, Cell, Line, Row, Table, TextBlock
 from ingest.pdf_text import ENUMERATION_START, ends_sentence, join_wrapped

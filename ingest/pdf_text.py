@@ -13,10 +13,11 @@ ended short (the next line's first word would have fitted on it: a hard line bre
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from statistics import median
-from typing import Iterable, NamedTuple, Sequence
+from typing import NamedTuple
 
 from ingest.model import Line
 

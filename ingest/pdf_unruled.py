@@ -13,9 +13,9 @@ continues the row above (a wrapped cell).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import median
-from typing import Sequence
 
 from ingest.pdf_grid import CellGrid, boxes_to_grid
 from ingest.pdf_text import BULLET_GLYPHS, ENUMERATION_START, UNMAPPED_GLYPH, TextLine, Word

@@ -10,8 +10,8 @@ value becomes an issue row beside an empty field, never a guess.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from extract.model import Extraction, Issue, RawAction
 from normalise.leads import LeadKnowledge, parse_lead
@@ -21,7 +21,6 @@ from normalise.repair import Vocabulary, looks_clipped, repair_text
 from normalise.status import (
     combine_status,
     find_rag,
-    find_status_line,
     normalise_status,
     status_from_progress,
     status_of_line,
@@ -86,7 +85,7 @@ def normalise_extraction(extraction: Extraction, record: DocumentRecord) -> Norm
 def action_identity(document_sha256: str, table: int, row: int, item: int) -> str:
     """A stable id for an action: the same file content and place give the same id on every
     run and machine (``table``, ``row`` and the 1-based ``item`` within that row)."""
-    return hashlib.sha256(f"{document_sha256}|{table}|{row}|{item}".encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha256(f"{document_sha256}|{table}|{row}|{item}".encode()).hexdigest()[:16]
 
 
 def normalise_action(raw: RawAction, context: DocumentContext, action_id: str = "") -> tuple[Action, list[Issue]]:
@@ -114,13 +113,12 @@ def normalise_action(raw: RawAction, context: DocumentContext, action_id: str = 
         for code, message in timescale.issues:
             issue(code, message, timescale_text, "timescale")
     original_due = _original_due(raw, timescale, context)
-    action_text, progress_text, status_lines = _status_lines(raw)
-    progress = clean_text(progress_text)
-    column_status_text = clean_text(raw.status)
-    line_status = next((status for status in map(status_of_line, status_lines) if status), None)
+    progress = clean_text(raw.progress)
+    # A status column's words and any "Status: ..." line extract moved out of another cell,
+    # as printed (extract.records.move_status_lines is the one grammar for such lines).
+    status_text = clean_text(raw.status)
     status = combine_status(timescale_status, status_from_progress(progress) if progress else None,
-                            normalise_status(column_status_text) or line_status)
-    status_text = "; ".join(text for text in (column_status_text, *status_lines) if text)
+                            (normalise_status(status_text) or status_of_line(status_text)) if status_text else None)
     rag = find_rag(clean_text(raw.rag)) if raw.rag else None
     rag = rag or (find_rag(progress) if progress else None)
     review = clean_text(raw.review_date)
@@ -134,7 +132,7 @@ def normalise_action(raw: RawAction, context: DocumentContext, action_id: str = 
     action = Action(
         action_id=action_id, document=where.document, page=where.page, table=where.table, row=where.row,
         section=clean_text(raw.section), area=area, ref=raw.ref, links="; ".join(raw.links),
-        finding=clean_text(raw.finding), action=clean_text(action_text), outcome=clean_text(raw.outcome),
+        finding=clean_text(raw.finding), action=clean_text(raw.action), outcome=clean_text(raw.outcome),
         measures=clean_text(raw.measures), lead=lead_text,
         lead_people="; ".join(lead.people) if lead else "", lead_roles="; ".join(lead.roles) if lead else "",
         timescale=timescale_text, start_date=(timescale.start or "") if timescale else "",
@@ -144,20 +142,6 @@ def normalise_action(raw: RawAction, context: DocumentContext, action_id: str = 
         other=clean_text(raw.other), lead_source=lead_source,
     )
     return action, issues
-
-
-def _status_lines(raw: RawAction) -> tuple[str, str, tuple[str, ...]]:
-    """The action and progress texts without the "Status: ..." lines written inside them, and
-    those lines (kept whole: they become ``status_text``)."""
-    lines: list[str] = []
-    texts = []
-    for text in (raw.action, raw.progress):
-        found = find_status_line(text) if text else None
-        if found:
-            lines.append(clean_text(found[0]))
-            text = found[1]
-        texts.append(text)
-    return texts[0], texts[1], tuple(lines)
 
 
 def _original_due(raw: RawAction, timescale: Timescale | None, context: DocumentContext) -> str:

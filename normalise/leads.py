@@ -77,7 +77,7 @@ class LeadKnowledge:
     initials: tuple[tuple[str, str], ...] = ()
 
     @classmethod
-    def empty(cls) -> "LeadKnowledge":
+    def empty(cls) -> LeadKnowledge:
         return _EMPTY_KNOWLEDGE
 
     @classmethod
@@ -87,7 +87,7 @@ class LeadKnowledge:
         people: Sequence[PersonEntry],
         glossary: Sequence[GlossaryEntry],
         other_texts: Sequence[str] = (),
-    ) -> "LeadKnowledge":
+    ) -> LeadKnowledge:
         """Collect the document's own evidence about names and abbreviations.
 
         People come from the people list, from "Name, Job title" lines and section lead lines
@@ -421,7 +421,7 @@ class _Tokens:
 
 
 @Language.factory("lead_segmenter")
-def _make_lead_segmenter(nlp: Language, name: str) -> "LeadSegmenter":
+def _make_lead_segmenter(nlp: Language, name: str) -> LeadSegmenter:
     return LeadSegmenter(nlp)
 
 

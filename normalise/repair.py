@@ -88,7 +88,7 @@ class Vocabulary:
     forms: Mapping[str, Mapping[str, int]]
 
     @classmethod
-    def from_texts(cls, texts: Iterable[str]) -> "Vocabulary":
+    def from_texts(cls, texts: Iterable[str]) -> Vocabulary:
         forms: dict[str, Counter] = {}
         for text in texts:
             for word in _WORD.findall(_strip_tags(text or "")):

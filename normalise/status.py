@@ -223,31 +223,6 @@ def normalise_status(value: str | None) -> str | None:
     return status_from_progress(text)
 
 
-_BLOCK_BREAK = re.compile(r"<\s*(?:br|/p|/li|/div)\s*/?>", re.I)
-_STATUS_LINE = re.compile(
-    r"(?:^|(?<=[.;!?])[ \t]+|\n)[ \t]*(status[ \t]*(?::|[-\u2013\u2014])[ \t]*\S[^\n]*)", re.I
-)
-
-
-def find_status_line(text: str) -> tuple[str, str] | None:
-    """A "Status: ..." line written inside another cell, and the cell without it.
-
-    The label must start the cell, a line or a sentence and be followed by ":" or a dash, so
-    "Update the status of referrals" and "Status report to Board" are not status lines. The
-    line runs to the end of its line, kept whole (it becomes ``status_text``).
-
-    >>> find_status_line("Review the sepsis pathway. Status: in progress")
-    ('Status: in progress', 'Review the sepsis pathway.')
-    """
-    text = _BLOCK_BREAK.sub("\n", text or "")
-    match = _STATUS_LINE.search(text)
-    if not match:
-        return None
-    line = _SPACE.sub(" ", match.group(1)).strip()
-    rest = (text[: match.start(1)] + text[match.end(1) :]).strip()
-    return line, rest
-
-
 def status_of_line(line: str) -> str | None:
     """The status a "Status: ..." line states (its label removed)."""
     return normalise_status(re.sub(r"^\s*status\s*(?::|[-\u2013\u2014])\s*", "", line, flags=re.I))

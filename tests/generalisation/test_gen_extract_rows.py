@@ -131,8 +131,8 @@ def test_status_lines_inside_other_cells_move_to_status(tmp_path):
     )
     raws = raw_actions(tmp_path, text)
     assert [(r.action, r.progress, r.status) for r in raws] == [
-        ("Refresh the escalation policy", "Draft written", "in progress"),
-        ("Audit the use of the policy", "Ten cases audited.", "Completed"),
+        ("Refresh the escalation policy", "Draft written", "Status: in progress"),  # schema: the line kept whole
+        ("Audit the use of the policy", "Ten cases audited.", "Status: Completed"),
         ("Report the status of referrals to the board", "", ""),
     ]
     actions = convert(tmp_path, text)

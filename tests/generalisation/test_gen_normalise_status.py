@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from normalise.status import ONGOING_PATTERN, find_status_line, normalise_status, status_from_progress, status_from_text
+from extract.records import move_status_lines
+from extract.tables import Column, DataRow
+from ingest.model import Line
+from normalise.status import ONGOING_PATTERN, normalise_status, status_from_progress, status_from_text
 
 
 @pytest.mark.parametrize(
@@ -86,11 +89,12 @@ def test_ongoing_grammar_needs_the_word(text):
     ],
 )
 def test_status_line_inside_a_cell(cell, line, rest):
-    found = find_status_line(cell)
-    if line is None:
-        assert found is None
-    else:
-        assert found == (line, rest)
+    """The one grammar for "Status: ..." lines lives in extract: the line moves, whole, to a
+    status column of its own and leaves the cell it was written in."""
+    row = DataRow("plan", 1, 1, None, (Column("action", "Action", tuple(Line(text) for text in cell.split("\n"))),))
+    moved = move_status_lines(row)
+    assert [column.text for column in moved.columns if column.field == "status"] == ([line] if line else [])
+    assert " ".join(column.text for column in moved.columns if column.field == "action") == rest
 
 
 @pytest.mark.parametrize(
