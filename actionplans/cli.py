@@ -10,26 +10,21 @@ import json
 import logging
 import os
 import sys
-import time
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
-from actionplans.cache import Cache
-from actionplans.export import DEFAULT_FORMATS, FORMATS, write_dataset
+from actionplans.batch import CACHE_NAME, InterruptedAfterWrite, RunOptions, run_batch
+from actionplans.export import DEFAULT_FORMATS, FORMATS
 from actionplans.export.tables import visible_text as printable
-from actionplans.export.writers import dataset_files, stale_files
-from actionplans.overrides import Corrections
-from actionplans.pipeline import PIPELINE_VERSION, Dataset, Settings, convert
+from actionplans.pipeline import PIPELINE_VERSION, Dataset, Settings
 from extract import HeaderSettings
 from normalise.model import NormalisedDocument
 
 log = logging.getLogger("actionplans")
 DEFAULT_TIMEOUT = 600.0
 DEFAULT_MAX_MEMORY = "2G"
-CACHE_NAME = ".actionplans-cache"
 DEFAULT_INPUT = Path("data/raw")
 EXIT_INTERRUPTED = 130
 """128 + SIGINT, what a shell reports for a program stopped with Ctrl-C."""
@@ -168,13 +163,13 @@ def convert_command(inputs: tuple[Path, ...], out: Path, formats: str, headers_f
         except DatabaseError as error:
             raise click.BadParameter(str(error), param_hint="--db") from None
     corrections = _read_corrections(overrides_file)
-    run = RunOptions(inputs=_check_inputs(inputs, out), out=out, formats=chosen, headers=headers, jobs=jobs,
+    run = RunOptions(inputs=_check_inputs(inputs, out), out=out, formats=chosen, settings=Settings(headers=headers), jobs=jobs,
                      timeout=timeout or None, max_memory=parse_size(max_memory), csv_raw=csv_raw, force=force,
                      cache=None if no_cache else (cache_dir or out / CACHE_NAME), database_url=database_url,
                      prune=prune, csv_excel=csv_excel, overrides_file=overrides_file, corrections=corrections,
-                     with_review=with_review, scheduler=scheduler, quiet=quiet)
+                     with_review=with_review, scheduler=scheduler)
     try:
-        _convert_and_write(run)
+        _convert_and_write(run, quiet)
     except KeyboardInterrupt:  # the workers are stopped by now; no traceback, one line
         click.echo(f"interrupted: conversion stopped; the dataset in {click.format_filename(str(out))} is as it was", err=True)
         sys.exit(EXIT_INTERRUPTED)
@@ -183,91 +178,31 @@ def convert_command(inputs: tuple[Path, ...], out: Path, formats: str, headers_f
         sys.exit(EXIT_INTERRUPTED)
 
 
-class InterruptedAfterWrite(Exception):
-    """Ctrl-C after the dataset files were written (during the database write)."""
-
-
-@dataclass(frozen=True)
-class RunOptions:
-    """One ``convert`` run's validated options (internal)."""
-
-    inputs: tuple[Path, ...]
-    out: Path
-    formats: tuple[str, ...]
-    headers: HeaderSettings
-    jobs: int
-    timeout: float | None
-    max_memory: int | None
-    csv_raw: bool
-    force: bool
-    cache: Path | None  # None: no cache
-    database_url: str | None
-    prune: bool
-    csv_excel: bool
-    overrides_file: Path | None
-    corrections: Corrections | None  # the overrides file, read and checked before converting
-    with_review: bool
-    scheduler: str | None
-    quiet: bool
-
-
-def _convert_and_write(run: RunOptions) -> None:
-    inputs, out, chosen, headers, csv_raw, database_url = run.inputs, run.out, run.formats, run.headers, run.csv_raw, run.database_url
-    started = time.perf_counter()
+def _convert_and_write(run: RunOptions, quiet: bool) -> None:
     from actionplans.distributed import ClusterUnavailable, DaskMissing
 
     try:
-        with Progress(enabled=not run.quiet and sys.stderr.isatty()) as progress:
-            dataset = convert(inputs, Settings(headers=headers), jobs=run.jobs, timeout=run.timeout,
-                              cache=Cache(run.cache) if run.cache else None, force=run.force, on_document=progress.document,
-                              on_start=progress.start, scheduler=run.scheduler, max_memory=run.max_memory,
-                              exclude=(out, *([run.cache] if run.cache else [])))
+        with Progress(enabled=not quiet and sys.stderr.isatty()) as progress:
+            result = run_batch(run, on_start=progress.start, on_document=progress.document)
     except (DaskMissing, ClusterUnavailable) as error:
         raise click.BadParameter(str(error), param_hint="--scheduler") from None
-    applied = None
-    if run.corrections is not None:
-        from actionplans.overrides import apply_corrections
-
-        applied = apply_corrections(dataset.documents, run.corrections)
-        dataset = Dataset(applied.documents, dataset.converted, dataset.from_cache)
-    summary = run_summary(dataset, inputs, chosen, time.perf_counter() - started)
-    summary["fingerprint"] = dataset_fingerprint(dataset, chosen + (("csv-raw",) if csv_raw else ()), Settings(headers=headers), run.csv_excel)
-    if applied is not None and run.corrections is not None and run.overrides_file is not None:
-        summary["overrides"] = {"file": str(run.overrides_file.resolve()), "applied": applied.applied, "not_applied": len(applied.problems)}
-        summary["fingerprint"] += f"+{run.corrections.digest}"
-    unchanged = dataset.converted == 0 and _same_dataset_on_disk(out, chosen, summary["fingerprint"])
-    removed: tuple[str, ...] = ()
-    try:
-        if unchanged:  # every file came from the cache and the files on disk hold exactly this dataset
-            _replace_file(out / "run.json", json.dumps(summary, indent=1))
-        else:
-            from actionplans.review import SOURCES_NAME, sources_jsonl
-
-            summary["removed"] = stale_files(out, [*dataset_files(chosen), "run.json", SOURCES_NAME])
-            extra_files = {"run.json": json.dumps(summary, indent=1), SOURCES_NAME: sources_jsonl(dataset.documents)}
-            removed = write_dataset(_dataset_frames(dataset, applied), out, chosen, extra_files=extra_files,
-                                    csv_raw=csv_raw, csv_bom=run.csv_excel).removed
+    except InterruptedAfterWrite:
+        raise
     except OSError as error:
-        click.echo(f"error: cannot write the dataset to {click.format_filename(str(out))}: {error.strerror or error}", err=True)
+        click.echo(f"error: cannot write the dataset to {click.format_filename(str(run.out))}: {error.strerror or error}", err=True)
         sys.exit(1)
-    database_ok, database_lines = True, []
-    if database_url:
-        try:
-            database_ok, database_lines = _write_database(_dataset_frames(dataset, applied), database_url, run.prune)
-        except KeyboardInterrupt:
-            raise InterruptedAfterWrite(f"the dataset in {click.format_filename(str(out))} was written; the database write was stopped") from None
     if run.with_review:
-        _write_review(out)
-    if not run.quiet:  # the summary prints whether or not the database took the rows
-        click.echo("\n".join([format_summary(dataset, out, unchanged, removed), *(database_lines if database_ok else [])]))
-        if applied is not None and run.corrections is not None:
+        _write_review(run.out)
+    if not quiet:  # the summary prints whether or not the database took the rows
+        lines = [format_summary(result.dataset, run.out, result.unchanged, result.removed)]
+        click.echo("\n".join([*lines, *(result.database_lines if result.database_ok else ())]))
+        if result.applied is not None and run.corrections is not None:
             from actionplans.overrides import summary_lines
 
-            click.echo("\n".join(summary_lines(applied, run.corrections)))
-    if not database_ok:
-        click.echo("\n".join(database_lines), err=True)
-        sys.exit(1)
-    sys.exit(1 if dataset.failed else 0)
+            click.echo("\n".join(summary_lines(result.applied, run.corrections)))
+    if not result.database_ok:
+        click.echo("\n".join(result.database_lines), err=True)
+    sys.exit(1 if result.failed else 0)
 
 
 def _read_corrections(path: Path | None):
@@ -280,15 +215,6 @@ def _read_corrections(path: Path | None):
         return read_overrides(path)
     except OverridesError as error:
         raise click.BadParameter(str(error), param_hint="--overrides") from None
-
-
-def _dataset_frames(dataset: Dataset, applied) -> dict:
-    """The tables to write: with an overrides file, its own problems join the issues table."""
-    if applied is None:
-        return dataset.frames
-    from actionplans.overrides import corrected_frames
-
-    return corrected_frames(dataset.frames, applied)
 
 
 def _write_review(out: Path, image_width: int | None = None) -> Path:
@@ -309,65 +235,6 @@ def review_command(out: Path, image_width: int | None) -> None:
     corrections exported as an overrides file for convert --overrides."""
     path = _write_review(out, image_width)
     click.echo(f"review page written to {path}")
-
-
-def dataset_fingerprint(dataset: Dataset, formats: tuple[str, ...], settings: Settings, csv_bom: bool = False) -> str:
-    """What the dataset files are a function of: each document's name, source path, bytes
-    (SHA-256), status and reason, the pipeline's code, the settings and the formats."""
-    import hashlib
-
-    from actionplans.cache import code_digest, settings_digest
-
-    parts = [code_digest(), settings_digest(settings), ",".join(formats), f"bom={csv_bom}"]
-    parts += [f"{d.record.document}|{d.record.source_path}|{d.record.sha256}|{d.record.status}|{d.record.error}" for d in dataset.documents]
-    return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
-
-
-def _same_dataset_on_disk(out: Path, formats: tuple[str, ...], fingerprint: str) -> bool:
-    try:
-        previous = json.loads((out / "run.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return previous.get("fingerprint") == fingerprint and all((out / name).is_file() for name in dataset_files(formats))
-
-
-def _replace_file(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
-
-
-def _write_database(frames: dict, url: str, prune: bool) -> tuple[bool, list[str]]:
-    """Write the database; (whether it worked, lines for the summary)."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from actionplans.export.database import DatabaseError, write_database
-
-    try:
-        report = write_database(frames, url, prune=prune)
-    except (SQLAlchemyError, DatabaseError, ImportError, ValueError) as error:
-        # Not the URL itself in the message: it may hold a password.
-        detail = getattr(error, "orig", None) or error
-        return False, [f"error: cannot write the database (nothing in it changed): {' '.join(str(detail).split())[:200]}"]
-    return True, report.lines()
-
-
-def run_summary(dataset: Dataset, inputs: tuple[Path, ...], formats: tuple[str, ...], seconds: float) -> dict[str, object]:
-    """The run's JSON summary (written as run.json beside the dataset)."""
-    records = [document.record for document in dataset.documents]
-    return {
-        "version": PIPELINE_VERSION,
-        "inputs": [str(path) for path in inputs],
-        "formats": list(formats),
-        "seconds": round(seconds, 3),
-        "files": len(records),
-        "converted": dataset.converted,
-        "from_cache": dataset.from_cache,
-        "status": dict(Counter(record.status for record in records)),
-        "actions": sum(record.actions for record in records),
-        "issues": dict(Counter(issue.code for document in dataset.documents for issue in document.issues)),
-        "failures": {record.document: record.error for record in records if record.status == "failed"},
-    }
 
 
 def format_summary(dataset: Dataset, out: Path, unchanged: bool = False, removed: tuple[str, ...] = ()) -> str:
