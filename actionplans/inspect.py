@@ -10,11 +10,11 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from actionplans.conversion import Settings, extract_with
-from ingest.model import Cell, Document, Table, TextBlock, UnreadableFile
-from ingest.pdf import PdfSettings, pages_to_document, read_page_contents, read_pdf_pages
+from ingest.model import BBox, Cell, Document, Table, TextBlock, UnreadableFile
+from ingest.pdf import PdfSettings, pages_to_document, read_page_contents, read_pdf_page_views
 from ingest.pdf_stitch import PageTable
 
 _PREVIEW = 40
@@ -113,20 +113,20 @@ def draw_tables(path: Path | str, out_dir: Path | str, resolution: int = 72, set
 
     path, out_dir = Path(path), Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    contents = {page.page: page for page in read_pdf_pages(path, settings)}
+    contents = {page.page: (page, unturn) for page, unturn in read_pdf_page_views(path, settings)}
     written = []
     with pdfplumber.open(path, password=settings.password) as pdf:
         for page in pdf.pages:
-            content = contents.get(page.page_number)
+            content, unturn = contents.get(page.page_number, (None, None))
             image = page.to_image(resolution=resolution)
             if content is not None:
                 for block in content.blocks:
                     if isinstance(block, PageTable):
                         colour = (220, 30, 30) if block.strategy == "lines" else (30, 60, 220)
-                        boxes = [cell.bbox for row in block.rows for cell in row if cell is not None and cell.bbox]
+                        boxes = [unturn(cell.bbox) for row in block.rows for cell in row if cell is not None and cell.bbox]
                         image.draw_rects(boxes, stroke=colour, fill=colour + (30,), stroke_width=1)
                     elif block.bbox:
-                        image.draw_rect(block.bbox, stroke=(120, 120, 120), fill=(120, 120, 120, 20), stroke_width=1)
+                        image.draw_rect(unturn(block.bbox), stroke=(120, 120, 120), fill=(120, 120, 120, 20), stroke_width=1)
             target = out_dir / f"{path.stem}_p{page.page_number:03d}.png"
             image.save(target)
             written.append(target)
@@ -134,12 +134,14 @@ def draw_tables(path: Path | str, out_dir: Path | str, resolution: int = 72, set
     return written
 
 
-def page_table_record(document: str, table: PageTable) -> dict:
-    """One JSON Lines record: a table as found on one page, pdfplumber-style rows."""
+def page_table_record(document: str, table: PageTable, unturn: Callable[[BBox], BBox] | None = None) -> dict:
+    """One JSON Lines record: a table as found on one page, pdfplumber-style rows; its box
+    on the page as printed (``unturn`` maps it back from a page read turned)."""
+    bbox = unturn(table.bbox) if unturn is not None else table.bbox
     return {
         "document": document,
         "page": table.page,
-        "bbox": [round(value, 2) for value in table.bbox],
+        "bbox": [round(value, 2) for value in bbox],
         "rows": [[None if cell is None else cell.text for cell in row] for row in table.rows],
     }
 
@@ -148,10 +150,10 @@ def tables_of(path: Path, settings: PdfSettings = PdfSettings()) -> Iterator[dic
     """JSON Lines records of every table in a file: per page for PDFs (a table continued over
     pages gives one record per page), per table for other formats (page and bbox null)."""
     if path.suffix.lower() == ".pdf" or _starts_like_pdf(path):
-        for page in read_pdf_pages(path, settings):
+        for page, unturn in read_pdf_page_views(path, settings):
             for block in page.blocks:
                 if isinstance(block, PageTable):
-                    yield page_table_record(path.stem, block)
+                    yield page_table_record(path.stem, block, unturn)
         return
     from ingest import read_document
 
