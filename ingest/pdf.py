@@ -173,11 +173,17 @@ def read_pdf_pages(path: Path, settings: PdfSettings = PdfSettings()) -> Iterato
 
 def read_pdf_page_views(path: Path, settings: PdfSettings = PdfSettings()) -> Iterator[tuple[PageContent, Callable[[BBox], BBox]]]:
     """:func:`read_pdf_pages` with, for each page, the map from the coordinates of its
-    content to those of the page as printed (not the identity for a page read turned)."""
+    content to those of the page as printed (not the identity for a page read turned).
+    Like :func:`read_pdf`, raises "no text layer" (at the end) when no page has text."""
     issues: list[SourceIssue] = []
+    any_text = False
     with open_pdf(Path(path), settings) as pdf:
         _page_count(pdf)
-        yield from _read_pages(pdf, settings, issues, with_views=True)
+        for content, unturn in _read_pages(pdf, settings, issues, with_views=True):
+            any_text = any_text or bool(content.blocks)
+            yield content, unturn
+    if not any_text:
+        raise UnreadableFile("no text layer (OCR not supported)")
 
 
 @contextmanager

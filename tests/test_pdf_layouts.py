@@ -162,3 +162,108 @@ def test_upright_page_with_a_sideways_page_number_is_not_turned(tmp_path):
     c.restoreState()
     c.save()
     assert grid(page_tables(path)[0][0]) == PEOPLE
+
+
+# --------------------------------------------------------------------------- inspect
+
+
+PLAN = [
+    ["Ref", "Action", "Lead officer", "Timescale"],
+    ["1.1", "Audit case files monthly", "Head of Service", "June 2015"],
+    ["1.2", "Train all duty staff", "Principal Social Worker", "July 2015"],
+    ["1.3", "Publish the threshold guide", "Board Manager", "May 2015"],
+]
+
+
+def _plan_pdf(path: Path) -> Path:
+    c = canvas.Canvas(str(path), pagesize=A4)
+    draw_table(c, PLAN, Layout(x=50, y=760, widths=(40, 180, 130, 80), frame=True, column_rules=True, row_rules=True))
+    c.save()
+    return path
+
+
+def test_draw_marks_tables_headers_fields_and_action_rows(tmp_path):
+    from actionplans.inspect import draw_tables, page_marks
+
+    path = _plan_pdf(tmp_path / "plan.pdf")
+    marks = page_marks(path)
+    assert [mark.label for mark in marks if mark.kind == "table"] == ["T1"]
+    headers = {mark.label for mark in marks if mark.kind == "header"}
+    assert {"ref", "action", "lead", "timescale"} <= headers
+    actions = sorted((mark for mark in marks if mark.kind == "action"), key=lambda mark: mark.box[1])
+    assert [mark.label for mark in actions] == ["A1", "A2", "A3"]
+    header_bottom = max(mark.box[3] for mark in marks if mark.kind == "header")
+    assert all(mark.box[1] >= header_bottom - 0.5 for mark in actions)
+    assert [image.name for image in draw_tables(path, tmp_path / "drawn")] == ["plan_p001.png"]
+
+
+def test_draw_boxes_of_a_sideways_table_lie_on_the_printed_page(tmp_path):
+    from actionplans.inspect import page_marks
+
+    marks = page_marks(_rotated_pdf(tmp_path / "turned.pdf", 90))
+    cells = [mark.box for mark in marks if mark.kind == "cell"]
+    width, height = A4
+    assert cells and all(0 <= x0 < x1 <= width and 0 <= top < bottom <= height for x0, top, x1, bottom in cells)
+    assert max(b[3] - b[1] for b in cells) > max(b[2] - b[0] for b in cells)  # columns run down the page
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+def _bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
+    """Bad files made here: an encrypted PDF, a truncated one, a scan, and not a PDF."""
+    from reportlab.lib import pdfencrypt
+    from reportlab.lib.utils import ImageReader
+    from PIL import Image
+
+    encrypted = tmp_path / "locked.pdf"
+    c = canvas.Canvas(str(encrypted), encrypt=pdfencrypt.StandardEncryption("secret", ownerPassword="owner"))
+    c.drawString(72, 720, "Secret plan")
+    c.save()
+    whole = _plan_pdf(tmp_path / "whole.pdf").read_bytes()
+    truncated = tmp_path / "cut.pdf"
+    truncated.write_bytes(whole[: len(whole) // 3])
+    scanned = tmp_path / "scan.pdf"
+    c = canvas.Canvas(str(scanned), pagesize=A4)
+    c.drawImage(ImageReader(Image.new("RGB", (40, 40), "white")), 72, 600, 200, 200)
+    c.save()
+    not_pdf = tmp_path / "notes.pdf"
+    not_pdf.write_text("Ref\tAction\n1\tDo it\n", encoding="utf-8")
+    return {
+        "encrypted": (encrypted, "encrypted (password required)"),
+        "truncated": (truncated, "corrupt PDF: truncated"),
+        "scanned": (scanned, "no text layer (OCR not supported)"),
+        "not a PDF": (not_pdf, "corrupt PDF: no %PDF header"),
+    }
+
+
+def test_inspect_gives_convert_one_line_reasons_for_bad_files(tmp_path):
+    """``inspect`` (with --draw and --tables-jsonl) says the same one-line reason as
+    ``convert`` for each bad file, never a traceback."""
+    import subprocess
+
+    cases = _bad_inputs(tmp_path)
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
+    files = [str(path) for path, _ in cases.values()]
+    converted = subprocess.run(
+        [sys.executable, "-m", "actionplans.cli", "convert", *files, "--out", str(tmp_path / "out"), "--jobs", "1"],
+        capture_output=True, text=True, env=env, cwd=ROOT,
+    )
+    inspected = subprocess.run(
+        [sys.executable, "-m", "actionplans.cli", "inspect", *files, "--draw", str(tmp_path / "drawn")],
+        capture_output=True, text=True, env=env, cwd=ROOT,
+    )
+    jsonl = tmp_path / "tables.jsonl"
+    scored = subprocess.run(
+        [sys.executable, "-m", "actionplans.cli", "inspect", "--tables-jsonl", str(jsonl), *files],
+        capture_output=True, text=True, env=env, cwd=ROOT,
+    )
+    assert "Traceback" not in inspected.stderr + inspected.stdout + scored.stderr
+    comments = jsonl.read_text(encoding="utf-8").splitlines()
+    for name, (path, reason) in cases.items():
+        in_convert = next(line for line in converted.stdout.splitlines() if f"{path.name}: " in line and "failed" in line)
+        said = in_convert.split(f"{path.name}: ", 1)[1]
+        assert said.startswith(reason), name
+        assert f"{path.name}: unreadable ({said})" in inspected.stdout, name
+        assert f"# {path.stem}: {said}" in comments, name
+    assert not list((tmp_path / "drawn").glob("*.png")) if (tmp_path / "drawn").exists() else True
