@@ -251,9 +251,10 @@ def _render(page, marks: Sequence[Mark], resolution: int):
     """The page as an image with the marks drawn (PIL, boxes in page points)."""
     from PIL import ImageDraw
 
-    image = page.to_image(resolution=resolution).original.convert("RGB")
-    scale = resolution / 72
-    x_origin, y_origin = float(page.bbox[0]), float(page.bbox[1])
+    page_image = page.to_image(resolution=resolution)  # the crop box, as a viewer shows it
+    image = page_image.original.convert("RGB")
+    scale = float(page_image.scale)
+    x_origin, y_origin = float(page_image.bbox[0]), float(page_image.bbox[1])
     overlay = image.copy()
     draw = ImageDraw.Draw(overlay, "RGBA")
     order = ("text", "cell", "text-cell", "header", "action", "table")

@@ -37,7 +37,7 @@ from ingest.pdf_text import (
     text_lines_to_paragraphs,
     typical_pitch,
 )
-from ingest.pdf_unruled import Rule, UnruledSettings, lines_to_aligned_runs, run_to_grid
+from ingest.pdf_unruled import Rule, UnruledSettings, lines_to_aligned_runs, run_to_grid, split_side_by_side
 
 DEFAULT_SNAP_TOLERANCE = 3.0
 DEFAULT_JOIN_TOLERANCE = 3.0
@@ -374,7 +374,8 @@ def find_unruled_tables(
     ``found`` (and their boxes to ``taken``); one that overlaps a ruled table may complete
     it (a table ruled only in part)."""
     rules = horizontal_rules(page, settings.min_rule_length)
-    for run in lines_to_aligned_runs([line for line in lines if _upright(line)], settings.unruled):
+    runs = lines_to_aligned_runs([line for line in lines if _upright(line)], settings.unruled)
+    for run in (part for whole in runs for part in split_side_by_side(whole, rules, settings.unruled)):
         grid = run_to_grid(run, rules, settings.unruled)
         if grid is None or looks_like_chart(grid.bbox, strokes, settings.max_chart_strokes):
             continue

@@ -290,3 +290,85 @@ def _row_spans(group: Sequence[AlignedLine], columns: Sequence[tuple[float, floa
             spans.append((start, i))
             start = i + 1
     return spans
+
+
+def split_side_by_side(run: Sequence[AlignedLine], rules: Sequence[Rule], settings: UnruledSettings) -> list[list[AlignedLine]]:
+    """Tables printed side by side, read as one run of lines, cut apart at the vertical
+    gutter between them. A gutter splits the run when no text crosses it, each side holds a
+    table of its own (two or more columns, ``min_rows`` lines with several cells), and the
+    page says the two are separate: horizontal rules that stop at the gutter (each table
+    ruled on its own), or one side going on for rows of several cells where the other has
+    ended (tables of different lengths). A wide gap inside one table has neither."""
+    multi = [a for a in run if a.is_multi]
+    corridors = _supported_gutters(run, gutters(multi, settings.min_gutter_width))
+    clear = [corridor for corridor in sorted(corridors, key=lambda item: item[0] - item[1]) if not any(_crosses(a, [corridor]) for a in run)]
+    # Rules are the stronger evidence: a wide gap inside one table can leave a column of
+    # wrapped text going on below its neighbours, never rules that stop at it.
+    for evidence in ("rules", "lengths"):
+        for corridor in clear:
+            left, right = _halves(run, corridor, settings)
+            if not (_is_table_run(left, settings) and _is_table_run(right, settings)):
+                continue
+            if _rules_stop_at(rules, corridor, run) if evidence == "rules" else _ends_apart(left, right):
+                return split_side_by_side(left, rules, settings) + split_side_by_side(right, rules, settings)
+    return [list(run)]
+
+
+def _halves(run: Sequence[AlignedLine], corridor: tuple[float, float], settings: UnruledSettings) -> tuple[list[AlignedLine], list[AlignedLine]]:
+    g0, g1 = corridor
+    left: list[AlignedLine] = []
+    right: list[AlignedLine] = []
+    for aligned in run:
+        for side, words in ((left, [w for w in aligned.line.words if w.x1 <= g0 + 0.01]), (right, [w for w in aligned.line.words if w.x0 >= g1 - 0.01])):
+            if words:
+                line = TextLine(tuple(words))
+                side.append(AlignedLine(line, line_to_segments(line, settings)))
+    return left, right
+
+
+def _is_table_run(run: Sequence[AlignedLine], settings: UnruledSettings) -> bool:
+    multi = [a for a in run if a.is_multi]
+    return len(multi) >= settings.min_rows and bool(_supported_gutters(run, gutters(multi, settings.min_gutter_width)))
+
+
+def _rules_stop_at(rules: Sequence[Rule], corridor: tuple[float, float], run: Sequence[AlignedLine]) -> bool:
+    """Rules near the run end in the gutter on the left and start in it on the right, and
+    none runs across it."""
+    g0, g1 = corridor
+    size = median(a.line.size for a in run)
+    top, bottom = run[0].line.top - 1.5 * size, run[-1].line.bottom + 1.5 * size
+    near = join_rule_pieces([r for r in rules if top <= r[1] <= bottom])
+    slack = g1 - g0
+    ends = any(r[0] < g0 and g0 - slack <= r[2] <= g1 for r in near)
+    starts = any(r[2] > g1 and g0 <= r[0] <= g1 + slack for r in near)
+    across = any(r[0] < g0 and r[2] > g1 for r in near)
+    return ends and starts and not across
+
+
+RULE_JOIN_GAP = 3.0
+"""Rule pieces this close end to end are one rule: many PDFs draw a table's rule as one
+segment per column."""
+
+
+def join_rule_pieces(rules: Sequence[Rule], gap: float = RULE_JOIN_GAP, same_y: float = 1.0) -> list[Rule]:
+    """Collinear horizontal rules end to end (at most ``gap`` apart) joined into one."""
+    joined: list[list[float]] = []
+    for x0, y, x1 in sorted(rules, key=lambda rule: (round(rule[1] / same_y), rule[0])):
+        last = joined[-1] if joined else None
+        if last is not None and abs(last[1] - y) <= same_y and x0 <= last[2] + gap:
+            last[2] = max(last[2], x1)
+        else:
+            joined.append([x0, y, x1])
+    return [(x0, y, x1) for x0, y, x1 in joined]
+
+
+def _ends_apart(left: Sequence[AlignedLine], right: Sequence[AlignedLine], min_lines: int = 2) -> bool:
+    """One side has at least ``min_lines`` lines of several cells above the other's first
+    line or below its last: the two tables have different lengths."""
+    for one, other in ((left, right), (right, left)):
+        first, last = other[0].line.top, other[-1].line.bottom
+        below = sum(1 for a in one if a.is_multi and a.line.top > last)
+        above = sum(1 for a in one if a.is_multi and a.line.bottom < first)
+        if below >= min_lines or above >= min_lines:
+            return True
+    return False

@@ -267,3 +267,55 @@ def test_inspect_gives_convert_one_line_reasons_for_bad_files(tmp_path):
         assert f"{path.name}: unreadable ({said})" in inspected.stdout, name
         assert f"# {path.stem}: {said}" in comments, name
     assert not list((tmp_path / "drawn").glob("*.png")) if (tmp_path / "drawn").exists() else True
+
+
+# --------------------------------------------------------------------------- side by side
+
+STOCK = [
+    ["Item", "Shelf", "Count"],
+    ["Bolts", "A1", "120"],
+    ["Nails", "A2", "340"],
+    ["Screws", "B1", "95"],
+    ["Washers", "B2", "410"],
+    ["Hinges", "C1", "18"],
+    ["Brackets", "C2", "64"],
+]
+ORDERS = [
+    ["Order", "Supplier", "Due"],
+    ["7101", "Fenwick", "March"],
+    ["7102", "Gale", "April"],
+    ["7103", "Hollis", "May"],
+]
+
+
+def test_side_by_side_unruled_tables_split_at_the_clear_gutter(tmp_path):
+    """Two unruled tables printed side by side, the right one shorter: one table each."""
+    path = tmp_path / "side_by_side.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    draw_table(c, STOCK, Layout(x=50, y=760, widths=(70, 50, 50)))
+    draw_table(c, ORDERS, Layout(x=270, y=760, widths=(50, 70, 50)))
+    c.save()
+    tables = sorted(page_tables(path)[0], key=lambda table: table.bbox[0])
+    assert [grid(table) for table in tables] == [STOCK, ORDERS]
+
+
+def test_side_by_side_tables_with_their_own_rules_split(tmp_path):
+    """Same number of rows on both sides, but each table's rules stop at the gutter."""
+    path = tmp_path / "side_by_side_ruled_rows.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    draw_table(c, STOCK[:4], Layout(x=50, y=760, widths=(70, 50, 50), header_rule=True, row_rules=True))
+    draw_table(c, ORDERS, Layout(x=270, y=760, widths=(50, 70, 50), header_rule=True, row_rules=True))
+    c.save()
+    tables = sorted(page_tables(path)[0], key=lambda table: table.bbox[0])
+    assert [grid(table) for table in tables] == [STOCK[:4], ORDERS]
+
+
+def test_wide_table_with_a_wide_gutter_is_not_split(tmp_path):
+    """Every row has text on both sides of the wide gap and no rule stops there: one table."""
+    rows = [[*left, *right] for left, right in zip(STOCK[:4], ORDERS)]
+    path = tmp_path / "wide.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    draw_table(c, rows, Layout(x=50, y=760, widths=(70, 50, 100, 50, 70, 50)))
+    c.save()
+    tables = page_tables(path)[0]
+    assert [grid(table) for table in tables] == [rows]
