@@ -18,7 +18,7 @@ from statistics import median
 from typing import Sequence
 
 from ingest.pdf_grid import CellGrid, boxes_to_grid
-from ingest.pdf_text import BULLET_GLYPHS, ENUMERATION_START, UNMAPPED_GLYPH, TextLine, Word
+from ingest.pdf_text import BULLET_GLYPHS, ENUMERATION_START, UNMAPPED_GLYPH, TextLine, Word, starts_new_row
 
 Rule = tuple[float, float, float]
 """A horizontal rule: (x0, y, x1)."""
@@ -238,11 +238,15 @@ def _extend_to_rules(
 def lines_to_rows(
     run: Sequence[AlignedLine], columns: Sequence[tuple[float, float]], inner_rules: Sequence[Rule]
 ) -> list[list[AlignedLine]]:
-    """Group the run's lines into table rows (see the module docstring)."""
+    """Group the run's lines into table rows (see the module docstring). Where spacing or
+    the first column would join a line to the row above, a line that starts new values on
+    the row grid (:func:`ingest.pdf_text.starts_new_row`) is a row of its own."""
     pitches = [b.line.top - a.line.top for a, b in zip(run, run[1:])]
     tight = min(pitches) if pitches else 0.0
     spaced = bool(pitches) and any(p > 1.4 * tight for p in pitches) and sum(p <= 1.15 * tight for p in pitches) >= 2
     first_column_end = columns[0][1]
+    by_column = [_by_column(aligned, columns) for aligned in run]
+    limits = _column_limits(by_column, columns)
     rows: list[list[AlignedLine]] = []
     for i, aligned in enumerate(run):
         if not rows:
@@ -252,16 +256,34 @@ def lines_to_rows(
         ruled_between = any(previous.line.bottom <= r[1] <= aligned.line.top + 1 for r in inner_rules)
         if ruled_between:
             rows.append([aligned])
-        elif spaced:
-            if pitches[i - 1] > 1.25 * tight:
-                rows.append([aligned])
-            else:
-                rows[-1].append(aligned)
-        elif any(seg.x0 < first_column_end for seg in aligned.segments):
+        elif spaced and pitches[i - 1] > 1.25 * tight:
+            rows.append([aligned])
+        elif not spaced and any(seg.x0 < first_column_end for seg in aligned.segments):
+            rows.append([aligned])
+        elif starts_new_row(by_column[i - 1], by_column[i], limits):
             rows.append([aligned])
         else:
             rows[-1].append(aligned)
     return rows
+
+
+def _by_column(aligned: AlignedLine, columns: Sequence[tuple[float, float]]) -> dict[int, TextLine]:
+    """A line's text by column (the column its segments start in)."""
+    words: dict[int, list[Word]] = {}
+    for segment in aligned.segments:
+        column = next((i for i, (_, x1) in enumerate(columns) if segment.x0 < x1), len(columns) - 1)
+        words.setdefault(column, []).extend(segment.words)
+    return {column: TextLine(tuple(items)) for column, items in words.items()}
+
+
+def _column_limits(by_column: Sequence[dict[int, TextLine]], columns: Sequence[tuple[float, float]]) -> dict[int, float]:
+    """Where text could reach in each filled column of an unruled table: the middle of the
+    gutter on its right (the last column: the furthest any of its lines reaches)."""
+    limits: dict[int, float] = {}
+    for texts in by_column:
+        for column, line in texts.items():
+            limits[column] = max(limits.get(column, line.x1), line.x1)
+    return {column: max(reach, columns[column][1]) if column < len(columns) - 1 else reach for column, reach in limits.items()}
 
 
 def _row_edges(rows: Sequence[Sequence[AlignedLine]], top: float, bottom: float) -> list[tuple[float, float]]:

@@ -319,3 +319,62 @@ def test_wide_table_with_a_wide_gutter_is_not_split(tmp_path):
     c.save()
     tables = page_tables(path)[0]
     assert [grid(table) for table in tables] == [rows]
+
+
+# --------------------------------------------------------------------------- unruled bodies
+
+
+def test_ruled_frame_and_header_over_unruled_body_rows(tmp_path):
+    """A frame, column rules and a rule under the header, but no rules between body rows:
+    one row per text line, not one tall cell per column."""
+    path = tmp_path / "framed_unruled_body.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    draw_table(c, PEOPLE, Layout(x=60, y=700, widths=PEOPLE_WIDTHS, frame=True, column_rules=True, header_rule=True))
+    c.save()
+    assert [grid(table) for table in page_tables(path)[0]] == [PEOPLE]
+
+
+def test_unruled_body_keeps_wrapped_cells_with_their_row(tmp_path):
+    """Body rows without rules where one column wraps: the wrapped line stays in its cell."""
+    rows = [
+        ["Ref", "Action", "Lead", "Due"],
+        ["1", "Publish the new threshold", "Chair", "May"],
+        ["", "guidance to all partners", "", ""],
+        ["2", "Audit files", "Head of Service", "June"],
+        ["3", "Train duty staff in the", "Principal", "July"],
+        ["", "revised procedures", "", ""],
+    ]
+    expected = [
+        ["Ref", "Action", "Lead", "Due"],
+        ["1", "Publish the new threshold guidance to all partners", "Chair", "May"],
+        ["2", "Audit files", "Head of Service", "June"],
+        ["3", "Train duty staff in the revised procedures", "Principal", "July"],
+    ]
+    path = tmp_path / "framed_wrapped_body.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    draw_table(c, rows, Layout(x=60, y=700, widths=(30, 112, 80, 50), frame=True, column_rules=True, header_rule=True))
+    c.save()
+    assert [grid(table) for table in page_tables(path)[0]] == [expected]
+
+
+# --------------------------------------------------------------------------- empty first cells
+
+SCORES = [
+    ["Area", "Term", "Pupils", "Score"],
+    ["North", "Autumn", "120", "61"],
+    ["", "Spring", "118", "64"],
+    ["", "Summer", "121", "66"],
+    ["South", "Autumn", "98", "58"],
+    ["", "Spring", "101", "57"],
+]
+
+
+@pytest.mark.parametrize("ruled", [False, True], ids=["unruled", "framed"])
+def test_row_with_empty_first_cell_is_a_new_row(tmp_path, ruled):
+    """Rows whose first cell is empty but whose other cells start new values are rows of
+    their own, not wrapped lines of the row above."""
+    path = tmp_path / "empty_first_cells.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    draw_table(c, SCORES, Layout(x=60, y=700, widths=(60, 60, 50, 50), frame=ruled, column_rules=ruled, header_rule=ruled))
+    c.save()
+    assert [grid(table) for table in page_tables(path)[0]] == [SCORES]
