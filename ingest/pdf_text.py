@@ -392,6 +392,19 @@ def is_value(text: str) -> bool:
     return bool(VALUE.match(text.strip()))
 
 
+def wrapped_columns(previous: dict[int, TextLine], current: dict[int, TextLine], right_limits: dict[int, float]) -> set[int]:
+    """Columns in which ``current`` goes on with text wrapped from ``previous`` (see
+    :func:`starts_new_row`)."""
+    out = set()
+    for column, line in current.items():
+        above = previous.get(column)
+        limit = right_limits.get(column)
+        wraps = above is not None and limit is not None and not ended_short(above, line.words[0], limit)
+        if wraps and not (is_value(above.text) and is_value(line.text)):
+            out.add(column)
+    return out
+
+
 def starts_new_row(
     previous: dict[int, TextLine], current: dict[int, TextLine], right_limits: dict[int, float]
 ) -> bool:
@@ -406,16 +419,9 @@ def starts_new_row(
     from its first cell on (values on the row grid, after empty leading cells). New words in
     a column or two (a hand-broken name under a lead, a second paragraph) stay in the row.
     """
-    new: list[int] = []
-    going_on = 0
-    for column, line in current.items():
-        above = previous.get(column)
-        limit = right_limits.get(column)
-        wraps = above is not None and limit is not None and not ended_short(above, line.words[0], limit)
-        if wraps and not (is_value(above.text) and is_value(line.text)):
-            going_on += 1
-        else:
-            new.append(column)
+    wrapped = wrapped_columns(previous, current, right_limits)
+    new = [column for column in current if column not in wrapped]
+    going_on = len(wrapped)
     if len(new) <= going_on:
         return False
     if 0 in new:

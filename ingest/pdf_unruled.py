@@ -18,7 +18,7 @@ from statistics import median
 from typing import Sequence
 
 from ingest.pdf_grid import CellGrid, boxes_to_grid
-from ingest.pdf_text import BULLET_GLYPHS, ENUMERATION_START, UNMAPPED_GLYPH, TextLine, Word, starts_new_row
+from ingest.pdf_text import BULLET_GLYPHS, ENUMERATION_START, UNMAPPED_GLYPH, TextLine, Word, starts_new_row, wrapped_columns
 
 Rule = tuple[float, float, float]
 """A horizontal rule: (x0, y, x1)."""
@@ -258,6 +258,8 @@ def lines_to_rows(
             rows.append([aligned])
         elif spaced and pitches[i - 1] > 1.25 * tight:
             rows.append([aligned])
+        elif _splits_span_above(previous, aligned, columns) or _fills_empty_columns(rows[-1], by_column, i, limits):
+            rows.append([aligned])
         elif not spaced and any(seg.x0 < first_column_end for seg in aligned.segments):
             rows.append([aligned])
         elif starts_new_row(by_column[i - 1], by_column[i], limits):
@@ -265,6 +267,38 @@ def lines_to_rows(
         else:
             rows[-1].append(aligned)
     return rows
+
+
+def _splits_span_above(previous: AlignedLine, aligned: AlignedLine, columns: Sequence[tuple[float, float]]) -> bool:
+    """Does the line have separate text on both sides of a column boundary that a segment of
+    the line above runs across? Then the one above is a group heading spanning columns
+    ("Total" over "Male | Female"), and the line a header row of its own."""
+    boundaries = [x1 for _, x1 in columns[:-1]]
+    for segment in previous.segments:
+        for boundary in boundaries:
+            if not (segment.x0 < boundary - 1.0 and segment.x1 > boundary + 1.0):
+                continue
+            left = any(seg.x1 <= boundary and seg.x1 > segment.x0 - 1.0 for seg in aligned.segments)
+            right = any(seg.x0 >= boundary and seg.x0 < segment.x1 + 1.0 for seg in aligned.segments)
+            if left and right:
+                return True
+    return False
+
+
+MIN_NEWLY_FILLED_COLUMNS = 2
+"""Columns a line must fill, that the row so far left empty, to start a row by that alone."""
+
+
+def _fills_empty_columns(row: Sequence[AlignedLine], by_column: Sequence[dict[int, TextLine]], index: int, limits: dict[int, float]) -> bool:
+    """A line that puts text in two or more columns the row so far left empty, more than
+    the columns in which it goes on with wrapped text, is a row of its own (the sub-headings under a group heading, the
+    values of a row with an empty first cell): a wrapped line adds to cells already begun."""
+    current = by_column[index]
+    begun = {column for line in by_column[index - len(row):index] for column in line}
+    fresh = [column for column in current if column not in begun]
+    if len(fresh) < MIN_NEWLY_FILLED_COLUMNS:
+        return False
+    return len(fresh) > len(wrapped_columns(by_column[index - 1], current, limits))
 
 
 def _by_column(aligned: AlignedLine, columns: Sequence[tuple[float, float]]) -> dict[int, TextLine]:

@@ -378,3 +378,45 @@ def test_row_with_empty_first_cell_is_a_new_row(tmp_path, ruled):
     draw_table(c, SCORES, Layout(x=60, y=700, widths=(60, 60, 50, 50), frame=ruled, column_rules=ruled, header_rule=ruled))
     c.save()
     assert [grid(table) for table in page_tables(path)[0]] == [SCORES]
+
+
+# --------------------------------------------------------------------------- spanning header groups
+
+GROUPED_BODY = [
+    ["Leeds", "412", "398", "810", "2.1"],
+    ["York", "205", "219", "424", "1.8"],
+    ["Hull", "310", "301", "611", "2.4"],
+    ["Ripon", "98", "91", "189", "1.2"],
+]
+GROUPED_WIDTHS = (70.0, 45.0, 45.0, 45.0, 45.0)
+
+
+def _grouped_header_pdf(path: Path, ruled: bool) -> Path:
+    """A header whose group name ("Pupils") is centred over the three columns it groups."""
+    c = canvas.Canvas(str(path), pagesize=A4)
+    x, y = 60.0, 700.0
+    c.setFont(FONT, SIZE)
+    group_left = x + GROUPED_WIDTHS[0]
+    group_width = sum(GROUPED_WIDTHS[1:4])
+    c.drawCentredString(group_left + group_width / 2, y - 14 + 4.2, "Pupils")
+    c.drawString(x + PAD, y - 14 + 4.2, "Town")
+    c.drawString(x + sum(GROUPED_WIDTHS[:4]) + PAD, y - 14 + 4.2, "Rate")
+    if ruled:
+        c.line(group_left, y - 14, group_left + group_width, y - 14)
+    layout = Layout(x=x, y=y - 14, widths=GROUPED_WIDTHS, frame=False, header_rule=ruled)
+    draw_table(c, [["", "Boys", "Girls", "Total", ""], *GROUPED_BODY], layout)
+    c.save()
+    return path
+
+
+@pytest.mark.parametrize("ruled", [False, True], ids=["unruled", "rule-under-group"])
+def test_spanning_group_header_keeps_the_lowest_header_row_columns(tmp_path, ruled):
+    """Columns come from the lowest header row: the group name spans its columns instead
+    of merging them into one."""
+    tables = page_tables(_grouped_header_pdf(tmp_path / "grouped.pdf", ruled))[0]
+    assert len(tables) == 1
+    rows = grid(tables[0])
+    assert len(rows[0]) == 5
+    assert rows[-4:] == GROUPED_BODY
+    assert rows[-5] == ["", "Boys", "Girls", "Total", ""]
+    assert rows[0][0] == "Town" and rows[0][4] == "Rate" and "Pupils" in rows[0][1:4]
