@@ -24,7 +24,7 @@ from pdfplumber.page import Page
 
 from ingest.model import BBox, Cell, Document, Row, SourceIssue, TextBlock, UnreadableFile
 from ingest.pdf_grid import CellGrid, Slot, assign_chars_to_cells
-from ingest.pdf_refine import merge_partly_ruled, split_spanning_cells, split_stacked_rows, split_text_rows
+from ingest.pdf_refine import merge_partly_ruled, split_ruled_columns, split_spanning_cells, split_stacked_rows, split_text_rows
 from ingest.pdf_rotate import DEFAULT_MIN_TURNED_SHARE, TurnedPage, page_turn
 from ingest.pdf_ruled import find_ruled_grids, is_data_table, is_text_highlight
 from ingest.pdf_stitch import PageContent, PageTable, StitchNote, parts_to_table, stitch_pages
@@ -356,6 +356,7 @@ def find_ruled_tables(page: Page, chars: Sequence[Char], strokes: Sequence[BBox]
         grid, lines_by_cell = split_spanning_cells(grid, lines_by_cell)
         grid, lines_by_cell = split_stacked_rows(grid, lines_by_cell)
         grid, lines_by_cell = split_text_rows(grid, lines_by_cell)
+        grid, lines_by_cell = split_ruled_columns(grid, lines_by_cell)
         if is_data_table(grid, lines_by_cell, settings.min_filled_share):
             found.append((grid, lines_by_cell))
     return found

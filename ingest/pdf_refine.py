@@ -245,3 +245,43 @@ def _inner_right(box: BBox, lines: Sequence[TextLine]) -> float:
         return box[2]
     padding = min(max(min(line.x0 for line in lines) - box[0], 0.0), 8.0)
     return max(box[2] - padding, max(line.x1 for line in lines))
+
+
+MIN_GUTTER_SUPPORT = 3
+"""Lines with text on both sides of a gutter inside a ruled column before it splits it."""
+MAX_CROSSING_SHARE = 0.15
+"""Share of a ruled column's lines that may run across a gutter (group headings) and
+still let it split the column."""
+
+
+def split_ruled_columns(grid: CellGrid, lines_by_cell: LinesByCell) -> tuple[CellGrid, LinesByCell]:
+    """Cut ruled columns that hold several columns of text: rules drawn only between
+    column groups (Total | Male | Female, each over three sub-columns) leave the
+    sub-columns to white space. A gutter that at least ``MIN_GUTTER_SUPPORT`` lines have
+    text on both sides of, and few lines cross, splits every cell of the column whose
+    text allows; cells whose text runs across it (the group heading) span the parts."""
+    from ingest.pdf_unruled import UnruledSettings, column_gutters
+
+    settings = UnruledSettings()
+    cuts_by_column: dict[tuple[float, float], list[float]] = {}
+    for x0, x1 in _column_spans(grid):
+        lines = [line for r, c, box in grid.cells() if (box[0], box[2]) == (x0, x1) for line in lines_by_cell.get((r, c), [])]
+        cuts = column_gutters(lines, settings, MIN_GUTTER_SUPPORT, MAX_CROSSING_SHARE)
+        if cuts:
+            cuts_by_column[(x0, x1)] = cuts
+    if not cuts_by_column:
+        return grid, lines_by_cell
+    pieces: dict[BBox, list[TextLine]] = {}
+    for r, c, box in grid.cells():
+        lines = lines_by_cell.get((r, c), [])
+        cuts = [x for x in cuts_by_column.get((box[0], box[2]), []) if _clear_at(lines, x, 0.0)]
+        parts = _cut_box(box, cuts)
+        for part in parts:
+            pieces[part] = _lines_within(lines, part) if len(parts) > 1 else lines
+    return _regrid(pieces, grid.strategy, grid)
+
+
+def _column_spans(grid: CellGrid) -> list[tuple[float, float]]:
+    """The (x0, x1) of every single grid column."""
+    xs = sorted({box[0] for _, _, box in grid.cells()} | {box[2] for _, _, box in grid.cells()})
+    return list(zip(xs, xs[1:]))

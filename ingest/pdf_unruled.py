@@ -428,3 +428,46 @@ def _ends_apart(left: Sequence[AlignedLine], right: Sequence[AlignedLine], min_l
         if below >= min_lines or above >= min_lines:
             return True
     return False
+
+
+def column_gutters(
+    lines: Sequence[TextLine], settings: UnruledSettings, min_support: int, max_crossing_share: float
+) -> list[float]:
+    """Middles of the white corridors that split a column of lines into columns: text on
+    both sides in at least ``min_support`` lines, crossed by at most ``max_crossing_share``
+    of them (headings over a group)."""
+    aligned = [AlignedLine(line, line_to_segments(line, settings)) for line in lines]
+    if sum(1 for a in aligned if a.is_multi) < min_support:
+        return []
+    allowed = int(max_crossing_share * len(aligned))
+    spans = [(seg.x0, seg.x1) for a in aligned for seg in a.segments]
+    out = []
+    for corridor in _sparse_corridors(spans, allowed, settings.min_gutter_width):
+        if _support(aligned, corridor) >= min_support:
+            out.append((corridor[0] + corridor[1]) / 2)
+    return out
+
+
+def _sparse_corridors(spans: Sequence[tuple[float, float]], allowed: int, min_width: float, step: float = 0.5) -> list[tuple[float, float]]:
+    """x ranges at least ``min_width`` wide that at most ``allowed`` spans cover, between
+    the leftmost and rightmost text."""
+    if not spans:
+        return []
+    left = min(x0 for x0, _ in spans)
+    right = max(x1 for _, x1 in spans)
+    count = int((right - left) / step) + 1
+    coverage = [0] * count
+    for x0, x1 in spans:
+        for i in range(int((x0 - left) / step), min(int((x1 - left) / step) + 1, count)):
+            coverage[i] += 1
+    out = []
+    start = None
+    for i, covered in enumerate(coverage + [allowed + 1]):
+        if covered <= allowed and 0 < i < count:
+            start = i if start is None else start
+        elif start is not None:
+            x0, x1 = left + start * step, left + i * step
+            if x1 - x0 >= min_width:
+                out.append((x0, x1))
+            start = None
+    return out

@@ -420,3 +420,23 @@ def test_spanning_group_header_keeps_the_lowest_header_row_columns(tmp_path, rul
     assert rows[-4:] == GROUPED_BODY
     assert rows[-5] == ["", "Boys", "Girls", "Total", ""]
     assert rows[0][0] == "Town" and rows[0][4] == "Rate" and "Pupils" in rows[0][1:4]
+
+
+# --------------------------------------------------------------------------- columns inside ruled groups
+
+
+def test_columns_inside_a_ruled_group_come_from_the_text_gutters(tmp_path):
+    """Rules only between column groups (a frame round each group, none between its
+    columns): the columns inside a group come from the gutters its text leaves."""
+    rows = [["Town", "Boys", "Girls", "Total", "Rate"], *GROUPED_BODY]
+    path = tmp_path / "ruled_groups.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    layout = Layout(x=60, y=700, widths=GROUPED_WIDTHS, header_rule=True)
+    draw_table(c, rows, layout)
+    top, bottom = layout.y, layout.y - layout.row_height * len(rows)
+    lefts = [60.0, 130.0, 265.0, 310.0]  # frame round Town, the Boys-Girls-Total group, Rate
+    c.rect(lefts[0], bottom, lefts[-1] - lefts[0], top - bottom)
+    for x in lefts[1:-1]:
+        c.line(x, top, x, bottom)
+    c.save()
+    assert [grid(table) for table in page_tables(path)[0]] == [rows]
