@@ -109,8 +109,10 @@ def _crosses(aligned: AlignedLine, corridors: Sequence[tuple[float, float]]) -> 
 
 
 def lines_to_aligned_runs(lines: Sequence[TextLine], settings: UnruledSettings) -> list[list[AlignedLine]]:
-    """Runs of lines that share gutters: candidate tables, before judging."""
+    """Runs of lines that share gutters: candidate tables, before judging. Runs that are
+    sections of one table (see :func:`join_sections`) are joined."""
     runs: list[list[AlignedLine]] = []
+    loose: list[list[AlignedLine]] = [[]]  # lines in no run, after each run
     run: list[AlignedLine] = []
     for line in sorted(lines, key=lambda item: (item.top, item.x0)):
         aligned = AlignedLine(line, line_to_segments(line, settings))
@@ -119,10 +121,57 @@ def lines_to_aligned_runs(lines: Sequence[TextLine], settings: UnruledSettings) 
             continue
         if run:
             runs.append(run)
+            loose.append([])
         run = [aligned] if aligned.is_multi else []
+        if not run:
+            loose[-1].append(aligned)
     if run:
         runs.append(run)
+    runs = join_sections(runs, loose[1:], settings)
     return [_trim_tail(run) for run in runs if sum(1 for a in run if a.is_multi) >= settings.min_rows]
+
+
+MAX_SECTION_GAP_RATIO = 4.0
+"""Widest space between two sections of one unruled table, in line heights."""
+MAX_SECTION_HEADING_LINES = 2
+"""Lines of heading between two sections of one unruled table."""
+
+
+def join_sections(runs: list[list[AlignedLine]], between: Sequence[Sequence[AlignedLine]], settings: UnruledSettings) -> list[list[AlignedLine]]:
+    """Join consecutive runs that are sections of one table: the extra space and the
+    section heading between them broke the run, but the next run's gutters are the same as
+    the one before's (as many, each overlapping one), the space is at most
+    ``MAX_SECTION_GAP_RATIO`` line heights, and the heading lines between, if any, sit
+    within the first column."""
+    if not runs:
+        return runs
+    joined = [runs[0]]
+    for index, run in enumerate(runs[1:]):
+        middle = list(between[index]) if index < len(between) else []
+        last = joined[-1]
+        if _same_columns(last, run, settings) and _section_gap(last, middle, run, settings):
+            joined[-1] = last + middle + run
+        else:
+            joined.append(run)
+    return joined
+
+
+def _same_columns(upper: Sequence[AlignedLine], lower: Sequence[AlignedLine], settings: UnruledSettings) -> bool:
+    a = gutters([x for x in upper if x.is_multi], settings.min_gutter_width)
+    b = gutters([x for x in lower if x.is_multi], settings.min_gutter_width)
+    if not a or len(a) != len(b):
+        return False
+    return all(min(g1, h1) >= max(g0, h0) for (g0, g1), (h0, h1) in zip(a, b))
+
+
+def _section_gap(upper: Sequence[AlignedLine], middle: Sequence[AlignedLine], lower: Sequence[AlignedLine], settings: UnruledSettings) -> bool:
+    if len(middle) > MAX_SECTION_HEADING_LINES or any(a.is_multi for a in middle):
+        return False
+    size = median(a.line.size for a in upper)
+    if lower[0].line.top - upper[-1].line.bottom > MAX_SECTION_GAP_RATIO * size:
+        return False
+    first = gutters([x for x in upper if x.is_multi], settings.min_gutter_width)[0]
+    return all(a.line.x1 <= first[1] for a in middle)
 
 
 def _fits(run: list[AlignedLine], aligned: AlignedLine, settings: UnruledSettings) -> bool:

@@ -440,3 +440,32 @@ def test_columns_inside_a_ruled_group_come_from_the_text_gutters(tmp_path):
         c.line(x, top, x, bottom)
     c.save()
     assert [grid(table) for table in page_tables(path)[0]] == [rows]
+
+
+# --------------------------------------------------------------------------- sections of one unruled table
+
+
+def test_unruled_table_is_not_split_at_its_section_headings(tmp_path):
+    """Sections of one unruled table, each under a heading after extra space, on the same
+    columns: one table, the headings rows of their own."""
+    path = tmp_path / "sections.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    widths = (90.0, 50.0, 50.0, 50.0)
+    draw_table(c, [["Group", "Boys", "Girls", "Total"]], Layout(x=60, y=700, widths=widths))
+    draw_table(c, [["By age"], ["Under 5", "12", "14", "26"], ["5 to 10", "31", "29", "60"], ["11 to 16", "44", "40", "84"]], Layout(x=60, y=676, widths=widths))
+    draw_table(c, [["By area"], ["Urban", "61", "58", "119"], ["Rural", "26", "25", "51"], ["Coastal", "9", "11", "20"]], Layout(x=60, y=610, widths=widths))
+    c.save()
+    tables = page_tables(path)[0]
+    assert len(tables) == 1
+    rows = [[text for text in row] for row in grid(tables[0])]
+    assert rows == [
+        ["Group", "Boys", "Girls", "Total"],
+        ["By age", "", "", ""],
+        ["Under 5", "12", "14", "26"],
+        ["5 to 10", "31", "29", "60"],
+        ["11 to 16", "44", "40", "84"],
+        ["By area", "", "", ""],
+        ["Urban", "61", "58", "119"],
+        ["Rural", "26", "25", "51"],
+        ["Coastal", "9", "11", "20"],
+    ]
