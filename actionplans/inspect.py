@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from actionplans.conversion import Settings, extract_with
-from ingest.model import Cell, Document, Table, TextBlock, UnreadableFile
-from ingest.pdf import PdfSettings, pages_to_document, read_page_contents, read_pdf_pages
+from ingest.model import BBox, Cell, Document, Table, TextBlock, UnreadableFile
+from ingest.pdf import PdfSettings, open_pdf, pages_to_document, read_page_contents, read_pdf_page_views
 from ingest.pdf_stitch import PageTable
 
 _PREVIEW = 40
@@ -105,41 +106,194 @@ def _starts_like_pdf(path: Path) -> bool:
         return False
 
 
-def draw_tables(path: Path | str, out_dir: Path | str, resolution: int = 72, settings: PdfSettings = PdfSettings()) -> list[Path]:
-    """One PNG per page with the detected table cells drawn (pdfplumber's page images):
-    ruled tables in red, unruled (text-aligned) tables in blue, text blocks in grey.
-    Returns the files written, ``<stem>_p<page>.png`` in ``out_dir``."""
-    import pdfplumber
+@dataclass(frozen=True)
+class Mark:
+    """One thing to draw on a page: a box on the page as printed, what it is (``table``,
+    ``header``, ``action``, ``cell``, ``text``) and a short label ("" for none)."""
 
+    page: int
+    box: BBox
+    kind: str
+    label: str = ""
+
+
+_COLOURS = {
+    "cell": (220, 30, 30),
+    "text-cell": (30, 60, 220),
+    "text": (120, 120, 120),
+    "header": (230, 140, 0),
+    "action": (0, 150, 60),
+    "table": (120, 0, 160),
+}
+
+
+def page_marks(path: Path | str, settings: PdfSettings = PdfSettings(), extract_settings: Settings = Settings()) -> list[Mark]:
+    """What :func:`draw_tables` draws, as data: every cell the reader found (``cell`` for
+    ruled tables, ``text-cell`` for text-aligned ones), text blocks, and from the extraction:
+    each document table's number on its first piece of each page (``table``, "T3"), its
+    header cells labelled with the field each column mapped to (``header``, "lead"), and the
+    rows that became actions (``action``, "A12"). Raises :class:`UnreadableFile`."""
+    path = Path(path)
+    views = list(read_pdf_page_views(path, settings))
+    unturns = {content.page: unturn for content, unturn in views}
+    marks: list[Mark] = []
+    for content, unturn in views:
+        for block in content.blocks:
+            if isinstance(block, PageTable):
+                kind = "cell" if block.strategy == "lines" else "text-cell"
+                marks.extend(Mark(content.page, unturn(cell.bbox), kind) for row in block.rows for cell in row if cell is not None and cell.bbox)
+            elif block.bbox:
+                marks.append(Mark(content.page, unturn(block.bbox), "text"))
+    pages = [content for content, _ in views]
+    document = pages_to_document(path.name, pages, len(pages), settings=settings)
+    marks.extend(_extraction_marks(document, extract_settings, unturns))
+    return marks
+
+
+def _extraction_marks(document: Document, settings: Settings, unturns: dict) -> list[Mark]:
+    """Table numbers, mapped header cells and action rows of a read document."""
+    from extract.tables import find_header, header_to_map
+
+    marks: list[Mark] = []
+    action_keys = _action_keys(document, settings)
+    for table in document.tables:
+        rows = [tuple(row) for row in table.rows]
+        labelled: set[int] = set()
+        for row in rows:
+            for cell in row:
+                if cell is not None and cell.page and cell.bbox and cell.page not in labelled:
+                    labelled.add(cell.page)
+                    marks.append(Mark(cell.page, _unturned(cell, unturns), "table", f"T{table.index}"))
+        span = find_header(rows, settings.headers)
+        if span:
+            column_map = header_to_map(rows, span, rows[span[1] + 1:], settings.headers)
+            for r in range(span[0], span[1] + 1):
+                for c, cell in enumerate(rows[r]):
+                    if cell is not None and cell.page and cell.bbox:
+                        name = column_map.field_of(c) or "unmapped" if r == span[1] else ""
+                        marks.append(Mark(cell.page, _unturned(cell, unturns), "header", name))
+        first_data = span[1] + 1 if span else 0
+        for row in rows[first_data:]:
+            number = _action_number(row, action_keys)
+            if number is None:
+                continue
+            boxes = [(cell.page, _unturned(cell, unturns)) for cell in row if cell is not None and cell.page and cell.bbox]
+            for page in sorted({page for page, _ in boxes}):
+                on_page = [box for p, box in boxes if p == page]
+                union = (min(b[0] for b in on_page), min(b[1] for b in on_page), max(b[2] for b in on_page), max(b[3] for b in on_page))
+                marks.append(Mark(page, union, "action", f"A{number}"))
+    return marks
+
+
+def _unturned(cell: Cell, unturns: dict) -> BBox:
+    unturn = unturns.get(cell.page)
+    return unturn(cell.bbox) if unturn is not None else cell.bbox
+
+
+def _squeezed(text: str) -> str:
+    return "".join(text.split()).lower()
+
+
+def _action_keys(document: Document, settings: Settings) -> list[tuple[int, str]]:
+    """(action number, start of its action or ref text without spaces) for every action."""
+    try:
+        actions = extract_with(document, settings).actions
+    except Exception:  # a drawing never fails on an extraction problem
+        return []
+    keys = []
+    for number, action in enumerate(actions, start=1):
+        text = _squeezed(action.action or action.ref)
+        if text:
+            keys.append((number, text[:40]))
+    return keys
+
+
+def _action_number(row: Sequence[Cell | None], keys: Sequence[tuple[int, str]]) -> int | None:
+    """The first action whose text starts inside one of the row's cells."""
+    cells = [_squeezed(cell.text) for cell in row if cell is not None and cell.text.strip()]
+    for number, key in keys:
+        if any(key in cell or (len(cell) >= 8 and key.startswith(cell)) for cell in cells):
+            return number
+    return None
+
+
+def draw_tables(path: Path | str, out_dir: Path | str, resolution: int = 72, settings: PdfSettings = PdfSettings()) -> list[Path]:
+    """One PNG per page with what the reader saw (see :func:`page_marks`): ruled cells in red,
+    text-aligned cells in blue, text blocks in grey, header cells in orange labelled with
+    their field, action rows outlined in green ("A12"), table numbers in purple ("T3").
+    Returns the files written, ``<stem>_p<page>.png`` in ``out_dir``; none for a file that
+    cannot be read (:func:`describe` says why)."""
     path, out_dir = Path(path), Path(out_dir)
+    try:
+        marks = page_marks(path, settings)
+    except UnreadableFile:
+        return []
+    by_page: dict[int, list[Mark]] = {}
+    for mark in marks:
+        by_page.setdefault(mark.page, []).append(mark)
     out_dir.mkdir(parents=True, exist_ok=True)
-    contents = {page.page: page for page in read_pdf_pages(path, settings)}
     written = []
-    with pdfplumber.open(path, password=settings.password) as pdf:
+    with open_pdf(path, settings) as pdf:
         for page in pdf.pages:
-            content = contents.get(page.page_number)
-            image = page.to_image(resolution=resolution)
-            if content is not None:
-                for block in content.blocks:
-                    if isinstance(block, PageTable):
-                        colour = (220, 30, 30) if block.strategy == "lines" else (30, 60, 220)
-                        boxes = [cell.bbox for row in block.rows for cell in row if cell is not None and cell.bbox]
-                        image.draw_rects(boxes, stroke=colour, fill=colour + (30,), stroke_width=1)
-                    elif block.bbox:
-                        image.draw_rect(block.bbox, stroke=(120, 120, 120), fill=(120, 120, 120, 20), stroke_width=1)
+            try:
+                image = _render(page, by_page.get(page.page_number, []), resolution)
+            except Exception:  # a page that cannot be rendered is left out, the rest drawn
+                continue
+            finally:
+                page.close()
             target = out_dir / f"{path.stem}_p{page.page_number:03d}.png"
             image.save(target)
             written.append(target)
-            page.close()
     return written
 
 
-def page_table_record(document: str, table: PageTable) -> dict:
-    """One JSON Lines record: a table as found on one page, pdfplumber-style rows."""
+def _render(page, marks: Sequence[Mark], resolution: int):
+    """The page as an image with the marks drawn (PIL, boxes in page points)."""
+    from PIL import ImageDraw
+
+    page_image = page.to_image(resolution=resolution)  # the crop box, as a viewer shows it
+    image = page_image.original.convert("RGB")
+    scale = float(page_image.scale)
+    x_origin, y_origin = float(page_image.bbox[0]), float(page_image.bbox[1])
+    overlay = image.copy()
+    draw = ImageDraw.Draw(overlay, "RGBA")
+    order = ("text", "cell", "text-cell", "header", "action", "table")
+    for kind in order:
+        colour = _COLOURS[kind]
+        for mark in marks:
+            if mark.kind != kind:
+                continue
+            x0, top, x1, bottom = ((mark.box[0] - x_origin) * scale, (mark.box[1] - y_origin) * scale,
+                                   (mark.box[2] - x_origin) * scale, (mark.box[3] - y_origin) * scale)
+            fill = colour + (40,) if kind in ("header", "text-cell", "cell", "text") else None
+            width = 2 if kind in ("action", "table") else 1
+            if kind != "table":
+                draw.rectangle((x0, top, x1, bottom), outline=colour + (255,), fill=fill, width=width)
+            if mark.label:
+                corner = {"action": (x1, top), "table": (x0, max(top - 12, 0))}.get(kind, (x0 + 12, top))
+                _label(draw, corner, mark.label, colour, right=kind == "action")
+    return overlay
+
+
+def _label(draw, at: tuple[float, float], text: str, colour: tuple[int, int, int], right: bool = False) -> None:
+    """A small label with a white background at a box's top-left (or top-right) corner."""
+    x, y = at
+    left, top, right_edge, bottom = draw.textbbox((0, 0), text)
+    width, height = right_edge - left, bottom - top
+    if right:
+        x -= width + 2
+    draw.rectangle((x, y, x + width + 2, y + height + 2), fill=(255, 255, 255, 220), outline=colour + (255,))
+    draw.text((x + 1, y), text, fill=colour + (255,))
+
+
+def page_table_record(document: str, table: PageTable, unturn: Callable[[BBox], BBox] | None = None) -> dict:
+    """One JSON Lines record: a table as found on one page, pdfplumber-style rows; its box
+    on the page as printed (``unturn`` maps it back from a page read turned)."""
+    bbox = unturn(table.bbox) if unturn is not None else table.bbox
     return {
         "document": document,
         "page": table.page,
-        "bbox": [round(value, 2) for value in table.bbox],
+        "bbox": [round(value, 2) for value in bbox],
         "rows": [[None if cell is None else cell.text for cell in row] for row in table.rows],
     }
 
@@ -148,10 +302,10 @@ def tables_of(path: Path, settings: PdfSettings = PdfSettings()) -> Iterator[dic
     """JSON Lines records of every table in a file: per page for PDFs (a table continued over
     pages gives one record per page), per table for other formats (page and bbox null)."""
     if path.suffix.lower() == ".pdf" or _starts_like_pdf(path):
-        for page in read_pdf_pages(path, settings):
+        for page, unturn in read_pdf_page_views(path, settings):
             for block in page.blocks:
                 if isinstance(block, PageTable):
-                    yield page_table_record(path.stem, block)
+                    yield page_table_record(path.stem, block, unturn)
         return
     from ingest import read_document
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -25,7 +25,14 @@ from pdfplumber.page import Page
 
 from ingest.model import BBox, Cell, Document, Row, SourceIssue, TextBlock, UnreadableFile
 from ingest.pdf_grid import CellGrid, Slot, assign_chars_to_cells
-from ingest.pdf_refine import merge_partly_ruled, split_spanning_cells, split_stacked_rows
+from ingest.pdf_refine import (
+    merge_partly_ruled,
+    split_ruled_columns,
+    split_spanning_cells,
+    split_stacked_rows,
+    split_text_rows,
+)
+from ingest.pdf_rotate import DEFAULT_MIN_TURNED_SHARE, TurnedPage, page_turn
 from ingest.pdf_ruled import find_ruled_grids, is_data_table, is_text_highlight
 from ingest.pdf_stitch import PageContent, PageTable, StitchNote, parts_to_table, stitch_pages
 from ingest.pdf_text import (
@@ -37,7 +44,7 @@ from ingest.pdf_text import (
     text_lines_to_paragraphs,
     typical_pitch,
 )
-from ingest.pdf_unruled import Rule, UnruledSettings, lines_to_aligned_runs, run_to_grid
+from ingest.pdf_unruled import Rule, UnruledSettings, lines_to_aligned_runs, run_to_grid, split_side_by_side
 
 DEFAULT_SNAP_TOLERANCE = 3.0
 DEFAULT_JOIN_TOLERANCE = 3.0
@@ -76,6 +83,8 @@ class PdfSettings:
     - ``stitch_pages``: join tables continued across page breaks; ``stitch_tolerance`` is
       how far column edges may move between pages (``text_stitch_tolerance`` for unruled).
     - ``password``: tried to open an encrypted file (the empty password by default).
+    - ``min_turned_share``: a page whose glyphs run up or down the page, more than this
+      share of them, is read turned a quarter (a table printed sideways).
     """
 
     snap_tolerance: float = DEFAULT_SNAP_TOLERANCE
@@ -96,13 +105,14 @@ class PdfSettings:
     stitch_tolerance: float = DEFAULT_STITCH_TOLERANCE
     text_stitch_tolerance: float = DEFAULT_TEXT_STITCH_TOLERANCE
     password: str = ""
+    min_turned_share: float = DEFAULT_MIN_TURNED_SHARE
 
     def __post_init__(self) -> None:
         for item in fields(self):
             value = getattr(self, item.name)
             if isinstance(value, float) and (value < 0 or math.isnan(value)):
                 raise ValueError(f"PdfSettings.{item.name} must be a non-negative number, not {value!r}")
-        for name in ("min_filled_share", "max_uncovered_share"):
+        for name in ("min_filled_share", "max_uncovered_share", "min_turned_share"):
             if not 0 <= getattr(self, name) <= 1:
                 raise ValueError(f"PdfSettings.{name} must be between 0 and 1, not {getattr(self, name)!r}")
         if not 0 < self.space_ratio < 2:
@@ -170,10 +180,23 @@ def pages_to_document(
 def read_pdf_pages(path: Path, settings: PdfSettings = PdfSettings()) -> Iterator[PageContent]:
     """What the reader finds on each page, before stitching (for inspection and scoring:
     a table continued over pages comes out once per page). Raises :class:`UnreadableFile`."""
+    for content, _ in read_pdf_page_views(path, settings):
+        yield content
+
+
+def read_pdf_page_views(path: Path, settings: PdfSettings = PdfSettings()) -> Iterator[tuple[PageContent, Callable[[BBox], BBox]]]:
+    """:func:`read_pdf_pages` with, for each page, the map from the coordinates of its
+    content to those of the page as printed (not the identity for a page read turned).
+    Like :func:`read_pdf`, raises "no text layer" (at the end) when no page has text."""
     issues: list[SourceIssue] = []
+    any_text = False
     with open_pdf(Path(path), settings) as pdf:
         _page_count(pdf)
-        yield from _read_pages(pdf, settings, issues)
+        for content, unturn in _read_pages(pdf, settings, issues, with_views=True):
+            any_text = any_text or bool(content.blocks)
+            yield content, unturn
+    if not any_text:
+        raise UnreadableFile("no text layer (OCR not supported)")
 
 
 @contextmanager
@@ -268,13 +291,16 @@ def _page_count(pdf: pdfplumber.PDF) -> int:
     return count
 
 
-def _read_pages(pdf: pdfplumber.PDF, settings: PdfSettings, issues: list[SourceIssue]) -> Iterator[PageContent]:
+def _read_pages(pdf: pdfplumber.PDF, settings: PdfSettings, issues: list[SourceIssue], with_views: bool = False) -> Iterator:
+    """Each page's content (with ``with_views``: and its map back to the printed page)."""
     failures = 0
     first_failure = ""
     total = len(pdf.pages)
     for page in pdf.pages:
         try:
-            content = page_to_content(page, settings, issues)
+            view = reading_page(page, settings)
+            content = page_to_content(view, settings, issues)
+            unturn = view.unturn if isinstance(view, TurnedPage) else _same_box
         except Exception as error:  # one bad page is an issue, not a failed document
             _raise_if_out_of_memory(error)
             failures += 1
@@ -285,7 +311,7 @@ def _read_pages(pdf: pdfplumber.PDF, settings: PdfSettings, issues: list[SourceI
         finally:
             page.close()  # release the page's parsed objects now: memory stays flat
         if content is not None:
-            yield content
+            yield (content, unturn) if with_views else content
     if failures == total:
         path = pdf.path
         if first_failure.startswith("encrypted"):
@@ -297,13 +323,27 @@ def _read_pages(pdf: pdfplumber.PDF, settings: PdfSettings, issues: list[SourceI
         issues.append(SourceIssue("truncated-pdf", "the file has no end-of-file marker: it may be cut short"))
 
 
+def _same_box(box: BBox) -> BBox:
+    return box
+
+
 Found = list[tuple[CellGrid, dict[Slot, list[TextLine]]]]
 """Tables found on a page so far: each grid with the visual lines of its cells."""
 
 
+def reading_page(page: Page, settings: PdfSettings = PdfSettings()) -> Page:
+    """The page in reading orientation: turned a quarter (:class:`ingest.pdf_rotate.TurnedPage`)
+    when most of its text runs up or down the page, else the page itself."""
+    direction = page_turn(page.chars, settings.min_turned_share)
+    return page if direction is None else TurnedPage(page, direction)
+
+
 def page_to_content(page: Page, settings: PdfSettings, issues: list[SourceIssue] | None = None) -> PageContent:
     """Everything one page holds: tables and text blocks, in reading order. Ruled tables
-    first; then tables by text alignment among the lines left over; the rest is text."""
+    first; then tables by text alignment among the lines left over; the rest is text. A page
+    printed sideways is read turned (coordinates are then those of the turned page)."""
+    if not isinstance(page, TurnedPage):
+        page = reading_page(page, settings)
     number = page.page_number
     chars = [char for char in page.chars if is_visible(char)]
     if not chars:
@@ -352,6 +392,8 @@ def find_ruled_tables(page: Page, chars: Sequence[Char], strokes: Sequence[BBox]
             continue
         grid, lines_by_cell = split_spanning_cells(grid, lines_by_cell)
         grid, lines_by_cell = split_stacked_rows(grid, lines_by_cell)
+        grid, lines_by_cell = split_text_rows(grid, lines_by_cell)
+        grid, lines_by_cell = split_ruled_columns(grid, lines_by_cell)
         if is_data_table(grid, lines_by_cell, settings.min_filled_share):
             found.append((grid, lines_by_cell))
     return found
@@ -371,7 +413,8 @@ def find_unruled_tables(
     ``found`` (and their boxes to ``taken``); one that overlaps a ruled table may complete
     it (a table ruled only in part)."""
     rules = horizontal_rules(page, settings.min_rule_length)
-    for run in lines_to_aligned_runs([line for line in lines if _upright(line)], settings.unruled):
+    runs = lines_to_aligned_runs([line for line in lines if _upright(line)], settings.unruled)
+    for run in (part for whole in runs for part in split_side_by_side(whole, rules, settings.unruled)):
         grid = run_to_grid(run, rules, settings.unruled)
         if grid is None or looks_like_chart(grid.bbox, strokes, settings.max_chart_strokes):
             continue

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 
 from ingest.model import BBox
 from ingest.pdf_grid import CellGrid, Slot, boxes_to_grid
-from ingest.pdf_text import TextLine, cluster_by_span
+from ingest.pdf_text import TextLine, cluster_by_span, starts_new_row
 
 LinesByCell = dict[Slot, list[TextLine]]
 _VALUE = re.compile(r"^[-–+]?[\d.,:;%()/\s€$£*-]*\d[\d.,:;%()/\s€$£*-]*$|^[-–:.*/n]$|^n/?a$", re.IGNORECASE)
@@ -166,3 +166,122 @@ def merge_partly_ruled(ruled: CellGrid, text: CellGrid, tolerance: float = 2.0) 
 
 def _within_one_row(y: float, ys: Sequence[float]) -> bool:
     return any(top <= y <= bottom for top, bottom in zip(ys, ys[1:]))
+
+
+def split_text_rows(grid: CellGrid, lines_by_cell: LinesByCell) -> tuple[CellGrid, LinesByCell]:
+    """Cut a ruled row holding several lines of text per cell, on common baselines, into
+    one row per line that starts a row (:func:`ingest.pdf_text.starts_new_row`): body rows
+    drawn without rules under a ruled frame or header. Wrapped lines stay with their row.
+    Only where that row is the one tall row below the first: a table that rules between
+    other rows of paragraphs rules every row, and each ruled row is then one row."""
+    tall = [r for r in range(1, grid.n_rows) if _is_tall(grid.rows[r], [lines_by_cell.get((r, c), []) for c in range(len(grid.rows[r]))])]
+    if len(tall) != 1:
+        return grid, lines_by_cell  # rules drawn between other rows: each ruled row is one row
+    pieces: dict[BBox, list[TextLine]] = {}
+    changed = False
+    for r, row in enumerate(grid.rows):
+        cells = [(c, box) for c, box in enumerate(row) if box is not None]
+        if r not in tall:
+            for c, box in cells:
+                pieces[box] = lines_by_cell.get((r, c), [])
+            continue
+        cuts = _text_row_cuts(cells, {c: lines_by_cell.get((r, c), []) for c, _ in cells})
+        for c, box in cells:
+            lines = lines_by_cell.get((r, c), [])
+            if not cuts:
+                pieces[box] = lines
+                continue
+            changed = True
+            edges = [box[1], *cuts, box[3]]
+            for top, bottom in zip(edges, edges[1:]):
+                pieces[(box[0], top, box[2], bottom)] = [line for line in lines if top <= (line.top + line.bottom) / 2 < bottom]
+    if not changed:
+        return grid, lines_by_cell
+    return _regrid(pieces, grid.strategy, grid)
+
+
+MIN_NEW_ROW_SHARE = 0.5
+"""Share of a tall ruled row's lines (after its first) that must start a row for it to be
+cut: a body of rows starts one on most lines, a row of paragraphs on few."""
+
+
+def _is_tall(row: Sequence[BBox | None], cell_lines: Sequence[list[TextLine]]) -> bool:
+    """A row with two or more cells of several lines."""
+    return sum(1 for box, lines in zip(row, cell_lines) if box is not None and len(lines) >= 2) >= 2
+
+
+def _text_row_cuts(cells: Sequence[tuple[int, BBox]], lines: dict[int, list[TextLine]]) -> list[float]:
+    """Where to cut one ruled row into rows (y positions), or [] to leave it whole."""
+    boxes = [box for _, box in cells]
+    if len(boxes) < 2 or len({(box[1], box[3]) for box in boxes}) != 1:
+        return []
+    if sum(1 for c, _ in cells if len(lines[c]) >= 2) < 2:
+        return []
+    everything = [line for c, _ in cells for line in lines[c]]
+    bands = cluster_by_span([{"top": line.top, "bottom": line.bottom} for line in everything], start="top", end="bottom")
+    spans = sorted((min(item["top"] for item in band), max(item["bottom"] for item in band)) for band in bands)
+    if len(spans) < 2:
+        return []
+    by_band: list[dict[int, TextLine]] = [{} for _ in spans]
+    for c, _ in cells:
+        for line in lines[c]:
+            band = _band_of(line, spans)
+            if c in by_band[band]:
+                return []  # two lines of one cell on one baseline: not a row grid
+            by_band[band][c] = line
+    limits = {c: _inner_right(box, lines[c]) for c, box in cells if lines[c]}
+    cuts = []
+    for i in range(1, len(spans)):
+        if starts_new_row(by_band[i - 1], by_band[i], limits):
+            cuts.append((spans[i - 1][1] + spans[i][0]) / 2)
+    if len(cuts) < MIN_NEW_ROW_SHARE * (len(spans) - 1):
+        return []  # paragraphs that mostly wrap, with a new one now and then: one row
+    return cuts
+
+
+def _inner_right(box: BBox, lines: Sequence[TextLine]) -> float:
+    """Where wrapped text in the cell breaks: its right edge less the padding on the left."""
+    if not lines:
+        return box[2]
+    padding = min(max(min(line.x0 for line in lines) - box[0], 0.0), 8.0)
+    return max(box[2] - padding, max(line.x1 for line in lines))
+
+
+MIN_GUTTER_SUPPORT = 3
+"""Lines with text on both sides of a gutter inside a ruled column before it splits it."""
+MAX_CROSSING_SHARE = 0.15
+"""Share of a ruled column's lines that may run across a gutter (group headings) and
+still let it split the column."""
+
+
+def split_ruled_columns(grid: CellGrid, lines_by_cell: LinesByCell) -> tuple[CellGrid, LinesByCell]:
+    """Cut ruled columns that hold several columns of text: rules drawn only between
+    column groups (Total | Male | Female, each over three sub-columns) leave the
+    sub-columns to white space. A gutter that at least ``MIN_GUTTER_SUPPORT`` lines have
+    text on both sides of, and few lines cross, splits every cell of the column whose
+    text allows; cells whose text runs across it (the group heading) span the parts."""
+    from ingest.pdf_unruled import UnruledSettings, column_gutters
+
+    settings = UnruledSettings()
+    cuts_by_column: dict[tuple[float, float], list[float]] = {}
+    for x0, x1 in _column_spans(grid):
+        lines = [line for r, c, box in grid.cells() if (box[0], box[2]) == (x0, x1) for line in lines_by_cell.get((r, c), [])]
+        cuts = column_gutters(lines, settings, MIN_GUTTER_SUPPORT, MAX_CROSSING_SHARE)
+        if cuts:
+            cuts_by_column[(x0, x1)] = cuts
+    if not cuts_by_column:
+        return grid, lines_by_cell
+    pieces: dict[BBox, list[TextLine]] = {}
+    for r, c, box in grid.cells():
+        lines = lines_by_cell.get((r, c), [])
+        cuts = [x for x in cuts_by_column.get((box[0], box[2]), []) if _clear_at(lines, x, 0.0)]
+        parts = _cut_box(box, cuts)
+        for part in parts:
+            pieces[part] = _lines_within(lines, part) if len(parts) > 1 else lines
+    return _regrid(pieces, grid.strategy, grid)
+
+
+def _column_spans(grid: CellGrid) -> list[tuple[float, float]]:
+    """The (x0, x1) of every single grid column."""
+    xs = sorted({box[0] for _, _, box in grid.cells()} | {box[2] for _, _, box in grid.cells()})
+    return list(zip(xs, xs[1:]))

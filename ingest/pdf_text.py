@@ -382,3 +382,51 @@ def ends_sentence(text: str) -> bool:
     """True when text ends with sentence punctuation (possibly before a closing bracket)."""
     stripped = text.rstrip().rstrip(")]\"'’”")
     return bool(stripped) and stripped[-1] in _SENTENCE_END
+
+
+VALUE = re.compile(r"^[-–+]?[\d.,:;%()/\s€$£*-]*\d[\d.,:;%()/\s€$£*-]*$|^[-–:.*/n]$|^n/?a$", re.IGNORECASE)
+"""A table value rather than words: a number, amount, date or share, or a dash or n/a."""
+
+
+def is_value(text: str) -> bool:
+    """True for "1,363", "12.5%", "2014-03", "(4)", "-", "n/a"."""
+    return bool(VALUE.match(text.strip()))
+
+
+def wrapped_columns(previous: dict[int, TextLine], current: dict[int, TextLine], right_limits: dict[int, float]) -> set[int]:
+    """Columns in which ``current`` goes on with text wrapped from ``previous`` (see
+    :func:`starts_new_row`)."""
+    out = set()
+    for column, line in current.items():
+        above = previous.get(column)
+        limit = right_limits.get(column)
+        wraps = above is not None and limit is not None and not ended_short(above, line.words[0], limit)
+        if wraps and not (is_value(above.text) and is_value(line.text)):
+            out.add(column)
+    return out
+
+
+def starts_new_row(
+    previous: dict[int, TextLine], current: dict[int, TextLine], right_limits: dict[int, float]
+) -> bool:
+    """Does a visual line of a table (``current``: its text by column) start a new row after
+    the line above (``previous``), when no rule or spacing says so?
+
+    A cell of the line goes on with wrapped text when the line above, in that column, was
+    full (the first word would not have fitted at its end) and the two are not both values
+    (a narrow column of numbers is always "full"); otherwise it starts new content. The
+    line is a new row when more of its cells start new content than go on, and the new
+    content is in the first column, or is values in more than half of the filled columns
+    from its first cell on (values on the row grid, after empty leading cells). New words in
+    a column or two (a hand-broken name under a lead, a second paragraph) stay in the row.
+    """
+    wrapped = wrapped_columns(previous, current, right_limits)
+    new = [column for column in current if column not in wrapped]
+    going_on = len(wrapped)
+    if len(new) <= going_on:
+        return False
+    if 0 in new:
+        return True
+    first = min(current)
+    span = sum(1 for column in right_limits if column >= first)
+    return len(new) >= 2 and 2 * len(new) > span and any(is_value(current[column].text) for column in new)

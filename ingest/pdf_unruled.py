@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from statistics import median
 
 from ingest.pdf_grid import CellGrid, boxes_to_grid
-from ingest.pdf_text import BULLET_GLYPHS, ENUMERATION_START, UNMAPPED_GLYPH, TextLine, Word
+from ingest.pdf_text import BULLET_GLYPHS, ENUMERATION_START, UNMAPPED_GLYPH, TextLine, Word, starts_new_row, wrapped_columns
 
 Rule = tuple[float, float, float]
 """A horizontal rule: (x0, y, x1)."""
@@ -109,8 +109,10 @@ def _crosses(aligned: AlignedLine, corridors: Sequence[tuple[float, float]]) -> 
 
 
 def lines_to_aligned_runs(lines: Sequence[TextLine], settings: UnruledSettings) -> list[list[AlignedLine]]:
-    """Runs of lines that share gutters: candidate tables, before judging."""
+    """Runs of lines that share gutters: candidate tables, before judging. Runs that are
+    sections of one table (see :func:`join_sections`) are joined."""
     runs: list[list[AlignedLine]] = []
+    loose: list[list[AlignedLine]] = [[]]  # lines in no run, after each run
     run: list[AlignedLine] = []
     for line in sorted(lines, key=lambda item: (item.top, item.x0)):
         aligned = AlignedLine(line, line_to_segments(line, settings))
@@ -119,10 +121,57 @@ def lines_to_aligned_runs(lines: Sequence[TextLine], settings: UnruledSettings) 
             continue
         if run:
             runs.append(run)
+            loose.append([])
         run = [aligned] if aligned.is_multi else []
+        if not run:
+            loose[-1].append(aligned)
     if run:
         runs.append(run)
+    runs = join_sections(runs, loose[1:], settings)
     return [_trim_tail(run) for run in runs if sum(1 for a in run if a.is_multi) >= settings.min_rows]
+
+
+MAX_SECTION_GAP_RATIO = 4.0
+"""Widest space between two sections of one unruled table, in line heights."""
+MAX_SECTION_HEADING_LINES = 2
+"""Lines of heading between two sections of one unruled table."""
+
+
+def join_sections(runs: list[list[AlignedLine]], between: Sequence[Sequence[AlignedLine]], settings: UnruledSettings) -> list[list[AlignedLine]]:
+    """Join consecutive runs that are sections of one table: the extra space and the
+    section heading between them broke the run, but the next run's gutters are the same as
+    the one before's (as many, each overlapping one), the space is at most
+    ``MAX_SECTION_GAP_RATIO`` line heights, and the heading lines between, if any, sit
+    within the first column."""
+    if not runs:
+        return runs
+    joined = [runs[0]]
+    for index, run in enumerate(runs[1:]):
+        middle = list(between[index]) if index < len(between) else []
+        last = joined[-1]
+        if _same_columns(last, run, settings) and _section_gap(last, middle, run, settings):
+            joined[-1] = last + middle + run
+        else:
+            joined.append(run)
+    return joined
+
+
+def _same_columns(upper: Sequence[AlignedLine], lower: Sequence[AlignedLine], settings: UnruledSettings) -> bool:
+    a = gutters([x for x in upper if x.is_multi], settings.min_gutter_width)
+    b = gutters([x for x in lower if x.is_multi], settings.min_gutter_width)
+    if not a or len(a) != len(b):
+        return False
+    return all(min(g1, h1) >= max(g0, h0) for (g0, g1), (h0, h1) in zip(a, b))
+
+
+def _section_gap(upper: Sequence[AlignedLine], middle: Sequence[AlignedLine], lower: Sequence[AlignedLine], settings: UnruledSettings) -> bool:
+    if len(middle) > MAX_SECTION_HEADING_LINES or any(a.is_multi for a in middle):
+        return False
+    size = median(a.line.size for a in upper)
+    if lower[0].line.top - upper[-1].line.bottom > MAX_SECTION_GAP_RATIO * size:
+        return False
+    first = gutters([x for x in upper if x.is_multi], settings.min_gutter_width)[0]
+    return all(a.line.x1 <= first[1] for a in middle)
 
 
 def _fits(run: list[AlignedLine], aligned: AlignedLine, settings: UnruledSettings) -> bool:
@@ -238,11 +287,15 @@ def _extend_to_rules(
 def lines_to_rows(
     run: Sequence[AlignedLine], columns: Sequence[tuple[float, float]], inner_rules: Sequence[Rule]
 ) -> list[list[AlignedLine]]:
-    """Group the run's lines into table rows (see the module docstring)."""
+    """Group the run's lines into table rows (see the module docstring). Where spacing or
+    the first column would join a line to the row above, a line that starts new values on
+    the row grid (:func:`ingest.pdf_text.starts_new_row`) is a row of its own."""
     pitches = [b.line.top - a.line.top for a, b in zip(run, run[1:])]
     tight = min(pitches) if pitches else 0.0
     spaced = bool(pitches) and any(p > 1.4 * tight for p in pitches) and sum(p <= 1.15 * tight for p in pitches) >= 2
     first_column_end = columns[0][1]
+    by_column = [_by_column(aligned, columns) for aligned in run]
+    limits = _column_limits(by_column, columns)
     rows: list[list[AlignedLine]] = []
     for i, aligned in enumerate(run):
         if not rows:
@@ -252,16 +305,68 @@ def lines_to_rows(
         ruled_between = any(previous.line.bottom <= r[1] <= aligned.line.top + 1 for r in inner_rules)
         if ruled_between:
             rows.append([aligned])
-        elif spaced:
-            if pitches[i - 1] > 1.25 * tight:
-                rows.append([aligned])
-            else:
-                rows[-1].append(aligned)
-        elif any(seg.x0 < first_column_end for seg in aligned.segments):
+        elif spaced and pitches[i - 1] > 1.25 * tight:
+            rows.append([aligned])
+        elif _splits_span_above(previous, aligned, columns) or _fills_empty_columns(rows[-1], by_column, i, limits):
+            rows.append([aligned])
+        elif not spaced and any(seg.x0 < first_column_end for seg in aligned.segments):
+            rows.append([aligned])
+        elif starts_new_row(by_column[i - 1], by_column[i], limits):
             rows.append([aligned])
         else:
             rows[-1].append(aligned)
     return rows
+
+
+def _splits_span_above(previous: AlignedLine, aligned: AlignedLine, columns: Sequence[tuple[float, float]]) -> bool:
+    """Does the line have separate text on both sides of a column boundary that a segment of
+    the line above runs across? Then the one above is a group heading spanning columns
+    ("Total" over "Male | Female"), and the line a header row of its own."""
+    boundaries = [x1 for _, x1 in columns[:-1]]
+    for segment in previous.segments:
+        for boundary in boundaries:
+            if not (segment.x0 < boundary - 1.0 and segment.x1 > boundary + 1.0):
+                continue
+            left = any(seg.x1 <= boundary and seg.x1 > segment.x0 - 1.0 for seg in aligned.segments)
+            right = any(seg.x0 >= boundary and seg.x0 < segment.x1 + 1.0 for seg in aligned.segments)
+            if left and right:
+                return True
+    return False
+
+
+MIN_NEWLY_FILLED_COLUMNS = 2
+"""Columns a line must fill, that the row so far left empty, to start a row by that alone."""
+
+
+def _fills_empty_columns(row: Sequence[AlignedLine], by_column: Sequence[dict[int, TextLine]], index: int, limits: dict[int, float]) -> bool:
+    """A line that puts text in two or more columns the row so far left empty, more than
+    the columns in which it goes on with wrapped text, is a row of its own (the sub-headings under a group heading, the
+    values of a row with an empty first cell): a wrapped line adds to cells already begun."""
+    current = by_column[index]
+    begun = {column for line in by_column[index - len(row):index] for column in line}
+    fresh = [column for column in current if column not in begun]
+    if len(fresh) < MIN_NEWLY_FILLED_COLUMNS:
+        return False
+    return len(fresh) > len(wrapped_columns(by_column[index - 1], current, limits))
+
+
+def _by_column(aligned: AlignedLine, columns: Sequence[tuple[float, float]]) -> dict[int, TextLine]:
+    """A line's text by column (the column its segments start in)."""
+    words: dict[int, list[Word]] = {}
+    for segment in aligned.segments:
+        column = next((i for i, (_, x1) in enumerate(columns) if segment.x0 < x1), len(columns) - 1)
+        words.setdefault(column, []).extend(segment.words)
+    return {column: TextLine(tuple(items)) for column, items in words.items()}
+
+
+def _column_limits(by_column: Sequence[dict[int, TextLine]], columns: Sequence[tuple[float, float]]) -> dict[int, float]:
+    """Where text could reach in each filled column of an unruled table: the middle of the
+    gutter on its right (the last column: the furthest any of its lines reaches)."""
+    limits: dict[int, float] = {}
+    for texts in by_column:
+        for column, line in texts.items():
+            limits[column] = max(limits.get(column, line.x1), line.x1)
+    return {column: max(reach, columns[column][1]) if column < len(columns) - 1 else reach for column, reach in limits.items()}
 
 
 def _row_edges(rows: Sequence[Sequence[AlignedLine]], top: float, bottom: float) -> list[tuple[float, float]]:
@@ -290,3 +395,128 @@ def _row_spans(group: Sequence[AlignedLine], columns: Sequence[tuple[float, floa
             spans.append((start, i))
             start = i + 1
     return spans
+
+
+def split_side_by_side(run: Sequence[AlignedLine], rules: Sequence[Rule], settings: UnruledSettings) -> list[list[AlignedLine]]:
+    """Tables printed side by side, read as one run of lines, cut apart at the vertical
+    gutter between them. A gutter splits the run when no text crosses it, each side holds a
+    table of its own (two or more columns, ``min_rows`` lines with several cells), and the
+    page says the two are separate: horizontal rules that stop at the gutter (each table
+    ruled on its own), or one side going on for rows of several cells where the other has
+    ended (tables of different lengths). A wide gap inside one table has neither."""
+    multi = [a for a in run if a.is_multi]
+    corridors = _supported_gutters(run, gutters(multi, settings.min_gutter_width))
+    clear = [corridor for corridor in sorted(corridors, key=lambda item: item[0] - item[1]) if not any(_crosses(a, [corridor]) for a in run)]
+    # Rules are the stronger evidence: a wide gap inside one table can leave a column of
+    # wrapped text going on below its neighbours, never rules that stop at it.
+    for evidence in ("rules", "lengths"):
+        for corridor in clear:
+            left, right = _halves(run, corridor, settings)
+            if not (_is_table_run(left, settings) and _is_table_run(right, settings)):
+                continue
+            if _rules_stop_at(rules, corridor, run) if evidence == "rules" else _ends_apart(left, right):
+                return split_side_by_side(left, rules, settings) + split_side_by_side(right, rules, settings)
+    return [list(run)]
+
+
+def _halves(run: Sequence[AlignedLine], corridor: tuple[float, float], settings: UnruledSettings) -> tuple[list[AlignedLine], list[AlignedLine]]:
+    g0, g1 = corridor
+    left: list[AlignedLine] = []
+    right: list[AlignedLine] = []
+    for aligned in run:
+        for side, words in ((left, [w for w in aligned.line.words if w.x1 <= g0 + 0.01]), (right, [w for w in aligned.line.words if w.x0 >= g1 - 0.01])):
+            if words:
+                line = TextLine(tuple(words))
+                side.append(AlignedLine(line, line_to_segments(line, settings)))
+    return left, right
+
+
+def _is_table_run(run: Sequence[AlignedLine], settings: UnruledSettings) -> bool:
+    multi = [a for a in run if a.is_multi]
+    return len(multi) >= settings.min_rows and bool(_supported_gutters(run, gutters(multi, settings.min_gutter_width)))
+
+
+def _rules_stop_at(rules: Sequence[Rule], corridor: tuple[float, float], run: Sequence[AlignedLine]) -> bool:
+    """Rules near the run end in the gutter on the left and start in it on the right, and
+    none runs across it."""
+    g0, g1 = corridor
+    size = median(a.line.size for a in run)
+    top, bottom = run[0].line.top - 1.5 * size, run[-1].line.bottom + 1.5 * size
+    near = join_rule_pieces([r for r in rules if top <= r[1] <= bottom])
+    slack = g1 - g0
+    ends = any(r[0] < g0 and g0 - slack <= r[2] <= g1 for r in near)
+    starts = any(r[2] > g1 and g0 <= r[0] <= g1 + slack for r in near)
+    across = any(r[0] < g0 and r[2] > g1 for r in near)
+    return ends and starts and not across
+
+
+RULE_JOIN_GAP = 3.0
+"""Rule pieces this close end to end are one rule: many PDFs draw a table's rule as one
+segment per column."""
+
+
+def join_rule_pieces(rules: Sequence[Rule], gap: float = RULE_JOIN_GAP, same_y: float = 1.0) -> list[Rule]:
+    """Collinear horizontal rules end to end (at most ``gap`` apart) joined into one."""
+    joined: list[list[float]] = []
+    for x0, y, x1 in sorted(rules, key=lambda rule: (round(rule[1] / same_y), rule[0])):
+        last = joined[-1] if joined else None
+        if last is not None and abs(last[1] - y) <= same_y and x0 <= last[2] + gap:
+            last[2] = max(last[2], x1)
+        else:
+            joined.append([x0, y, x1])
+    return [(x0, y, x1) for x0, y, x1 in joined]
+
+
+def _ends_apart(left: Sequence[AlignedLine], right: Sequence[AlignedLine], min_lines: int = 2) -> bool:
+    """One side has at least ``min_lines`` lines of several cells above the other's first
+    line or below its last: the two tables have different lengths."""
+    for one, other in ((left, right), (right, left)):
+        first, last = other[0].line.top, other[-1].line.bottom
+        below = sum(1 for a in one if a.is_multi and a.line.top > last)
+        above = sum(1 for a in one if a.is_multi and a.line.bottom < first)
+        if below >= min_lines or above >= min_lines:
+            return True
+    return False
+
+
+def column_gutters(
+    lines: Sequence[TextLine], settings: UnruledSettings, min_support: int, max_crossing_share: float
+) -> list[float]:
+    """Middles of the white corridors that split a column of lines into columns: text on
+    both sides in at least ``min_support`` lines, crossed by at most ``max_crossing_share``
+    of them (headings over a group)."""
+    aligned = [AlignedLine(line, line_to_segments(line, settings)) for line in lines]
+    if sum(1 for a in aligned if a.is_multi) < min_support:
+        return []
+    allowed = int(max_crossing_share * len(aligned))
+    spans = [(seg.x0, seg.x1) for a in aligned for seg in a.segments]
+    out = []
+    for corridor in _sparse_corridors(spans, allowed, settings.min_gutter_width):
+        if _support(aligned, corridor) >= min_support:
+            out.append((corridor[0] + corridor[1]) / 2)
+    return out
+
+
+def _sparse_corridors(spans: Sequence[tuple[float, float]], allowed: int, min_width: float, step: float = 0.5) -> list[tuple[float, float]]:
+    """x ranges at least ``min_width`` wide that at most ``allowed`` spans cover, between
+    the leftmost and rightmost text."""
+    if not spans:
+        return []
+    left = min(x0 for x0, _ in spans)
+    right = max(x1 for _, x1 in spans)
+    count = int((right - left) / step) + 1
+    coverage = [0] * count
+    for x0, x1 in spans:
+        for i in range(int((x0 - left) / step), min(int((x1 - left) / step) + 1, count)):
+            coverage[i] += 1
+    out = []
+    start = None
+    for i, covered in enumerate(coverage + [allowed + 1]):
+        if covered <= allowed and 0 < i < count:
+            start = i if start is None else start
+        elif start is not None:
+            x0, x1 = left + start * step, left + i * step
+            if x1 - x0 >= min_width:
+                out.append((x0, x1))
+            start = None
+    return out
