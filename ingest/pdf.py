@@ -473,8 +473,19 @@ def chart_strokes(page: Page) -> list[BBox]:
     for curve in page.curves:
         if _is_square_path(curve):
             continue  # a rule or a box drawn as a path, as tables are
+        if _is_mark(curve):
+            continue  # a list bullet drawn as a disc (Chromium prints <ul> markers so)
         out.append((curve["x0"], curve["top"], curve["x1"], curve["bottom"]))
     return out
+
+
+MAX_MARK_SIZE = 6.0
+"""A curve no larger than this (points, both ways) is a mark the size of a glyph: a bullet
+disc or a tick, not a chart's plot line or a diagram's shape."""
+
+
+def _is_mark(curve: dict) -> bool:
+    return curve["x1"] - curve["x0"] <= MAX_MARK_SIZE and curve["bottom"] - curve["top"] <= MAX_MARK_SIZE
 
 
 def _is_square_path(curve: dict) -> bool:
