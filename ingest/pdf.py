@@ -407,6 +407,10 @@ def grid_to_page_table(
         None if box is None else _room_left(lines_by_cell.get((last, c), []), _inner_right(box, lines_by_cell.get((last, c), [])))
         for c, box in enumerate(grid.rows[last])
     )
+    tail_depth = tuple(
+        None if box is None else _depth_left(lines_by_cell.get((last, c), []), box[3])
+        for c, box in enumerate(grid.rows[last])
+    )
     return PageTable(
         page=page,
         rows=tuple(rows),
@@ -414,7 +418,16 @@ def grid_to_page_table(
         column_edges=grid.column_edges(),
         strategy=grid.strategy,
         tail_room=tail_room,
+        tail_depth=tail_depth,
     )
+
+
+def _depth_left(lines: Sequence[TextLine], bottom: float) -> float | None:
+    """Empty height under the cell's last line, in its font sizes (see PageTable.tail_depth)."""
+    if not lines:
+        return None
+    last = max(lines, key=lambda line: line.bottom)
+    return max(bottom - last.bottom, 0.0) / max(last.size, 1.0)
 
 
 def _room_left(lines: Sequence[TextLine], right_limit: float) -> tuple[float, float] | None:

@@ -31,6 +31,10 @@ class PageTable:
     tail_room: tuple[tuple[float, float] | None, ...] = ()
     """Per position of the last row: (points left at the end of the cell's last visual line,
     mean glyph width), to judge whether a paragraph runs on over the page break."""
+    tail_depth: tuple[float | None, ...] = ()
+    """Per position of the last row: the empty height under the cell's last line, in font
+    sizes (None for an empty cell). A layout engine fills a row fragment to the page foot
+    before it breaks a cell, so a cell whose text stopped well above the foot is complete."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,10 @@ class StitchNote:
     pages: tuple[int, ...]
     rejoined_rows: int
 
+
+MAX_RUN_ON_DEPTH = 2.5
+"""A cell whose text stops more than this many font sizes above the bottom of a table's last
+row on a page did not run on over the break (the engine would have filled the room first)."""
 
 _DIGITS = re.compile(r"\d+")
 _PAGE_NUMBER = re.compile(r"^(page\s*)?\d+(\s*(of|/)\s*\d+)?$|^-\s*\d+\s*-$", re.IGNORECASE)
@@ -175,17 +183,23 @@ def parts_to_table(parts: Sequence[PageTable], index: int) -> tuple[Table, int]:
     rows: list[Row] = list(parts[0].rows)
     header = row_text(rows[0]) if rows else ()
     joins = 0
-    tail_room = parts[0].tail_room
+    tail_room, tail_depth = parts[0].tail_room, parts[0].tail_depth
     for part in parts[1:]:
         incoming = list(part.rows)
         start = 1 if incoming and row_text(incoming[0]) == header and len(incoming) > 1 else 0
-        if rows and len(incoming) > start and row_text(rows[-1]) != header and is_split_row(rows[-1], incoming[start]):
+        if (
+            rows
+            and len(incoming) > start
+            and row_text(rows[-1]) != header
+            and is_split_row(rows[-1], incoming[start], tail_depth)
+        ):
             merged = join_rows(rows[-1], incoming[start], tail_room)
             rows[-1] = merged
             incoming = incoming[:start] + incoming[start + 1 :]
             joins += 1
         rows.extend(incoming)
-        tail_room = part.tail_room if incoming else tail_room
+        if incoming:
+            tail_room, tail_depth = part.tail_room, part.tail_depth
     first = parts[0]
     table = Table(index=index, rows=tuple(rows), page=first.page, bbox=first.bbox, continued=False)
     return table, joins
@@ -196,8 +210,12 @@ def row_text(row: Row) -> tuple[str, ...]:
     return tuple(None if cell is None else " ".join(cell.text.split()) for cell in row)  # type: ignore[misc]
 
 
-def is_split_row(above: Row, below: Row) -> bool:
+def is_split_row(above: Row, below: Row, tail_depth: Sequence[float | None] = ()) -> bool:
     """Is ``below`` the rest of ``above``, cut by a page break?
+
+    Geometry first: every column that goes on below must have filled the fragment above to
+    its foot (``tail_depth``, see :class:`PageTable`); one whose text stopped well short is
+    complete, so text under it starts a new row.
 
     Evidence that a column runs on: its text below starts in lower case (a sentence carried
     over). When the first cell below is empty, one such column is enough; or, weaker, text
@@ -216,6 +234,9 @@ def is_split_row(above: Row, below: Row) -> bool:
     ]
     if not pairs:
         return False
+    if any(_stopped_short(column, tail_depth) for column, (a, b) in enumerate(zip(above, below))
+           if a is not None and b is not None and not a.is_empty and not b.is_empty):
+        return False
     lower = sum(1 for _, b in pairs if _starts_lower(b))
     if not first_below.is_empty:
         return lower >= 2 or (lower >= 1 and _starts_lower(first_below) and not _ends_sentence(first_above))
@@ -224,6 +245,11 @@ def is_split_row(above: Row, below: Row) -> bool:
     filled_above = sum(1 for cell in above if cell is not None and not cell.is_empty)
     filled_below = sum(1 for cell in below if cell is not None and not cell.is_empty)
     return filled_below < filled_above and all(_runs_on(a, b) for a, b in pairs)
+
+
+def _stopped_short(column: int, tail_depth: Sequence[float | None]) -> bool:
+    depth = tail_depth[column] if column < len(tail_depth) else None
+    return depth is not None and depth > MAX_RUN_ON_DEPTH
 
 
 def _starts_lower(cell: Cell) -> bool:

@@ -134,9 +134,11 @@ def _split_row_pdf(path: Path) -> None:
         pdf.drawString(x + 3, 347, text)
     for x, text in zip(xs, ("1.1", "Audit all open cases", "Ann Lee")):
         pdf.drawString(x + 3, 327, text)
-    for x, text in zip(xs, ("1.2", "Write a new threshold document and", "Bob Hart")):
+    for x, text in zip(xs, ("1.2", "Write a new threshold document,", "Bob Hart")):
         pdf.drawString(x + 3, 287, text)
-    pdf.drawString(x + 3, 287, "Bob Hart")
+    for y, text in ((275, "agree it with the partners,"), (263, "publish it on the website and")):
+        pdf.drawString(123, y, text)
+    pdf.drawString(123, 251, "then")  # the cell's last line on this page: the fragment is full
     pdf.showPage()
     # page 2: the rest of the row, ruled below only, then one more row
     pdf.setFont("Helvetica", 9)
@@ -160,7 +162,8 @@ def test_a_row_split_over_a_page_break_without_rules_at_the_cut_is_one_row(tmp_p
     assert rows == [
         ["Ref", "Action", "Lead"],
         ["1.1", "Audit all open cases", "Ann Lee"],
-        ["1.2", "Write a new threshold document and consult on it with partners", "Bob Hart"],
+        ["1.2", "Write a new threshold document, agree it with the partners, publish it on the website and then "
+                "consult on it with partners", "Bob Hart"],
         ["1.3", "Report to the board", "Cy Dee"],
     ]
 
@@ -190,3 +193,43 @@ def test_a_table_with_bullets_drawn_as_discs_is_a_table_not_a_chart(tmp_path):
     pdf.save()
     tables = read_pdf(path).tables
     assert len(tables) == 1 and len(tables[0].rows) == 2
+
+
+# --------------------------------------------------------------------------- split rows: depth left
+
+
+def _cell(text: str, page: int) -> Cell:
+    return Cell(lines=(Line(text),) if text else (), page=page)
+
+
+def _part(page: int, rows: list[tuple[str, str]], depth: tuple[float | None, ...] = ()) -> PageTable:
+    return PageTable(page=page, rows=tuple(tuple(_cell(t, page) for t in row) for row in rows),
+                     bbox=(40.0, 100.0, 520.0, 780.0), column_edges=(40.0, 200.0, 520.0), tail_depth=depth)
+
+
+def _stitched(first: PageTable, second: PageTable) -> list[list[str]]:
+    pages = [PageContent(first.page, 600.0, 842.0, (first,)), PageContent(second.page, 600.0, 842.0, (second,))]
+    blocks, _ = stitch_pages(pages)
+    return [[" ".join((cell.text if cell else "").split()) for cell in row] for row in blocks[0].rows]
+
+
+def test_a_row_under_a_cell_that_stopped_short_of_the_page_foot_is_a_new_row():
+    """The first cell above ended well above the foot (8 font sizes of room left), so the
+    lower-case text under it ("hild ...", a word whose first letter the source cut off)
+    starts a row of its own rather than finishing that cell."""
+    first = _part(1, [("Area", "Action"), ("Social care: delays in reviews", "Review all open cases")], (8.0, 0.3))
+    second = _part(2, [("hild protection: referrals", "audit the referral forms")])
+    assert _stitched(first, second) == [
+        ["Area", "Action"],
+        ["Social care: delays in reviews", "Review all open cases"],
+        ["hild protection: referrals", "audit the referral forms"],
+    ]
+
+
+def test_a_row_whose_cut_cell_filled_the_page_foot_is_rejoined():
+    first = _part(1, [("Area", "Action"), ("Social care: delays in reviews", "Review all open cases and")], (8.0, 0.3))
+    second = _part(2, [("", "report the findings to the board")])
+    assert _stitched(first, second) == [
+        ["Area", "Action"],
+        ["Social care: delays in reviews", "Review all open cases and report the findings to the board"],
+    ]
