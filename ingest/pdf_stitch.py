@@ -60,6 +60,9 @@ MAX_RUN_ON_DEPTH = 2.5
 """A cell whose text stops more than this many font sizes above the bottom of a table's last
 row on a page did not run on over the break (the engine would have filled the room first)."""
 
+MAX_REPEATED_HEADER_ROWS = 3
+"""Most rows a table repeats at the top of each page (title row, headings, sub-headings)."""
+
 _DIGITS = re.compile(r"\d+")
 _PAGE_NUMBER = re.compile(r"^(page\s*)?\d+(\s*(of|/)\s*\d+)?$|^-\s*\d+\s*-$", re.IGNORECASE)
 
@@ -179,18 +182,22 @@ def _same_columns(previous: PageTable, current: PageTable, tolerance: float, tex
 
 
 def parts_to_table(parts: Sequence[PageTable], index: int) -> tuple[Table, int]:
-    """One Table from its page parts; returns it and the number of split rows re-joined."""
+    """One Table from its page parts; returns it and the number of split rows re-joined.
+
+    The rows a part repeats from the top of the table (a header block of one or more rows,
+    such as a title row over the column headings) are kept for extract to drop, and the
+    first row after them is the one that may finish the row cut at the foot of the page."""
     rows: list[Row] = list(parts[0].rows)
-    header = row_text(rows[0]) if rows else ()
+    head = [row_text(row) for row in rows[:MAX_REPEATED_HEADER_ROWS]]
     joins = 0
     tail_room, tail_depth = parts[0].tail_room, parts[0].tail_depth
     for part in parts[1:]:
         incoming = list(part.rows)
-        start = 1 if incoming and row_text(incoming[0]) == header and len(incoming) > 1 else 0
+        start = repeated_head_length(incoming, head)
         if (
             rows
             and len(incoming) > start
-            and row_text(rows[-1]) != header
+            and row_text(rows[-1]) not in head
             and is_split_row(rows[-1], incoming[start], tail_depth)
         ):
             merged = join_rows(rows[-1], incoming[start], tail_room)
@@ -203,6 +210,14 @@ def parts_to_table(parts: Sequence[PageTable], index: int) -> tuple[Table, int]:
     first = parts[0]
     table = Table(index=index, rows=tuple(rows), page=first.page, bbox=first.bbox, continued=False)
     return table, joins
+
+
+def repeated_head_length(rows: Sequence[Row], head: Sequence[tuple[str, ...]]) -> int:
+    """How many leading ``rows`` repeat the table's first rows, in order."""
+    count = 0
+    while count < min(len(rows), len(head)) and row_text(rows[count]) == head[count]:
+        count += 1
+    return count
 
 
 def row_text(row: Row) -> tuple[str, ...]:

@@ -233,3 +233,17 @@ def test_a_row_whose_cut_cell_filled_the_page_foot_is_rejoined():
         ["Area", "Action"],
         ["Social care: delays in reviews", "Review all open cases and report the findings to the board"],
     ]
+
+
+def test_a_row_cut_under_a_repeated_two_row_header_block_is_rejoined():
+    """The page repeats a title row and the column headings; the row after them finishes
+    the row cut at the foot of the page before."""
+    title, headings = ("Plan 2024: children in need", ""), ("Area", "Action")
+    first = _part(1, [title, headings, ("Early help", "Agree the early help offer and")], (6.0, 0.2))
+    second = _part(2, [title, headings, ("", "publish it to families"), ("Front door", "Review the referral form")])
+    assert _stitched(first, second) == [
+        list(title), list(headings),
+        ["Early help", "Agree the early help offer and publish it to families"],
+        list(title), list(headings),
+        ["Front door", "Review the referral form"],
+    ]
