@@ -197,7 +197,7 @@ def parts_to_table(parts: Sequence[PageTable], index: int) -> tuple[Table, int]:
         if (
             rows
             and len(incoming) > start
-            and row_text(rows[-1]) not in head
+            and row_text(rows[-1]) not in head[: max(start, 1)]  # a heading alone at the foot
             and is_split_row(rows[-1], incoming[start], tail_depth)
         ):
             merged = join_rows(rows[-1], incoming[start], tail_room)
