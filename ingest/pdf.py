@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Iterator, Sequence
 
@@ -25,7 +25,7 @@ from pdfplumber.page import Page
 from ingest.model import BBox, Cell, Document, Row, SourceIssue, TextBlock, UnreadableFile
 from ingest.pdf_grid import CellGrid, Slot, assign_chars_to_cells
 from ingest.pdf_refine import merge_partly_ruled, split_spanning_cells, split_stacked_rows
-from ingest.pdf_ruled import find_ruled_grids, is_data_table, is_text_highlight
+from ingest.pdf_ruled import find_ruled_grids, is_data_table, is_text_highlight, open_sides, page_closures
 from ingest.pdf_stitch import PageContent, PageTable, StitchNote, parts_to_table, stitch_pages
 from ingest.pdf_text import (
     Char,
@@ -294,7 +294,8 @@ def page_to_content(page: Page, settings: PdfSettings, issues: list[SourceIssue]
             issues.append(SourceIssue("no-text-layer", f"page {number} is an image without text (OCR not supported)", page=number))
         return PageContent(page=number, width=float(page.width), height=float(page.height), blocks=())
     strokes = chart_strokes(page)
-    found = find_ruled_tables(page, chars, strokes, settings)
+    closures = page_closures(page, settings.table_settings())
+    found = find_ruled_tables(page, chars, strokes, settings, closures)
     taken = [grid.bbox for grid, _ in found]
     free = [char for char in chars if not _inside_any(char, taken)]
     lines = chars_to_text_lines(free, settings.space_ratio)
@@ -303,16 +304,28 @@ def page_to_content(page: Page, settings: PdfSettings, issues: list[SourceIssue]
         lines = [line for line in lines if not _line_inside_any(line, taken)]
     pitch = typical_pitch([*(cell for _, by_cell in found for cell in by_cell.values()), lines])
     tables = [grid_to_page_table(grid, lines_by_cell, number, pitch) for grid, lines_by_cell in found]
+    if closures:
+        tables = [_with_open_sides(table, closures, settings.snap_tolerance) for table in tables]
     blocks: list[PageTable | TextBlock] = [*tables, *lines_to_text_blocks(lines, number, pitch)]
     blocks.sort(key=lambda block: (block.bbox[1], block.bbox[0]) if block.bbox else (0.0, 0.0))
     return PageContent(page=number, width=float(page.width), height=float(page.height), blocks=tuple(blocks))
 
 
-def find_ruled_tables(page: Page, chars: Sequence[Char], strokes: Sequence[BBox], settings: PdfSettings) -> Found:
+def _with_open_sides(table: PageTable, closures: Sequence[dict], tolerance: float) -> PageTable:
+    if table.strategy != "lines":
+        return table
+    open_top, open_bottom = open_sides(table.bbox, closures, tolerance)
+    return replace(table, open_top=open_top, open_bottom=open_bottom) if open_top or open_bottom else table
+
+
+def find_ruled_tables(
+    page: Page, chars: Sequence[Char], strokes: Sequence[BBox], settings: PdfSettings,
+    closures: Sequence[dict] | None = None,
+) -> Found:
     """pdfplumber's ruled grids that hold tables: not charts, not boxes round lines of prose
     (text left between the boxes, or one ragged box per line), refined by their text."""
     found: Found = []
-    grids = find_ruled_grids(page, chars, settings.table_settings(), settings.min_sliver_width, settings.min_sliver_height)
+    grids = find_ruled_grids(page, chars, settings.table_settings(), settings.min_sliver_width, settings.min_sliver_height, closures)
     for grid in grids:
         if looks_like_chart(grid.bbox, strokes, settings.max_chart_strokes):
             continue

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 from ingest.model import Block, Cell, Line, Row, Table, TextBlock
@@ -31,6 +31,10 @@ class PageTable:
     tail_room: tuple[tuple[float, float] | None, ...] = ()
     """Per position of the last row: (points left at the end of the cell's last visual line,
     mean glyph width), to judge whether a paragraph runs on over the page break."""
+    open_top: bool = False
+    open_bottom: bool = False
+    """Ruled on every side but this one: the frame was left open where a page break cut it
+    (so the row there goes on from, or onto, another page)."""
     tail_depth: tuple[float | None, ...] = ()
     """Per position of the last row: the empty height under the cell's last line, in font
     sizes (None for an empty cell). A layout engine fills a row fragment to the page foot
@@ -59,6 +63,12 @@ class StitchNote:
 MAX_RUN_ON_DEPTH = 2.5
 """A cell whose text stops more than this many font sizes above the bottom of a table's last
 row on a page did not run on over the break (the engine would have filled the room first)."""
+
+MIN_TITLE_REPEATS = 3
+"""A short line printed before this many tables is the plan's repeated title (see
+:func:`repeated_title_keys`)."""
+MAX_TITLE_LINES = 2
+MAX_TITLE_WORDS = 15
 
 MAX_REPEATED_HEADER_ROWS = 3
 """Most rows a table repeats at the top of each page (title row, headings, sub-headings)."""
@@ -95,13 +105,35 @@ def is_page_number(block: TextBlock) -> bool:
     return bool(_PAGE_NUMBER.match(" ".join(block.text.split())))
 
 
+def repeated_title_keys(pages: Sequence[PageContent]) -> set[str]:
+    """Texts (digits masked) of short text blocks printed again and again, each time right
+    before a table: the plan's title repeated over each of its table pieces, which names
+    the document, not the section the rows below belong to."""
+    counts: Counter[str] = Counter()
+    spoiled: set[str] = set()
+    for page in pages:
+        for block, following in zip(page.blocks, (*page.blocks[1:], None)):
+            if not isinstance(block, TextBlock) or not _is_title_sized(block):
+                continue
+            key = _key(block)
+            counts[key] += 1
+            if not isinstance(following, PageTable):
+                spoiled.add(key)
+    return {key for key, count in counts.items() if count >= MIN_TITLE_REPEATS and key not in spoiled}
+
+
+def _is_title_sized(block: TextBlock) -> bool:
+    return len(block.lines) <= MAX_TITLE_LINES and 0 < len(block.text.split()) <= MAX_TITLE_WORDS
+
+
 def is_furniture(block: TextBlock, page: PageContent, keys: set[str]) -> bool:
-    """A running header/footer or a bare page number, which may sit between two parts of
-    a table without separating them."""
+    """A running header/footer, a repeated title line or a bare page number, which may sit
+    between two parts of a table without separating them."""
     text = " ".join(block.text.split())
     if _PAGE_NUMBER.match(text):
         return True
-    return _in_margin(block, page) and _key(block) in keys
+    key = _key(block)
+    return key in keys and (_in_margin(block, page) or _is_title_sized(block))
 
 
 def columns_match(a: Sequence[float], b: Sequence[float], tolerance: float) -> bool:
@@ -122,7 +154,7 @@ def stitch_pages(
 ) -> tuple[tuple[Block, ...], tuple[StitchNote, ...]]:
     """Document blocks in reading order, tables continued across pages joined into one,
     page-number blocks left out (every cell and block keeps its page)."""
-    keys = furniture_keys(pages)
+    keys = furniture_keys(pages) | repeated_title_keys(pages)
     blocks: list[Block] = []
     parts: list[list[PageTable]] = []  # per output table: its page parts
     rejoined: list[int] = []
@@ -133,7 +165,9 @@ def stitch_pages(
             if isinstance(block, TextBlock):
                 if is_page_number(block):
                     continue  # printed page numbers are not content: Cell.page keeps the page
-                if not is_furniture(block, page, keys):
+                if is_furniture(block, page, keys):
+                    block = replace(block, furniture=True)
+                else:
                     substantive_seen = True
                     open_index = None
                 blocks.append(block)
@@ -191,14 +225,16 @@ def parts_to_table(parts: Sequence[PageTable], index: int) -> tuple[Table, int]:
     head = [row_text(row) for row in rows[:MAX_REPEATED_HEADER_ROWS]]
     joins = 0
     tail_room, tail_depth = parts[0].tail_room, parts[0].tail_depth
+    cut_open = parts[0].open_bottom
     for part in parts[1:]:
         incoming = list(part.rows)
         start = repeated_head_length(incoming, head)
+        cut_open = cut_open or (start == 0 and part.open_top)
         if (
             rows
             and len(incoming) > start
-            and row_text(rows[-1]) not in head[: max(start, 1)]  # a heading alone at the foot
-            and is_split_row(rows[-1], incoming[start], tail_depth)
+            and (cut_open or (row_text(rows[-1]) not in head[: max(start, 1)]  # not a heading alone at the foot
+                              and is_split_row(rows[-1], incoming[start], tail_depth)))
         ):
             merged = join_rows(rows[-1], incoming[start], tail_room)
             rows[-1] = merged
@@ -207,6 +243,7 @@ def parts_to_table(parts: Sequence[PageTable], index: int) -> tuple[Table, int]:
         rows.extend(incoming)
         if incoming:
             tail_room, tail_depth = part.tail_room, part.tail_depth
+        cut_open = part.open_bottom
     first = parts[0]
     table = Table(index=index, rows=tuple(rows), page=first.page, bbox=first.bbox, continued=False)
     return table, joins

@@ -12,7 +12,7 @@ The rules the reader needed for them are pinned below on small inputs of their o
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import pdfplumber
@@ -20,7 +20,8 @@ import pytest
 
 from actionplans.conversion import convert_file
 from actionplans.evaluate import actions_as_gold, compare_records
-from ingest.model import Cell, Line
+from extract.tables import document_to_rows
+from ingest.model import Cell, Document, Line, TextBlock
 from ingest.pdf import read_pdf
 from ingest.pdf_ruled import frame_closures
 from ingest.pdf_stitch import PageContent, PageTable, stitch_pages
@@ -115,6 +116,11 @@ def test_closed_frames_and_bare_column_rules_are_left_alone():
     assert frame_closures(columns_only, 3.0) == []
     box = [_edge(40, 100, 520, 100), _edge(40, 100, 40, 300), _edge(520, 100, 520, 300)]  # a lone box
     assert frame_closures(box, 3.0) == []
+    # two boxes side by side, ruled above and below, whose bottoms share a height with a
+    # third box's: ruled there in part, so nothing was cut open
+    pair = [_edge(40, 100, 250, 100), _edge(300, 100, 520, 100), _edge(40, 130, 250, 130), _edge(300, 130, 520, 130)]
+    pair += [_edge(x, 100, x, 130) for x in (40, 250, 300, 520)]
+    assert frame_closures(pair + [_edge(40, 20, 520, 20), _edge(40, 20, 40, 100), _edge(520, 20, 520, 100)], 3.0) == []
 
 
 def _split_row_pdf(path: Path) -> None:
@@ -247,3 +253,36 @@ def test_a_row_cut_under_a_repeated_two_row_header_block_is_rejoined():
         list(title), list(headings),
         ["Front door", "Review the referral form"],
     ]
+
+
+def test_a_frame_left_open_at_the_page_foot_joins_the_next_pages_first_row_whatever_its_text():
+    """No rule under the last row: the page break cut it, even though the text below starts
+    with a capital in every column (content alone would call it a new row)."""
+    rows = [("Area", "Action"), ("Quality assurance", "Audit twenty case files.")]
+    below = [("Practice standards", "Report the findings."), ("Front door", "Review referrals.")]
+    open_part = replace(_part(1, rows, (0.2, 0.2)), open_bottom=True)
+    assert _stitched(open_part, _part(2, below))[1] == [
+        "Quality assurance Practice standards", "Audit twenty case files. Report the findings."]
+    closed_part = _part(1, rows, (0.2, 0.2))
+    assert _stitched(closed_part, _part(2, below))[1:] == [list(rows[1]), *map(list, below)]
+
+
+# --------------------------------------------------------------------------- repeated title lines
+
+
+def _title(text: str, top: float) -> TextBlock:
+    return TextBlock(lines=(Line(text, bold=True),), page=1, bbox=(40.0, top, 300.0, top + 12))
+
+
+def test_a_title_line_repeated_before_every_table_piece_is_furniture_not_a_heading():
+    pieces = []
+    for page in (1, 2, 3):
+        table = replace(_part(page, [("Area", "Action"), ("Early help", f"Action {page}")]), bbox=(40.0, 300.0, 520.0, 400.0))
+        pieces.append(PageContent(page, 600.0, 842.0, (_title("Improvement plan for children", 280.0), table)))
+    pieces[0] = PageContent(1, 600.0, 842.0, (_title("Section 2: Early help", 200.0), *pieces[0].blocks))
+    blocks, _ = stitch_pages(pieces)
+    texts = [(block.text, block.furniture) for block in blocks if isinstance(block, TextBlock)]
+    assert texts == [("Section 2: Early help", False)] + [("Improvement plan for children", True)] * 3
+    walk = document_to_rows(Document(name="plan.pdf", format="pdf", blocks=blocks))
+    assert {row.section for row in walk.rows} == {"Section 2: Early help"}
+    assert "Improvement plan for children" in walk.narrative  # kept as text
