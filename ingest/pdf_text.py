@@ -372,9 +372,35 @@ def join_wrapped(pieces: Sequence[str]) -> str:
             out = piece
         elif len(out) > 1 and out.endswith("-") and out[-2].isalpha() and piece[:1].isalpha():
             out += piece
+        elif is_broken_word(out, piece):
+            out += piece  # a word too long for its line, broken without a hyphen
         else:
             out += " " + piece
     return out
+
+
+MIN_WORD_ZIPF = 2.5
+"""Zipf frequency (wordfreq, English) from which a joined string counts as a word."""
+_TAIL_WORD = re.compile(r"([A-Za-z]+)$")
+_HEAD_WORD = re.compile(r"^([a-z]+)\b")
+
+
+def is_broken_word(before: str, after: str) -> bool:
+    """Was a word broken between two wrapped lines without a hyphen? Layout engines break a
+    word wider than its column anywhere ("repres" / "entatives"). Evidence from the words
+    themselves: the line below starts with lower-case letters that are no word, and glued
+    to the letters ending the line above they make a common one."""
+    tail, head = _TAIL_WORD.search(before), _HEAD_WORD.match(after)
+    if not tail or not head:
+        return False
+    return _zipf(head.group(1)) == 0 and _zipf(tail.group(1) + head.group(1)) >= MIN_WORD_ZIPF
+
+
+@lru_cache(maxsize=8192)
+def _zipf(word: str) -> float:
+    from wordfreq import zipf_frequency  # loaded on first use: most lines never need it
+
+    return zipf_frequency(word.lower(), "en")
 
 
 def ends_sentence(text: str) -> bool:

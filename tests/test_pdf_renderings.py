@@ -286,3 +286,20 @@ def test_a_title_line_repeated_before_every_table_piece_is_furniture_not_a_headi
     walk = document_to_rows(Document(name="plan.pdf", format="pdf", blocks=blocks))
     assert {row.section for row in walk.rows} == {"Section 2: Early help"}
     assert "Improvement plan for children" in walk.narrative  # kept as text
+
+
+# --------------------------------------------------------------------------- words broken without a hyphen
+
+
+@pytest.mark.parametrize(("above", "below", "joined"), [
+    ("Agree the repres", "entatives of each school", "Agree the representatives of each school"),
+    ("Full i", "mplementation by June", "Full implementation by June"),
+    ("Training Sept-De", "cember 2014", "Training Sept-December 2014"),
+    ("Report to the", "board monthly", "Report to the board monthly"),  # two whole words
+    ("Agree with the", "lscb chair", "Agree with the lscb chair"),  # no word either way
+    ("Review of in-", "service training", "Review of in-service training"),
+])
+def test_a_word_broken_at_a_line_end_without_a_hyphen_is_rejoined(above, below, joined):
+    from ingest.pdf_text import join_wrapped
+
+    assert join_wrapped([above, below]) == joined
