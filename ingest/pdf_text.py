@@ -388,12 +388,19 @@ _HEAD_WORD = re.compile(r"^([a-z]+)\b")
 def is_broken_word(before: str, after: str) -> bool:
     """Was a word broken between two wrapped lines without a hyphen? Layout engines break a
     word wider than its column anywhere ("repres" / "entatives"). Evidence from the words
-    themselves: the line below starts with lower-case letters that are no word, and glued
-    to the letters ending the line above they make a common one."""
+    themselves: glued together, the letters ending the line above and the lower-case ones
+    starting the line below make a common word, commoner than either piece, or the piece
+    below is no word at all."""
     tail, head = _TAIL_WORD.search(before), _HEAD_WORD.match(after)
     if not tail or not head:
         return False
-    return _zipf(head.group(1)) == 0 and _zipf(tail.group(1) + head.group(1)) >= MIN_WORD_ZIPF
+    whole = _zipf(tail.group(1) + head.group(1))
+    if whole < MIN_WORD_ZIPF:
+        return False
+    first, second = _zipf(tail.group(1)), _zipf(head.group(1))
+    # the second piece is no word, a lone letter ("arrangement" / "s"), or both pieces are
+    # rarer than the whole ("Develop" / "ment"; but "in" / "to" are commoner than "into")
+    return second == 0 or len(head.group(1)) == 1 or whole > max(first, second)
 
 
 @lru_cache(maxsize=8192)

@@ -296,6 +296,9 @@ def test_a_title_line_repeated_before_every_table_piece_is_furniture_not_a_headi
     ("Full i", "mplementation by June", "Full implementation by June"),
     ("Training Sept-De", "cember 2014", "Training Sept-December 2014"),
     ("Report to the", "board monthly", "Report to the board monthly"),  # two whole words
+    ("Sign off the arrangement", "s for audit", "Sign off the arrangements for audit"),
+    ("Develop", "ment of the audit tool", "Development of the audit tool"),
+    ("Move it in", "to the plan", "Move it in to the plan"),  # "into" is rarer than "in"
     ("Agree with the", "lscb chair", "Agree with the lscb chair"),  # no word either way
     ("Review of in-", "service training", "Review of in-service training"),
 ])
