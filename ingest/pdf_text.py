@@ -382,15 +382,15 @@ def join_wrapped(pieces: Sequence[str]) -> str:
 MIN_WORD_ZIPF = 2.5
 """Zipf frequency (wordfreq, English) from which a joined string counts as a word."""
 _TAIL_WORD = re.compile(r"([A-Za-z]+)$")
-_HEAD_WORD = re.compile(r"^([a-z]+)\b")
+_HEAD_WORD = re.compile(r"^([a-z]+)(?![-\w])")  # not "re" of "re-design"
 
 
 def is_broken_word(before: str, after: str) -> bool:
     """Was a word broken between two wrapped lines without a hyphen? Layout engines break a
     word wider than its column anywhere ("repres" / "entatives"). Evidence from the words
     themselves: glued together, the letters ending the line above and the lower-case ones
-    starting the line below make a common word, commoner than either piece, or the piece
-    below is no word at all."""
+    starting the line below make a common word, commoner than either piece, or one piece
+    is no word at all."""
     tail, head = _TAIL_WORD.search(before), _HEAD_WORD.match(after)
     if not tail or not head:
         return False
@@ -400,7 +400,7 @@ def is_broken_word(before: str, after: str) -> bool:
     first, second = _zipf(tail.group(1)), _zipf(head.group(1))
     # the second piece is no word, a lone letter ("arrangement" / "s"), or both pieces are
     # rarer than the whole ("Develop" / "ment"; but "in" / "to" are commoner than "into")
-    return second == 0 or len(head.group(1)) == 1 or whole > max(first, second)
+    return first == 0 or second == 0 or len(head.group(1)) == 1 or whole > max(first, second)
 
 
 @lru_cache(maxsize=8192)
