@@ -382,6 +382,7 @@ def join_wrapped(pieces: Sequence[str]) -> str:
 MIN_WORD_ZIPF = 2.5
 """Zipf frequency (wordfreq, English) from which a joined string counts as a word."""
 _TAIL_WORD = re.compile(r"([A-Za-z]+)$")
+_STRAY_LETTER = re.compile(r"^[b-z](?:[\s,;]|$)")
 _HEAD_WORD = re.compile(r"^([a-z]+)(?![-\w])")  # not "re" of "re-design"
 
 
@@ -394,6 +395,8 @@ def is_broken_word(before: str, after: str) -> bool:
     tail, head = _TAIL_WORD.search(before), _HEAD_WORD.match(after)
     if not tail or not head:
         return False
+    if _STRAY_LETTER.match(after):
+        return True  # a line never starts with a lone letter such as the "n" of "Watherston"
     whole = _zipf(tail.group(1) + head.group(1))
     if whole < MIN_WORD_ZIPF:
         return False

@@ -301,6 +301,9 @@ def test_a_title_line_repeated_before_every_table_piece_is_furniture_not_a_headi
     ("Move it in", "to the plan", "Move it in to the plan"),  # "into" is rarer than "in"
     ("Work with the Safeguardi", "ng Board", "Work with the Safeguarding Board"),
     ("Agree the", "re-design of the service", "Agree the re-design of the service"),
+    ("Di Wathersto", "n, Group Manager", "Di Watherston, Group Manager"),  # a name: no lexicon
+    ("Choose option", "b) or c)", "Choose option b) or c)"),
+    ("Write", "a plan", "Write a plan"),
     ("Agree with the", "lscb chair", "Agree with the lscb chair"),  # no word either way
     ("Review of in-", "service training", "Review of in-service training"),
 ])
