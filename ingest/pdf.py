@@ -293,6 +293,7 @@ def page_to_content(page: Page, settings: PdfSettings, issues: list[SourceIssue]
         if page.images and issues is not None:
             issues.append(SourceIssue("no-text-layer", f"page {number} is an image without text (OCR not supported)", page=number))
         return PageContent(page=number, width=float(page.width), height=float(page.height), blocks=())
+    chars += disc_bullet_chars(page.curves, chars)
     strokes = chart_strokes(page)
     closures = page_closures(page, settings.table_settings())
     found = find_ruled_tables(page, chars, strokes, settings, closures)
@@ -512,6 +513,31 @@ disc or a tick, not a chart's plot line or a diagram's shape."""
 
 def _is_mark(curve: dict) -> bool:
     return curve["x1"] - curve["x0"] <= MAX_MARK_SIZE and curve["bottom"] - curve["top"] <= MAX_MARK_SIZE
+
+
+MAX_BULLET_GAP = 3.0
+"""Widest gap, in font sizes, between a bullet disc and the text it starts."""
+
+
+def disc_bullet_chars(curves: Sequence[dict], chars: Sequence[Char]) -> list[Char]:
+    """Bullet discs drawn as small filled curves (Chromium prints ``<ul>`` markers so), as
+    "•" chars on the line of the text they start, so that the item reads as a bullet just
+    as a typed bullet glyph does."""
+    out: list[Char] = []
+    for curve in curves:
+        if not curve.get("fill") or not _is_mark(curve):
+            continue
+        middle = (curve["top"] + curve["bottom"]) / 2
+        beside = [
+            char for char in chars
+            if char["top"] <= middle <= char["bottom"]
+            and 0 <= char["x0"] - curve["x1"] <= MAX_BULLET_GAP * (char.get("size") or 1.0)
+        ]
+        if beside:
+            neighbour = min(beside, key=lambda char: char["x0"])
+            out.append({**neighbour, "text": "\u2022", "x0": curve["x0"], "x1": curve["x1"],
+                        "width": curve["x1"] - curve["x0"]})
+    return out
 
 
 def _is_square_path(curve: dict) -> bool:
