@@ -24,6 +24,9 @@ _STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("number-paren", re.compile(_LEAD_IN + r"(\d{1,2})\)\.?(?=\s|$)")),
     ("number-dot", re.compile(_LEAD_IN + r"(\d{1,2})\.(?=\s*[A-Za-z(\"'‘“])")),
     ("roman", re.compile(_LEAD_IN + r"\(?(" + "|".join(sorted(ROMAN, key=len, reverse=True)) + r")\)\.?(?=\s|$)")),
+    # "i. Review ..." (Word's and browsers' default lower-roman list); a capital must follow,
+    # so "i.e." never counts
+    ("roman-dot", re.compile(_LEAD_IN + r"(" + "|".join(sorted(ROMAN, key=len, reverse=True)) + r")\.(?=\s+[A-Z(\"'‘“])")),
     ("letter", re.compile(_LEAD_IN + r"\(?([a-h])\)\.?(?=\s|$)")),
     # "(1a)", "1a)", "1a.", "1.a", "(1.a)": a numbered item's lettered parts.
     ("compound", re.compile(_LEAD_IN + r"\(?(\d{1,2}(?:\.[a-h]\)?|[a-h][).]))(?=\s|$)")),
@@ -59,7 +62,7 @@ _COMPOUND_STEP = 100
 
 
 def _value(style: str, raw: str) -> int:
-    if style == "roman":
+    if style.startswith("roman"):
         return _ROMAN_VALUE[raw]
     if style in ("letter", "letter-dot"):
         return ord(raw) - ord("a") + 1
@@ -70,7 +73,7 @@ def _value(style: str, raw: str) -> int:
 
 
 def _label(style: str, value: int) -> str:
-    if style == "roman":
+    if style.startswith("roman"):
         return ROMAN[value - 1] if 0 < value <= len(ROMAN) else str(value)
     if style in ("letter", "letter-dot"):
         return chr(ord("a") + value - 1)
@@ -128,7 +131,7 @@ def split_enumerated(text: str) -> Enumeration | None:
     best: tuple[str, list[re.Match[str]]] | None = None
     for style, pattern in _STYLES:
         matches = list(pattern.finditer(text))
-        if style == "letter" and best and best[0] == "roman":
+        if style == "letter" and best and best[0].startswith("roman"):
             continue
         chain = _chain(style, matches, text) if matches else []
         if not chain:

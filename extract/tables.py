@@ -755,7 +755,9 @@ def document_to_rows(document: Document, settings: HeaderSettings = HeaderSettin
     """Walk a document's blocks in reading order into stitched data rows."""
     walker = _Walker(document.name, settings)
     for block in document.blocks:
-        if isinstance(block, TextBlock):
+        if isinstance(block, TextBlock) and block.furniture:
+            walker.narrative.append(" ".join(block.text.split()))  # text, but no context
+        elif isinstance(block, TextBlock):
             walker.flush()
             walker.text_block(block)
         else:

@@ -83,6 +83,9 @@ class TextBlock:
     lines: tuple[Line, ...]
     page: int | None = None
     bbox: BBox | None = None
+    furniture: bool = False
+    """Page furniture: a running header or footer, or a title line the document repeats
+    between its tables. Kept as text, but it is no heading of what follows."""
 
     @property
     def text(self) -> str:

@@ -17,7 +17,7 @@ import math
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 import pdfplumber
@@ -33,7 +33,7 @@ from ingest.pdf_refine import (
     split_text_rows,
 )
 from ingest.pdf_rotate import DEFAULT_MIN_TURNED_SHARE, TurnedPage, page_turn
-from ingest.pdf_ruled import find_ruled_grids, is_data_table, is_text_highlight
+from ingest.pdf_ruled import find_ruled_grids, is_data_table, is_text_highlight, open_sides, page_closures
 from ingest.pdf_stitch import PageContent, PageTable, StitchNote, parts_to_table, stitch_pages
 from ingest.pdf_text import (
     Char,
@@ -356,8 +356,10 @@ def page_to_content(page: Page, settings: PdfSettings, issues: list[SourceIssue]
                                       "boxes; tables found by text alignment only", page=number))
         strokes, found = [], []
     else:
+        chars += disc_bullet_chars(page.curves, chars)
         strokes = chart_strokes(page)
-        found = find_ruled_tables(page, chars, strokes, settings)
+        closures = page_closures(page, settings.table_settings())
+        found = find_ruled_tables(page, chars, strokes, settings, closures)
     taken = [grid.bbox for grid, _ in found]
     free = [char for char in chars if not _inside_any(char, taken)]
     lines = chars_to_text_lines(free, settings.space_ratio)
@@ -366,6 +368,8 @@ def page_to_content(page: Page, settings: PdfSettings, issues: list[SourceIssue]
         lines = [line for line in lines if not _line_inside_any(line, taken)]
     pitch = typical_pitch([*(cell for _, by_cell in found for cell in by_cell.values()), lines])
     tables = [grid_to_page_table(grid, lines_by_cell, number, pitch) for grid, lines_by_cell in found]
+    if closures:
+        tables = [_with_open_sides(table, closures, settings.snap_tolerance) for table in tables]
     blocks: list[PageTable | TextBlock] = [*tables, *lines_to_text_blocks(lines, number, pitch)]
     blocks.sort(key=lambda block: (block.bbox[1], block.bbox[0]) if block.bbox else (0.0, 0.0))
     return PageContent(page=number, width=float(page.width), height=float(page.height), blocks=tuple(blocks))
@@ -379,11 +383,23 @@ def too_many_segments(page: Page, limit: int) -> bool:
     return sum(len(objects.get(kind, ())) for kind in ("line", "rect", "curve")) > limit
 
 
-def find_ruled_tables(page: Page, chars: Sequence[Char], strokes: Sequence[BBox], settings: PdfSettings) -> Found:
+
+
+def _with_open_sides(table: PageTable, closures: Sequence[dict], tolerance: float) -> PageTable:
+    if table.strategy != "lines":
+        return table
+    open_top, open_bottom = open_sides(table.bbox, closures, tolerance)
+    return replace(table, open_top=open_top, open_bottom=open_bottom) if open_top or open_bottom else table
+
+
+def find_ruled_tables(
+    page: Page, chars: Sequence[Char], strokes: Sequence[BBox], settings: PdfSettings,
+    closures: Sequence[dict] | None = None,
+) -> Found:
     """pdfplumber's ruled grids that hold tables: not charts, not boxes round lines of prose
     (text left between the boxes, or one ragged box per line), refined by their text."""
     found: Found = []
-    grids = find_ruled_grids(page, chars, settings.table_settings(), settings.min_sliver_width, settings.min_sliver_height)
+    grids = find_ruled_grids(page, chars, settings.table_settings(), settings.min_sliver_width, settings.min_sliver_height, closures)
     for grid in grids:
         if looks_like_chart(grid.bbox, strokes, settings.max_chart_strokes):
             continue
@@ -481,6 +497,10 @@ def grid_to_page_table(
         None if box is None else _room_left(lines_by_cell.get((last, c), []), _inner_right(box, lines_by_cell.get((last, c), [])))
         for c, box in enumerate(grid.rows[last])
     )
+    tail_depth = tuple(
+        None if box is None else _depth_left(lines_by_cell.get((last, c), []), box[3])
+        for c, box in enumerate(grid.rows[last])
+    )
     return PageTable(
         page=page,
         rows=tuple(rows),
@@ -488,7 +508,16 @@ def grid_to_page_table(
         column_edges=grid.column_edges(),
         strategy=grid.strategy,
         tail_room=tail_room,
+        tail_depth=tail_depth,
     )
+
+
+def _depth_left(lines: Sequence[TextLine], bottom: float) -> float | None:
+    """Empty height under the cell's last line, in its font sizes (see PageTable.tail_depth)."""
+    if not lines:
+        return None
+    last = max(lines, key=lambda line: line.bottom)
+    return max(bottom - last.bottom, 0.0) / max(last.size, 1.0)
 
 
 def _room_left(lines: Sequence[TextLine], right_limit: float) -> tuple[float, float] | None:
@@ -547,7 +576,43 @@ def chart_strokes(page: Page) -> list[BBox]:
     for curve in page.curves:
         if _is_square_path(curve):
             continue  # a rule or a box drawn as a path, as tables are
+        if _is_mark(curve):
+            continue  # a list bullet drawn as a disc (Chromium prints <ul> markers so)
         out.append((curve["x0"], curve["top"], curve["x1"], curve["bottom"]))
+    return out
+
+
+MAX_MARK_SIZE = 6.0
+"""A curve no larger than this (points, both ways) is a mark the size of a glyph: a bullet
+disc or a tick, not a chart's plot line or a diagram's shape."""
+
+
+def _is_mark(curve: dict) -> bool:
+    return curve["x1"] - curve["x0"] <= MAX_MARK_SIZE and curve["bottom"] - curve["top"] <= MAX_MARK_SIZE
+
+
+MAX_BULLET_GAP = 3.0
+"""Widest gap, in font sizes, between a bullet disc and the text it starts."""
+
+
+def disc_bullet_chars(curves: Sequence[dict], chars: Sequence[Char]) -> list[Char]:
+    """Bullet discs drawn as small filled curves (Chromium prints ``<ul>`` markers so), as
+    "•" chars on the line of the text they start, so that the item reads as a bullet just
+    as a typed bullet glyph does."""
+    out: list[Char] = []
+    for curve in curves:
+        if not curve.get("fill") or not _is_mark(curve):
+            continue
+        middle = (curve["top"] + curve["bottom"]) / 2
+        beside = [
+            char for char in chars
+            if char["top"] <= middle <= char["bottom"]
+            and 0 <= char["x0"] - curve["x1"] <= MAX_BULLET_GAP * (char.get("size") or 1.0)
+        ]
+        if beside:
+            neighbour = min(beside, key=lambda char: char["x0"])
+            out.append({**neighbour, "text": "\u2022", "x0": curve["x0"], "x1": curve["x1"],
+                        "width": curve["x1"] - curve["x0"]})
     return out
 
 

@@ -9,16 +9,32 @@ table of data.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from statistics import median
 
 from pdfplumber.page import Page
 from pdfplumber.table import TableFinder
+from pdfplumber.utils import filter_edges
 
 from ingest.pdf_grid import CellGrid, boxes_to_grid, tidy_boxes
 from ingest.pdf_text import Char, TextLine, is_visible
 
 
-def find_ruled_grids(page: Page, chars: Sequence[Char], table_settings: dict, min_width: float, min_height: float) -> list[CellGrid]:
-    """Cell grids of the ruled tables on a page, tidied, in pdfplumber's order."""
+def page_closures(page: Page, table_settings: dict) -> list[dict]:
+    """The page's :func:`frame_closures` under the ruled-table settings."""
+    edges = filter_edges(page.edges, min_length=table_settings.get("edge_min_length", 3.0))
+    return frame_closures(edges, table_settings.get("snap_tolerance", 3.0))
+
+
+def find_ruled_grids(
+    page: Page, chars: Sequence[Char], table_settings: dict, min_width: float, min_height: float,
+    closures: Sequence[dict] | None = None,
+) -> list[CellGrid]:
+    """Cell grids of the ruled tables on a page, tidied, in pdfplumber's order. Frames left
+    open by a page break are closed first (``closures``, see :func:`frame_closures`)."""
+    if closures is None:
+        closures = page_closures(page, table_settings)
+    if closures:
+        table_settings = {**table_settings, "explicit_horizontal_lines": list(closures)}
     finder = TableFinder(page, table_settings)
     grids = []
     for table in finder.tables:
@@ -27,6 +43,91 @@ def find_ruled_grids(page: Page, chars: Sequence[Char], table_settings: dict, mi
         if grid is not None:
             grids.append(grid)
     return grids
+
+
+MIN_FRAME_RULES = 3
+"""Vertical rules that must end together for their open end to be closed: a table of at
+least two columns (a lone box's two sides are left alone)."""
+MIN_RULED_SHARE = 0.9
+"""Share of a frame's width a horizontal rule must cover to count as ruling across it."""
+MAX_OPEN_RULED_SHARE = 0.1
+"""An end of a frame ruled over more than this share of its width is no cut left open."""
+
+
+def frame_closures(edges: Sequence[dict], tolerance: float) -> list[dict]:
+    """Horizontal edges that close ruled frames a page break left open.
+
+    Layout engines that split a ruled table across pages often draw no rule where the page
+    cuts it: the row fragment at the foot of a page has column rules running down to the
+    break and no bottom rule (ReportLab's ``splitInRow``), the fragment at the top of the
+    next page none above it. Column rules that end together, with no horizontal rule across
+    them there, but a rule across them somewhere along their length or at their other end
+    (so they belong to a ruled table, not to a page of text columns), are closed by a rule where they end.
+    """
+    verticals = [edge for edge in edges if edge["orientation"] == "v"]
+    horizontals = [edge for edge in edges if edge["orientation"] == "h"]
+    closures = []
+    for end, other in (("top", "bottom"), ("bottom", "top")):
+        for group in _ends_together(verticals, end, tolerance):
+            if len({round(edge["x0"]) for edge in group}) < MIN_FRAME_RULES:
+                continue
+            y = median(edge[end] for edge in group)
+            x0, x1 = min(edge["x0"] for edge in group), max(edge["x1"] for edge in group)
+            if _ruled_across(horizontals, y - tolerance, y + tolerance, x0, x1, MAX_OPEN_RULED_SHARE):
+                continue  # ruled there, even in part: boxes side by side, not a cut frame
+            if end == "bottom":
+                reach = (min(edge[other] for edge in group) - tolerance, y - tolerance)
+            else:
+                reach = (y + tolerance, max(edge[other] for edge in group) + tolerance)
+            if not _ruled_across(horizontals, *reach, x0, x1, MIN_RULED_SHARE):
+                continue
+            closures.append({"object_type": "line", "x0": x0, "x1": x1, "top": y, "bottom": y,
+                             "width": x1 - x0, "height": 0.0, "orientation": "h"})
+    return closures
+
+
+def open_sides(bbox: tuple[float, float, float, float], closures: Sequence[dict], tolerance: float) -> tuple[bool, bool]:
+    """Whether a table's top and bottom edges were closed by :func:`frame_closures`: drawn
+    open, the mark of a table cut by a page break there."""
+    x0, top, x1, bottom = bbox
+    width = max(x1 - x0, 1.0)
+
+    def closed_at(y: float) -> bool:
+        return any(abs(c["top"] - y) <= tolerance and min(c["x1"], x1) - max(c["x0"], x0) >= MIN_RULED_SHARE * width
+                   for c in closures)
+
+    return closed_at(top), closed_at(bottom)
+
+
+def _ends_together(verticals: Sequence[dict], end: str, tolerance: float) -> list[list[dict]]:
+    """Vertical edges grouped by where they end (``top`` or ``bottom``), within tolerance."""
+    groups: list[list[dict]] = []
+    for edge in sorted(verticals, key=lambda item: item[end]):
+        if groups and edge[end] - groups[-1][-1][end] <= tolerance:
+            groups[-1].append(edge)
+        else:
+            groups.append([edge])
+    return groups
+
+
+def _ruled_across(horizontals: Sequence[dict], low: float, high: float, x0: float, x1: float, share: float) -> bool:
+    """Is there one height between ``low`` and ``high`` where horizontal rules cover more
+    than ``share`` of the span ``x0``..``x1``?"""
+    by_height: dict[float, list[tuple[float, float]]] = {}
+    for edge in horizontals:
+        if low <= edge["top"] <= high and edge["x1"] > x0 and edge["x0"] < x1:
+            by_height.setdefault(round(edge["top"]), []).append((max(edge["x0"], x0), min(edge["x1"], x1)))
+    return any(_covered(spans) > share * (x1 - x0) for spans in by_height.values())
+
+
+def _covered(spans: list[tuple[float, float]]) -> float:
+    total, reach = 0.0, float("-inf")
+    for start, stop in sorted(spans):
+        start = max(start, reach)
+        if stop > start:
+            total += stop - start
+            reach = stop
+    return total
 
 
 def _chars_near(chars: Sequence[Char], bbox: tuple[float, float, float, float]) -> list[Char]:

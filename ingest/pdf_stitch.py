@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ingest.model import Block, Cell, Line, Row, Table, TextBlock
 from ingest.pdf_text import ENUMERATION_START, ends_sentence, join_wrapped
@@ -31,6 +31,14 @@ class PageTable:
     tail_room: tuple[tuple[float, float] | None, ...] = ()
     """Per position of the last row: (points left at the end of the cell's last visual line,
     mean glyph width), to judge whether a paragraph runs on over the page break."""
+    open_top: bool = False
+    open_bottom: bool = False
+    """Ruled on every side but this one: the frame was left open where a page break cut it
+    (so the row there goes on from, or onto, another page)."""
+    tail_depth: tuple[float | None, ...] = ()
+    """Per position of the last row: the empty height under the cell's last line, in font
+    sizes (None for an empty cell). A layout engine fills a row fragment to the page foot
+    before it breaks a cell, so a cell whose text stopped well above the foot is complete."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +59,19 @@ class StitchNote:
     pages: tuple[int, ...]
     rejoined_rows: int
 
+
+MAX_RUN_ON_DEPTH = 2.5
+"""A cell whose text stops more than this many font sizes above the bottom of a table's last
+row on a page did not run on over the break (the engine would have filled the room first)."""
+
+MIN_TITLE_REPEATS = 3
+"""A short line printed before this many tables is the plan's repeated title (see
+:func:`repeated_title_keys`)."""
+MAX_TITLE_LINES = 2
+MAX_TITLE_WORDS = 15
+
+MAX_REPEATED_HEADER_ROWS = 3
+"""Most rows a table repeats at the top of each page (title row, headings, sub-headings)."""
 
 _DIGITS = re.compile(r"\d+")
 _PAGE_NUMBER = re.compile(r"^(page\s*)?\d+(\s*(of|/)\s*\d+)?$|^-\s*\d+\s*-$", re.IGNORECASE)
@@ -84,13 +105,35 @@ def is_page_number(block: TextBlock) -> bool:
     return bool(_PAGE_NUMBER.match(" ".join(block.text.split())))
 
 
+def repeated_title_keys(pages: Sequence[PageContent]) -> set[str]:
+    """Texts (digits masked) of short text blocks printed again and again, each time right
+    before a table: the plan's title repeated over each of its table pieces, which names
+    the document, not the section the rows below belong to."""
+    counts: Counter[str] = Counter()
+    spoiled: set[str] = set()
+    for page in pages:
+        for block, following in zip(page.blocks, (*page.blocks[1:], None)):
+            if not isinstance(block, TextBlock) or not _is_title_sized(block):
+                continue
+            key = _key(block)
+            counts[key] += 1
+            if not isinstance(following, PageTable):
+                spoiled.add(key)
+    return {key for key, count in counts.items() if count >= MIN_TITLE_REPEATS and key not in spoiled}
+
+
+def _is_title_sized(block: TextBlock) -> bool:
+    return len(block.lines) <= MAX_TITLE_LINES and 0 < len(block.text.split()) <= MAX_TITLE_WORDS
+
+
 def is_furniture(block: TextBlock, page: PageContent, keys: set[str]) -> bool:
-    """A running header/footer or a bare page number, which may sit between two parts of
-    a table without separating them."""
+    """A running header/footer, a repeated title line or a bare page number, which may sit
+    between two parts of a table without separating them."""
     text = " ".join(block.text.split())
     if _PAGE_NUMBER.match(text):
         return True
-    return _in_margin(block, page) and _key(block) in keys
+    key = _key(block)
+    return key in keys and (_in_margin(block, page) or _is_title_sized(block))
 
 
 def columns_match(a: Sequence[float], b: Sequence[float], tolerance: float) -> bool:
@@ -111,7 +154,7 @@ def stitch_pages(
 ) -> tuple[tuple[Block, ...], tuple[StitchNote, ...]]:
     """Document blocks in reading order, tables continued across pages joined into one,
     page-number blocks left out (every cell and block keeps its page)."""
-    keys = furniture_keys(pages)
+    keys = furniture_keys(pages) | repeated_title_keys(pages)
     blocks: list[Block] = []
     parts: list[list[PageTable]] = []  # per output table: its page parts
     rejoined: list[int] = []
@@ -122,7 +165,9 @@ def stitch_pages(
             if isinstance(block, TextBlock):
                 if is_page_number(block):
                     continue  # printed page numbers are not content: Cell.page keeps the page
-                if not is_furniture(block, page, keys):
+                if is_furniture(block, page, keys):
+                    block = replace(block, furniture=True)
+                else:
                     substantive_seen = True
                     open_index = None
                 blocks.append(block)
@@ -171,24 +216,45 @@ def _same_columns(previous: PageTable, current: PageTable, tolerance: float, tex
 
 
 def parts_to_table(parts: Sequence[PageTable], index: int) -> tuple[Table, int]:
-    """One Table from its page parts; returns it and the number of split rows re-joined."""
+    """One Table from its page parts; returns it and the number of split rows re-joined.
+
+    The rows a part repeats from the top of the table (a header block of one or more rows,
+    such as a title row over the column headings) are kept for extract to drop, and the
+    first row after them is the one that may finish the row cut at the foot of the page."""
     rows: list[Row] = list(parts[0].rows)
-    header = row_text(rows[0]) if rows else ()
+    head = [row_text(row) for row in rows[:MAX_REPEATED_HEADER_ROWS]]
     joins = 0
-    tail_room = parts[0].tail_room
+    tail_room, tail_depth = parts[0].tail_room, parts[0].tail_depth
+    cut_open = parts[0].open_bottom
     for part in parts[1:]:
         incoming = list(part.rows)
-        start = 1 if incoming and row_text(incoming[0]) == header and len(incoming) > 1 else 0
-        if rows and len(incoming) > start and row_text(rows[-1]) != header and is_split_row(rows[-1], incoming[start]):
+        start = repeated_head_length(incoming, head)
+        cut_open = cut_open or (start == 0 and part.open_top)
+        if (
+            rows
+            and len(incoming) > start
+            and (cut_open or (row_text(rows[-1]) not in head[: max(start, 1)]  # not a heading alone at the foot
+                              and is_split_row(rows[-1], incoming[start], tail_depth)))
+        ):
             merged = join_rows(rows[-1], incoming[start], tail_room)
             rows[-1] = merged
             incoming = incoming[:start] + incoming[start + 1 :]
             joins += 1
         rows.extend(incoming)
-        tail_room = part.tail_room if incoming else tail_room
+        if incoming:
+            tail_room, tail_depth = part.tail_room, part.tail_depth
+        cut_open = part.open_bottom
     first = parts[0]
     table = Table(index=index, rows=tuple(rows), page=first.page, bbox=first.bbox, continued=False)
     return table, joins
+
+
+def repeated_head_length(rows: Sequence[Row], head: Sequence[tuple[str, ...]]) -> int:
+    """How many leading ``rows`` repeat the table's first rows, in order."""
+    count = 0
+    while count < min(len(rows), len(head)) and row_text(rows[count]) == head[count]:
+        count += 1
+    return count
 
 
 def row_text(row: Row) -> tuple[str, ...]:
@@ -196,8 +262,12 @@ def row_text(row: Row) -> tuple[str, ...]:
     return tuple(None if cell is None else " ".join(cell.text.split()) for cell in row)  # type: ignore[misc]
 
 
-def is_split_row(above: Row, below: Row) -> bool:
+def is_split_row(above: Row, below: Row, tail_depth: Sequence[float | None] = ()) -> bool:
     """Is ``below`` the rest of ``above``, cut by a page break?
+
+    Geometry first: every column that goes on below must have filled the fragment above to
+    its foot (``tail_depth``, see :class:`PageTable`); one whose text stopped well short is
+    complete, so text under it starts a new row.
 
     Evidence that a column runs on: its text below starts in lower case (a sentence carried
     over). When the first cell below is empty, one such column is enough; or, weaker, text
@@ -216,6 +286,9 @@ def is_split_row(above: Row, below: Row) -> bool:
     ]
     if not pairs:
         return False
+    if any(_stopped_short(column, tail_depth) for column, (a, b) in enumerate(zip(above, below))
+           if a is not None and b is not None and not a.is_empty and not b.is_empty):
+        return False
     lower = sum(1 for _, b in pairs if _starts_lower(b))
     if not first_below.is_empty:
         return lower >= 2 or (lower >= 1 and _starts_lower(first_below) and not _ends_sentence(first_above))
@@ -224,6 +297,11 @@ def is_split_row(above: Row, below: Row) -> bool:
     filled_above = sum(1 for cell in above if cell is not None and not cell.is_empty)
     filled_below = sum(1 for cell in below if cell is not None and not cell.is_empty)
     return filled_below < filled_above and all(_runs_on(a, b) for a, b in pairs)
+
+
+def _stopped_short(column: int, tail_depth: Sequence[float | None]) -> bool:
+    depth = tail_depth[column] if column < len(tail_depth) else None
+    return depth is not None and depth > MAX_RUN_ON_DEPTH
 
 
 def _starts_lower(cell: Cell) -> bool:

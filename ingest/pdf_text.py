@@ -373,9 +373,45 @@ def join_wrapped(pieces: Sequence[str]) -> str:
             out = piece
         elif len(out) > 1 and out.endswith("-") and out[-2].isalpha() and piece[:1].isalpha():
             out += piece
+        elif is_broken_word(out, piece):
+            out += piece  # a word too long for its line, broken without a hyphen
         else:
             out += " " + piece
     return out
+
+
+MIN_WORD_ZIPF = 2.5
+"""Zipf frequency (wordfreq, English) from which a joined string counts as a word."""
+_TAIL_WORD = re.compile(r"([A-Za-z]+)$")
+_STRAY_LETTER = re.compile(r"^[b-z](?:[\s,;]|$)")
+_HEAD_WORD = re.compile(r"^([a-z]+)(?![-\w])")  # not "re" of "re-design"
+
+
+def is_broken_word(before: str, after: str) -> bool:
+    """Was a word broken between two wrapped lines without a hyphen? Layout engines break a
+    word wider than its column anywhere ("repres" / "entatives"). Evidence from the words
+    themselves: glued together, the letters ending the line above and the lower-case ones
+    starting the line below make a common word, commoner than either piece, or one piece
+    is no word at all."""
+    tail, head = _TAIL_WORD.search(before), _HEAD_WORD.match(after)
+    if not tail or not head:
+        return False
+    if _STRAY_LETTER.match(after):
+        return True  # a line never starts with a lone letter such as the "n" of "Watherston"
+    whole = _zipf(tail.group(1) + head.group(1))
+    if whole < MIN_WORD_ZIPF:
+        return False
+    first, second = _zipf(tail.group(1)), _zipf(head.group(1))
+    # the second piece is no word, a lone letter ("arrangement" / "s"), or both pieces are
+    # rarer than the whole ("Develop" / "ment"; but "in" / "to" are commoner than "into")
+    return first == 0 or second == 0 or len(head.group(1)) == 1 or whole > max(first, second)
+
+
+@lru_cache(maxsize=8192)
+def _zipf(word: str) -> float:
+    from wordfreq import zipf_frequency  # loaded on first use: most lines never need it
+
+    return zipf_frequency(word.lower(), "en")
 
 
 def ends_sentence(text: str) -> bool:

@@ -352,3 +352,13 @@ def test_first_column_merged_down_starts_new_rows_under_the_same_area():
         actions = extract_document(read_document(path)).actions
         area_a = [a.action for a in actions if a.area == "Area A"]
         assert area_a[:2] == ["Action 1", "Action 2"], path.name
+
+
+def test_lower_roman_markers_with_a_dot_enumerate_but_i_e_does_not():
+    """Browsers and Word print lower-roman lists as "i." "ii."; "i.e." is no marker."""
+    from extract.items import split_enumerated
+
+    found = split_enumerated("i. Review the audit tool. ii. Train all team managers")
+    assert found is not None and found.markers == ("i", "ii")
+    assert [item.text for item in found.items] == ["Review the audit tool.", "Train all team managers"]
+    assert split_enumerated("Consult partners, i.e. All schools and colleges") is None

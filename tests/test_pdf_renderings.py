@@ -1,0 +1,336 @@
+"""Independent PDF renderings of the seed plans give the text exports' actions.
+
+The renderings (``tests/fixtures/independent/<engine>/<seed>_<variant>.pdf``) are made by
+``tests/fixtures/make_independent_renderings.py`` with ReportLab, LibreOffice and Chromium,
+none of them tuned to the reader. Each one is scored against the actions read from the
+plan's own text export, with the project's yardstick (``actionplans.evaluate``: records
+paired by action text, then ref, area, action, lead_people, start, due, status and rag
+compared field by field). Targets: record F1 >= 0.98, field accuracy >= 0.97.
+
+The rules the reader needed for them are pinned below on small inputs of their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, replace
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from actionplans.conversion import convert_file
+from actionplans.evaluate import actions_as_gold, compare_records
+from extract.tables import document_to_rows
+from ingest.model import Cell, Document, Line, TextBlock
+from ingest.pdf import read_pdf
+from ingest.pdf_ruled import frame_closures
+from ingest.pdf_stitch import PageContent, PageTable, stitch_pages
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "data" / "raw"
+INDEPENDENT = Path(__file__).resolve().parent / "fixtures" / "independent"
+ENGINES = ("reportlab", "libreoffice", "chromium")
+RENDERINGS = sorted(INDEPENDENT.glob("*/*.pdf"))
+MIN_RECORD_F1 = 0.98
+MIN_FIELD_ACCURACY = 0.97
+
+
+def _id(path: Path) -> str:
+    return f"{path.parent.name}/{path.stem}"
+
+
+@pytest.fixture(scope="module")
+def expected_actions() -> dict[str, list[dict]]:
+    """The text export's actions of each seed, as gold records."""
+    return {path.stem: actions_as_gold([asdict(a) for a in convert_file(path).actions]) for path in sorted(SEEDS.glob("*.txt"))}
+
+
+def test_every_seed_is_rendered_by_every_engine_in_both_orientations_and_header_modes():
+    stems = sorted(path.stem for path in SEEDS.glob("*.txt"))
+    for engine in ENGINES:
+        names = {path.stem for path in (INDEPENDENT / engine).glob("*.pdf")}
+        for stem in stems:
+            assert len([name for name in names if name.startswith(stem)]) == 2, (engine, stem)
+    variants = {path.stem.split("_", 2)[2] for path in RENDERINGS}
+    assert variants == {"portrait_repeat", "portrait_norepeat", "landscape_repeat", "landscape_norepeat"}
+
+
+_ROMAN_DOT = ("Chromium's 'i.' list markers now split, but some cells' items (3.0, 4.1) still do not align "
+              "with their timescales (F1 0.961)")
+_GARBLED_114 = ("row 1.14 of seed 002 is garbled in the source (a data row mixed with a header row); "
+                "its page-broken pieces are read as separate rows")
+SHORT_OF_TARGET: dict[str, str] = {
+    "chromium/001_9d4ebbcf78c32af3_landscape_repeat": _ROMAN_DOT,
+    "chromium/001_9d4ebbcf78c32af3_portrait_norepeat": _ROMAN_DOT,
+    "libreoffice/002_93871fd4ab8d0ecd_landscape_norepeat": _GARBLED_114,
+    "libreoffice/002_93871fd4ab8d0ecd_portrait_repeat": _GARBLED_114 + "; words broken in narrow portrait columns",
+    "reportlab/002_93871fd4ab8d0ecd_portrait_norepeat": _GARBLED_114 + "; words broken in narrow portrait columns",
+}
+"""Renderings the reader does not yet read to target, with why (strict: once one reads to
+target the mark must go, so the table in the README and the closing note stays true)."""
+
+
+def _marked(path: Path):
+    reason = SHORT_OF_TARGET.get(_id(path))
+    return pytest.param(path, marks=pytest.mark.xfail(reason=reason, strict=True)) if reason else path
+
+
+@pytest.mark.parametrize("rendering", [_marked(path) for path in RENDERINGS], ids=_id)
+def test_rendering_gives_the_text_exports_actions(rendering, expected_actions):
+    seed = rendering.stem[:20]
+    result = convert_file(rendering)
+    assert result.record.status in ("success", "partial"), result.record.error  # seed 002 has a garbled row
+    got = [asdict(action) for action in result.actions]
+    score = compare_records(expected_actions[seed], got)
+    assert score["f1"] >= MIN_RECORD_F1, score
+    assert score["field_accuracy"] >= MIN_FIELD_ACCURACY, score
+
+
+# --------------------------------------------------------------------------- the comparison
+
+
+def test_compare_records_scores_a_missing_record_and_a_wrong_field():
+    gold = [
+        {"ref": "1.1", "area": "Supervision", "action": "Audit supervision files monthly", "lead_people": "Ann Lee",
+         "start": None, "due": "2013-03", "status": "completed", "rag": None},
+        {"ref": "1.2", "area": "Supervision", "action": "Train every team manager in reflective supervision",
+         "lead_people": None, "start": "2012-06", "due": None, "status": None, "rag": "green"},
+    ]
+    predicted = [{"ref": "1.1", "area": "Supervision", "action": "Audit supervision files monthly",
+                  "lead_people": "Ann Lee", "start_date": "", "due_date": "2013-04", "status": "completed", "rag": ""}]
+    score = compare_records(gold, predicted)
+    assert (score["recall"], score["precision"]) == (0.5, 1.0)
+    assert score["fields"]["due"] == 0.0 and score["fields"]["action"] == 1.0
+    assert score["field_accuracy"] == pytest.approx(7 / 8, abs=0.001)
+
+
+# --------------------------------------------------------------------------- ruled frames left open
+
+
+def _edge(x0: float, top: float, x1: float, bottom: float) -> dict:
+    orientation = "h" if top == bottom else "v"
+    return {"x0": x0, "x1": x1, "top": top, "bottom": bottom, "orientation": orientation,
+            "width": x1 - x0, "height": bottom - top, "object_type": "line"}
+
+
+COLUMNS = (40.0, 200.0, 360.0, 520.0)
+
+
+def test_a_row_cut_at_the_page_foot_is_closed_where_its_column_rules_end():
+    """Header ruled above and below, column rules running on to the page break, no rule there."""
+    edges = [_edge(40, 700, 520, 700), _edge(40, 720, 520, 720)] + [_edge(x, 700, x, 800) for x in COLUMNS]
+    closures = frame_closures(edges, 3.0)
+    assert [(c["top"], c["x0"], c["x1"]) for c in closures] == [(800, 40, 520)]
+
+
+def test_a_fragment_at_the_page_top_is_closed_above():
+    edges = [_edge(40, 300, 520, 300)] + [_edge(x, 50, x, 300) for x in COLUMNS]
+    closures = frame_closures(edges, 3.0)
+    assert [(c["top"], c["x0"], c["x1"]) for c in closures] == [(50, 40, 520)]
+
+
+def test_closed_frames_and_bare_column_rules_are_left_alone():
+    closed = [_edge(40, 100, 520, 100), _edge(40, 300, 520, 300)] + [_edge(x, 100, x, 300) for x in COLUMNS]
+    assert frame_closures(closed, 3.0) == []
+    columns_only = [_edge(x, 100, x, 700) for x in COLUMNS]  # a page set in ruled text columns
+    assert frame_closures(columns_only, 3.0) == []
+    box = [_edge(40, 100, 520, 100), _edge(40, 100, 40, 300), _edge(520, 100, 520, 300)]  # a lone box
+    assert frame_closures(box, 3.0) == []
+    # two boxes side by side, ruled above and below, whose bottoms share a height with a
+    # third box's: ruled there in part, so nothing was cut open
+    pair = [_edge(40, 100, 250, 100), _edge(300, 100, 520, 100), _edge(40, 130, 250, 130), _edge(300, 130, 520, 130)]
+    pair += [_edge(x, 100, x, 130) for x in (40, 250, 300, 520)]
+    assert frame_closures(pair + [_edge(40, 20, 520, 20), _edge(40, 20, 40, 100), _edge(520, 20, 520, 100)], 3.0) == []
+
+
+def _split_row_pdf(path: Path) -> None:
+    """A two-page ruled table (drawn by hand, not from a seed): the second row is cut by the
+    page break and neither fragment is ruled at the cut."""
+    from reportlab.pdfgen import canvas
+
+    xs = (40, 120, 400, 520)
+    pdf = canvas.Canvas(str(path), pagesize=(600, 400))
+    pdf.setFont("Helvetica", 9)
+    # page 1: header, one full row, then the top part of a row with no rule under it
+    for y in (360, 340, 300):
+        pdf.line(40, y, 520, y)
+    for x in xs:
+        pdf.line(x, 360, x, 240)
+    for x, text in zip(xs, ("Ref", "Action", "Lead")):
+        pdf.drawString(x + 3, 347, text)
+    for x, text in zip(xs, ("1.1", "Audit all open cases", "Ann Lee")):
+        pdf.drawString(x + 3, 327, text)
+    for x, text in zip(xs, ("1.2", "Write a new threshold document,", "Bob Hart")):
+        pdf.drawString(x + 3, 287, text)
+    for y, text in ((275, "agree it with the partners,"), (263, "publish it on the website and")):
+        pdf.drawString(123, y, text)
+    pdf.drawString(123, 251, "then")  # the cell's last line on this page: the fragment is full
+    pdf.showPage()
+    # page 2: the rest of the row, ruled below only, then one more row
+    pdf.setFont("Helvetica", 9)
+    for y in (330, 300):
+        pdf.line(40, y, 520, y)
+    for x in xs:
+        pdf.line(x, 370, x, 300)
+    pdf.drawString(123, 357, "consult on it with partners")
+    for x, text in zip(xs, ("1.3", "Report to the board", "Cy Dee")):
+        pdf.drawString(x + 3, 317, text)
+    pdf.showPage()
+    pdf.save()
+
+
+def test_a_row_split_over_a_page_break_without_rules_at_the_cut_is_one_row(tmp_path):
+    path = tmp_path / "split_row_open_frame.pdf"
+    _split_row_pdf(path)
+    document = read_pdf(path)
+    assert len(document.tables) == 1
+    rows = [[" ".join((cell.text if cell else "").split()) for cell in row] for row in document.tables[0].rows]
+    assert rows == [
+        ["Ref", "Action", "Lead"],
+        ["1.1", "Audit all open cases", "Ann Lee"],
+        ["1.2", "Write a new threshold document, agree it with the partners, publish it on the website and then "
+                "consult on it with partners", "Bob Hart"],
+        ["1.3", "Report to the board", "Cy Dee"],
+    ]
+
+
+# --------------------------------------------------------------------------- bullets drawn as discs
+
+
+def test_a_table_with_bullets_drawn_as_discs_is_a_table_not_a_chart(tmp_path):
+    """Chromium prints list markers as filled circles: a table of bulleted cells is no chart,
+    and each disc starts a bullet item."""
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "disc_bullets.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=(600, 400))
+    pdf.setFont("Helvetica", 9)
+    ys = (360, 340, 220)
+    for y in ys:
+        pdf.line(40, y, 520, y)
+    for x in (40, 200, 520):
+        pdf.line(x, 360, x, 220)
+    pdf.drawString(43, 347, "Action")
+    pdf.drawString(203, 347, "Measures")
+    pdf.drawString(43, 327, "Improve case audits")
+    for number in range(8):
+        y = 327 - 12 * number
+        pdf.circle(208, y + 3, 1.5, stroke=0, fill=1)
+        pdf.drawString(214, y, f"Measure number {number + 1}")
+    pdf.save()
+    tables = read_pdf(path).tables
+    assert len(tables) == 1 and len(tables[0].rows) == 2
+    measures = tables[0].rows[1][1].lines  # each disc starts a bullet item, as a typed "•" would
+    assert [(line.text, line.bullet) for line in measures] == [(f"Measure number {n}", True) for n in range(1, 9)]
+
+
+# --------------------------------------------------------------------------- split rows: depth left
+
+
+def _cell(text: str, page: int) -> Cell:
+    return Cell(lines=(Line(text),) if text else (), page=page)
+
+
+def _part(page: int, rows: list[tuple[str, str]], depth: tuple[float | None, ...] = ()) -> PageTable:
+    return PageTable(page=page, rows=tuple(tuple(_cell(t, page) for t in row) for row in rows),
+                     bbox=(40.0, 100.0, 520.0, 780.0), column_edges=(40.0, 200.0, 520.0), tail_depth=depth)
+
+
+def _stitched(first: PageTable, second: PageTable) -> list[list[str]]:
+    pages = [PageContent(first.page, 600.0, 842.0, (first,)), PageContent(second.page, 600.0, 842.0, (second,))]
+    blocks, _ = stitch_pages(pages)
+    return [[" ".join((cell.text if cell else "").split()) for cell in row] for row in blocks[0].rows]
+
+
+def test_a_row_under_a_cell_that_stopped_short_of_the_page_foot_is_a_new_row():
+    """The first cell above ended well above the foot (8 font sizes of room left), so the
+    lower-case text under it ("hild ...", a word whose first letter the source cut off)
+    starts a row of its own rather than finishing that cell."""
+    first = _part(1, [("Area", "Action"), ("Social care: delays in reviews", "Review all open cases")], (8.0, 0.3))
+    second = _part(2, [("hild protection: referrals", "audit the referral forms")])
+    assert _stitched(first, second) == [
+        ["Area", "Action"],
+        ["Social care: delays in reviews", "Review all open cases"],
+        ["hild protection: referrals", "audit the referral forms"],
+    ]
+
+
+def test_a_row_whose_cut_cell_filled_the_page_foot_is_rejoined():
+    first = _part(1, [("Area", "Action"), ("Social care: delays in reviews", "Review all open cases and")], (8.0, 0.3))
+    second = _part(2, [("", "report the findings to the board")])
+    assert _stitched(first, second) == [
+        ["Area", "Action"],
+        ["Social care: delays in reviews", "Review all open cases and report the findings to the board"],
+    ]
+
+
+def test_a_row_cut_under_a_repeated_two_row_header_block_is_rejoined():
+    """The page repeats a title row and the column headings; the row after them finishes
+    the row cut at the foot of the page before."""
+    title, headings = ("Plan 2024: children in need", ""), ("Area", "Action")
+    first = _part(1, [title, headings, ("Early help", "Agree the early help offer and")], (6.0, 0.2))
+    second = _part(2, [title, headings, ("", "publish it to families"), ("Front door", "Review the referral form")])
+    assert _stitched(first, second) == [
+        list(title), list(headings),
+        ["Early help", "Agree the early help offer and publish it to families"],
+        list(title), list(headings),
+        ["Front door", "Review the referral form"],
+    ]
+
+
+def test_a_frame_left_open_at_the_page_foot_joins_the_next_pages_first_row_whatever_its_text():
+    """No rule under the last row: the page break cut it, even though the text below starts
+    with a capital in every column (content alone would call it a new row)."""
+    rows = [("Area", "Action"), ("Quality assurance", "Audit twenty case files.")]
+    below = [("Practice standards", "Report the findings."), ("Front door", "Review referrals.")]
+    open_part = replace(_part(1, rows, (0.2, 0.2)), open_bottom=True)
+    assert _stitched(open_part, _part(2, below))[1] == [
+        "Quality assurance Practice standards", "Audit twenty case files. Report the findings."]
+    closed_part = _part(1, rows, (0.2, 0.2))
+    assert _stitched(closed_part, _part(2, below))[1:] == [list(rows[1]), *map(list, below)]
+
+
+# --------------------------------------------------------------------------- repeated title lines
+
+
+def _title(text: str, top: float) -> TextBlock:
+    return TextBlock(lines=(Line(text, bold=True),), page=1, bbox=(40.0, top, 300.0, top + 12))
+
+
+def test_a_title_line_repeated_before_every_table_piece_is_furniture_not_a_heading():
+    pieces = []
+    for page in (1, 2, 3):
+        table = replace(_part(page, [("Area", "Action"), ("Early help", f"Action {page}")]), bbox=(40.0, 300.0, 520.0, 400.0))
+        pieces.append(PageContent(page, 600.0, 842.0, (_title("Improvement plan for children", 280.0), table)))
+    pieces[0] = PageContent(1, 600.0, 842.0, (_title("Section 2: Early help", 200.0), *pieces[0].blocks))
+    blocks, _ = stitch_pages(pieces)
+    texts = [(block.text, block.furniture) for block in blocks if isinstance(block, TextBlock)]
+    assert texts == [("Section 2: Early help", False)] + [("Improvement plan for children", True)] * 3
+    walk = document_to_rows(Document(name="plan.pdf", format="pdf", blocks=blocks))
+    assert {row.section for row in walk.rows} == {"Section 2: Early help"}
+    assert "Improvement plan for children" in walk.narrative  # kept as text
+
+
+# --------------------------------------------------------------------------- words broken without a hyphen
+
+
+@pytest.mark.parametrize(("above", "below", "joined"), [
+    ("Agree the repres", "entatives of each school", "Agree the representatives of each school"),
+    ("Full i", "mplementation by June", "Full implementation by June"),
+    ("Training Sept-De", "cember 2014", "Training Sept-December 2014"),
+    ("Report to the", "board monthly", "Report to the board monthly"),  # two whole words
+    ("Sign off the arrangement", "s for audit", "Sign off the arrangements for audit"),
+    ("Develop", "ment of the audit tool", "Development of the audit tool"),
+    ("Move it in", "to the plan", "Move it in to the plan"),  # "into" is rarer than "in"
+    ("Work with the Safeguardi", "ng Board", "Work with the Safeguarding Board"),
+    ("Agree the", "re-design of the service", "Agree the re-design of the service"),
+    ("Di Wathersto", "n, Group Manager", "Di Watherston, Group Manager"),  # a name: no lexicon
+    ("Choose option", "b) or c)", "Choose option b) or c)"),
+    ("Write", "a plan", "Write a plan"),
+    ("Agree with the", "lscb chair", "Agree with the lscb chair"),  # no word either way
+    ("Review of in-", "service training", "Review of in-service training"),
+])
+def test_a_word_broken_at_a_line_end_without_a_hyphen_is_rejoined(above, below, joined):
+    from ingest.pdf_text import join_wrapped
+
+    assert join_wrapped([above, below]) == joined
