@@ -133,11 +133,11 @@ def relabel(result: NormalisedDocument, document: str, source_path: str) -> Norm
     """``result`` under the batch's name for its file (the readers only know the file name)."""
     if result.record.document == document and result.record.source_path == source_path:
         return result
-    return NormalisedDocument(
-        replace(result.record, document=document, source_path=source_path),
-        tuple(replace(action, document=document) for action in result.actions),
-        tuple(replace(issue, document=document) for issue in result.issues),
-        result.glossary, result.people,
+    return replace(  # every other part (glossary, people, sources) kept as it is
+        result,
+        record=replace(result.record, document=document, source_path=source_path),
+        actions=tuple(replace(action, document=document) for action in result.actions),
+        issues=tuple(replace(issue, document=document) for issue in result.issues),
     )
 
 
