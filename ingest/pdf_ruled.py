@@ -22,7 +22,8 @@ from ingest.pdf_text import Char, TextLine, is_visible
 def page_closures(page: Page, table_settings: dict) -> list[dict]:
     """The page's :func:`frame_closures` under the ruled-table settings."""
     edges = filter_edges(page.edges, min_length=table_settings.get("edge_min_length", 3.0))
-    return frame_closures(edges, table_settings.get("snap_tolerance", 3.0))
+    text_tops = sorted({round(char["top"]) for char in page.chars if str(char.get("text", "")).strip()})
+    return frame_closures(edges, table_settings.get("snap_tolerance", 3.0), text_tops)
 
 
 def find_ruled_grids(
@@ -52,9 +53,13 @@ MIN_RULED_SHARE = 0.9
 """Share of a frame's width a horizontal rule must cover to count as ruling across it."""
 MAX_OPEN_RULED_SHARE = 0.1
 """An end of a frame ruled over more than this share of its width is no cut left open."""
+MAX_FURNITURE_LINES = 3
+"""Lines of text a page may print beyond a cut (below an open bottom, above an open top):
+running headers and footers, page numbers, a title. More text there (notes under a table)
+means the table ended on this page, not that a page break cut it."""
 
 
-def frame_closures(edges: Sequence[dict], tolerance: float) -> list[dict]:
+def frame_closures(edges: Sequence[dict], tolerance: float, text_tops: Sequence[float] = ()) -> list[dict]:
     """Horizontal edges that close ruled frames a page break left open.
 
     Layout engines that split a ruled table across pages often draw no rule where the page
@@ -63,6 +68,9 @@ def frame_closures(edges: Sequence[dict], tolerance: float) -> list[dict]:
     next page none above it. Column rules that end together, with no horizontal rule across
     them there, but a rule across them somewhere along their length or at their other end
     (so they belong to a ruled table, not to a page of text columns), are closed by a rule where they end.
+    A page break leaves at most running headers or footers beyond the cut (``text_tops``, the
+    page's text line tops): column rules that stop open above lines of notes are a table that
+    ended there, left alone.
     """
     verticals = [edge for edge in edges if edge["orientation"] == "v"]
     horizontals = [edge for edge in edges if edge["orientation"] == "h"]
@@ -72,6 +80,8 @@ def frame_closures(edges: Sequence[dict], tolerance: float) -> list[dict]:
             if len({round(edge["x0"]) for edge in group}) < MIN_FRAME_RULES:
                 continue
             y = median(edge[end] for edge in group)
+            if _text_lines_beyond(text_tops, y, end, tolerance) > MAX_FURNITURE_LINES:
+                continue
             x0, x1 = min(edge["x0"] for edge in group), max(edge["x1"] for edge in group)
             if _ruled_across(horizontals, y - tolerance, y + tolerance, x0, x1, MAX_OPEN_RULED_SHARE):
                 continue  # ruled there, even in part: boxes side by side, not a cut frame
@@ -84,6 +94,17 @@ def frame_closures(edges: Sequence[dict], tolerance: float) -> list[dict]:
             closures.append({"object_type": "line", "x0": x0, "x1": x1, "top": y, "bottom": y,
                              "width": x1 - x0, "height": 0.0, "orientation": "h"})
     return closures
+
+
+def _text_lines_beyond(text_tops: Sequence[float], y: float, end: str, tolerance: float) -> int:
+    """How many lines of text (tops more than ``tolerance`` apart) lie beyond ``y``."""
+    beyond = [top for top in text_tops if (top > y + tolerance if end == "bottom" else top < y - tolerance)]
+    lines, last = 0, None
+    for top in sorted(beyond):
+        if last is None or top - last > tolerance:
+            lines += 1
+        last = top
+    return lines
 
 
 def open_sides(bbox: tuple[float, float, float, float], closures: Sequence[dict], tolerance: float) -> tuple[bool, bool]:
