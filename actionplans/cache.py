@@ -199,7 +199,7 @@ def _source(row: Any) -> ActionSource:
     if box is not None and len(box) != 4:
         raise ValueError("a source box of the wrong length")
     triples = tuple((str(field), str(label), str(text)) for field, label, text in cells)
-    return ActionSource(action_id, page, box, triples)  # type: ignore[arg-type]
+    return ActionSource(action_id, page, box, triples)
 
 
 def _builder(cls: type):

@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from extract.model import Issue
 from normalise.model import Action, NormalisedDocument
@@ -127,7 +127,10 @@ def parse_overrides(text: str, name: str = "overrides.csv") -> Corrections:
             continue
         values = {column: cells[index].strip() if index < len(cells) else "" for column, index in position.items()}
         checked = check_line(values, line)
-        (overrides if isinstance(checked, Override) else problems).append(checked)
+        if isinstance(checked, Override):
+            overrides.append(checked)
+        else:
+            problems.append(checked)
     overrides, superseded = _last_wins(overrides)
     return Corrections(name, tuple(overrides), tuple(problems + superseded), hashlib.sha256(text.encode("utf-8")).hexdigest())
 
@@ -229,12 +232,12 @@ def correct_document(document: NormalisedDocument, by_action: Mapping[str, Seque
     sources = {source.action_id: source for source in document.sources}
     for action in document.actions:
         overrides = by_action.get(action.action_id, ())
-        action, action_issues = correct_action(action, overrides)
+        corrected, action_issues = correct_action(action, overrides)
         issues.extend(action_issues)
-        if action is not None:
-            actions.append(action)
-            if action.action_id in sources:
-                kept_sources.append(sources[action.action_id])
+        if corrected is not None:
+            actions.append(corrected)
+            if corrected.action_id in sources:
+                kept_sources.append(sources[corrected.action_id])
     record = replace(document.record, actions=len(actions))
     return replace(document, record=record, actions=tuple(actions), issues=tuple(issues), sources=tuple(kept_sources))
 
@@ -258,7 +261,9 @@ def correct_action(action: Action, overrides: Sequence[Override]) -> tuple[Actio
         return action, []
     codes = [code for code in action.issues.split(LIST_SEPARATOR) if code] + ["overridden"]
     overridden = [field for field in action.overridden.split(LIST_SEPARATOR) if field] + list(changes)
-    corrected = replace(action, **{field: o.value for field, o in changes.items()},
+    # field names come from the overrides file (checked against FIELDS): typed per field at run time
+    updates: dict[str, Any] = {field: o.value for field, o in changes.items()}
+    corrected = replace(action, **updates,
                         issues=LIST_SEPARATOR.join(dict.fromkeys(codes)), overridden=LIST_SEPARATOR.join(dict.fromkeys(overridden)))
     return corrected, issues
 

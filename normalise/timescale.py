@@ -99,8 +99,8 @@ class PartialDate(NamedTuple):
         match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", (text or "").strip())
         if not match:
             return None
-        year, month, day = (int(g) if g else None for g in match.groups())
-        return _checked(year, month, day)
+        year, month, day = match.groups()
+        return _checked(int(year), int(month) if month else None, int(day) if day else None)
 
 
 def _checked(year: int, month: int | None = None, day: int | None = None) -> PartialDate | None:
@@ -409,8 +409,8 @@ def _match_to_span(match: re.Match, plan_year: int | None) -> DateSpan | None:
         return _daymonth_span(begin, end, text, g("u_d"), g("u_m"), g("u_y"))
     if kind == "monthalt":
         year = _year(g("ma_y"))
-        first, second = _month(g("ma_m1")), _month(g("ma_m2"))
-        return DateSpan(begin, end, point=PartialDate(year + (second < first), second))
+        first_month, second_month = _month(g("ma_m1")), _month(g("ma_m2"))
+        return DateSpan(begin, end, point=PartialDate(year + (second_month < first_month), second_month))
     if kind == "monthdash":
         # "Sep-24", "Sep-2024", "Sept '24": the spreadsheet month-year form; the number is a year.
         return DateSpan(begin, end, point=_checked(_year(g("md_y")), _month(g("md_m"))))
@@ -760,8 +760,8 @@ def parse_review_date(text: str, context: DateContext = DateContext()) -> str | 
     '2012-09'
     """
     cleaned = clean_timescale(text or "")
-    dates = [span.point or span.due for span in scan_dates(cleaned, context.year)]
-    dates = [date for date in dates if date is not None]
+    found = [span.point or span.due for span in scan_dates(cleaned, context.year)]
+    dates = [date for date in found if date is not None]
     return min(dates, key=PartialDate.first_day).iso() if dates else None
 
 
@@ -807,7 +807,7 @@ def _title_dates(text: str) -> list[PartialDate]:
         return [
             span.point
             for span, previous_end in zip(spans, previous_ends)
-            if not _DUE_CUE.search(text[previous_end : span.begin])
+            if span.point is not None and not _DUE_CUE.search(text[previous_end : span.begin])
         ]
     if titled and not spans:
         return [PartialDate(int(m.group(1))) for m in _TITLE_YEARS.finditer(text)]
