@@ -56,6 +56,28 @@ def test_an_entry_is_json_and_loads_back_equal(stored):
     assert cache.load(key) == result
 
 
+def test_list_fields_are_stored_as_lists_and_load_back_as_tuples(stored):
+    cache, key, result = stored
+    entry = json.loads(cache.path(key).read_text(encoding="utf-8"))
+    names = entry["fields"]["actions"]
+    first = dict(zip(names, entry["payload"]["actions"][0]))
+    assert first["lead_roles"] == ["Head of Early Help"] and first["issues"] == [] and first["overridden"] == []
+    assert cache.load(key).actions[0].lead_roles == ("Head of Early Help",)
+
+
+@pytest.mark.parametrize(("field", "value"), [("lead_roles", "Head of Early Help"), ("lead_roles", [3]),
+                                              ("issues", None), ("ref", ["1"]), ("page", "1")])
+def test_a_value_not_of_its_fields_type_is_a_miss(stored, field, value):
+    """A joined string where a list belongs (an entry from before lists were tuples), a number
+    in a list of names, a list where text belongs: each makes the entry a miss, checksum or not."""
+    cache, key, _ = stored
+    entry = json.loads(cache.path(key).read_text(encoding="utf-8"))
+    entry["payload"]["actions"][0][entry["fields"]["actions"].index(field)] = value
+    entry["checksum"] = checksum(entry["payload"])
+    cache.path(key).write_text(json.dumps(entry), encoding="utf-8")
+    assert cache.load(key) is None
+
+
 class _Exploit:
     def __reduce__(self):
         return (os.system, (f"touch {self.marker}",))

@@ -119,9 +119,9 @@ def test_applied_corrections_set_the_value_and_say_so(plan):
     assert sorted(actions) == ["1", "2"]
     assert document.record.actions == 2
     second = actions["2"]
-    assert (second.due_date, second.lead_people, second.overridden) == ("2015-11-30", "Ravi Shah", "due_date; lead_people")
-    assert second.issues == "invalid-date; overridden"
-    assert actions["1"].overridden == "" and actions["1"].due_date == "2015-06"
+    assert (second.due_date, second.lead_people, second.overridden) == ("2015-11-30", ("Ravi Shah",), ("due_date", "lead_people"))
+    assert second.issues == ("invalid-date", "overridden")
+    assert actions["1"].overridden == () and actions["1"].due_date == "2015-06"
     overridden = [(i.column, i.value, i.message) for i in document.issues if i.code == "overridden"]
     assert overridden == [
         ("due_date", "", "due_date set to '2015-11-30' by an analyst (was ''): the plan meant the last day of November"),
