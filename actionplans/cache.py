@@ -221,17 +221,29 @@ def _builder(cls: type) -> Callable[[Any], Any]:
 
 def _field_reader(hint: Any) -> Callable[[Any, str], Any]:
     """How a JSON value becomes a field typed ``hint``: ``tuple[X, ...]`` from a list of X,
-    ``Literal[...]`` one of its values, a scalar (or a union of them with None) as is."""
+    ``Literal[...]`` one of its values, a union any member's, a scalar as is."""
     origin, arguments = typing.get_origin(hint), typing.get_args(hint)
     if origin is tuple and len(arguments) == 2 and arguments[1] is Ellipsis:
         read_item = _field_reader(arguments[0])
         return lambda value, owner: tuple(read_item(item, owner) for item in _json_list(value, owner))
     if origin is typing.Literal:
         return lambda value, owner: _checked_value(value, value in arguments, owner)
-    allowed = arguments if origin in (typing.Union, types.UnionType) else (hint,)
-    if not all(isinstance(kind, type) and kind in (str, int, float, bool, type(None)) for kind in allowed):
+    if origin in (typing.Union, types.UnionType):
+        options = [_field_reader(option) for option in arguments]
+        return lambda value, owner: _first_reading(options, value, owner)
+    if not (isinstance(hint, type) and hint in (str, int, float, bool, type(None))):
         raise TypeError(f"no JSON reader for a field typed {hint!r}")
-    return lambda value, owner: _checked_value(value, isinstance(value, allowed), owner)
+    return lambda value, owner: _checked_value(value, isinstance(value, hint), owner)
+
+
+def _first_reading(options: list[Callable[[Any, str], Any]], value: Any, owner: str) -> Any:
+    """A union field's value: the first of its member types that reads it."""
+    for read in options:
+        try:
+            return read(value, owner)
+        except ValueError:
+            continue
+    raise ValueError(f"a {owner} value of the wrong type")
 
 
 def _json_list(value: Any, owner: str) -> list[Any]:

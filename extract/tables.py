@@ -18,9 +18,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 from extract.columns import FieldChoice, choose_field, column_evidence, is_date_like, is_rating, is_ref_like
 from extract.context import (
+    HeadingKind,
     classify_heading,
     is_links_only,
     join_split_cells,
@@ -347,7 +349,7 @@ class _Walker:
     section: str = ""
     area_heading: str = ""
     section_lead: str = ""
-    last_heading: str = ""  # which context the last heading row set, for continuations
+    last_heading: HeadingKind | Literal[""] = ""  # which context the last heading row set, for continuations
     reported_columns: set[tuple[int, str]] = field(default_factory=set)
     pending_section: str = ""  # heading-like text just before the next table
     first_cell_above: Cell | None = None  # for first-column cells merged downwards (None below)

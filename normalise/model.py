@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from typing import Literal
 
 from extract.glossary import GlossaryEntry, PersonEntry
 from extract.model import Issue
+from normalise.status import Rag, Status
 
 
 @dataclass(frozen=True)
@@ -36,9 +38,9 @@ class Action:
     start_date: str
     due_date: str
     original_due_date: str
-    status: str
+    status: Status | Literal[""]  # "" when the plan states none
     status_text: str
-    rag: str
+    rag: Rag | Literal[""]
     progress: str
     review_date: str
     issues: tuple[str, ...]  # issue codes, first appearance order

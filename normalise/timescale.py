@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from normalise.status import ONGOING_WORD, plain_text, status_from_text
+from normalise.status import ONGOING_WORD, Status, plain_text, status_from_text
 
 # --- issue catalogue ---------------------------------------------------------------------------
 INVALID_DATE = "invalid-date"
@@ -633,7 +633,7 @@ class Timescale:
     start: str | None
     due: str | None
     precision: str | None
-    status: str | None
+    status: Status | None
     issues: tuple[tuple[str, str], ...] = ()
     original_due: str | None = None  # the first deadline, where the cell prints a revised one
 

@@ -66,10 +66,12 @@ def test_list_fields_are_stored_as_lists_and_load_back_as_tuples(stored):
 
 
 @pytest.mark.parametrize(("field", "value"), [("lead_roles", "Head of Early Help"), ("lead_roles", [3]),
-                                              ("issues", None), ("ref", ["1"]), ("page", "1")])
+                                              ("issues", None), ("ref", ["1"]), ("page", "1"),
+                                              ("status", "done"), ("rag", "Amber")])
 def test_a_value_not_of_its_fields_type_is_a_miss(stored, field, value):
     """A joined string where a list belongs (an entry from before lists were tuples), a number
-    in a list of names, a list where text belongs: each makes the entry a miss, checksum or not."""
+    in a list of names, a list where text belongs, a word that is no status code or RAG value:
+    each makes the entry a miss, checksum or not."""
     cache, key, _ = stored
     entry = json.loads(cache.path(key).read_text(encoding="utf-8"))
     entry["payload"]["actions"][0][entry["fields"]["actions"].index(field)] = value
@@ -223,8 +225,11 @@ def test_a_changed_normaliser_re_converts_without_force(tmp_path, plan):
     assert "0 converted, 1 from cache" in cached
     status = code / "normalise" / "status.py"
     source = status.read_text(encoding="utf-8")
-    assert 'COMPLETED = "completed"' in source
-    status.write_text(source.replace('COMPLETED = "completed"', 'COMPLETED = "done"'), encoding="utf-8")
+    renamed = {'Status = Literal["completed",': 'Status = Literal["done",', 'COMPLETED: Final = "completed"': 'COMPLETED: Final = "done"'}
+    for old, new in renamed.items():
+        assert old in source
+        source = source.replace(old, new)
+    status.write_text(source, encoding="utf-8")
     changed, rows = _convert(code, plan.parent, out)
     assert "1 converted, 0 from cache" in changed
     assert rows[0]["status"] == "done"
