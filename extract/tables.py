@@ -87,7 +87,6 @@ class DataRow:
     section: str = ""
     area_heading: str = ""
     section_lead: str = ""
-    first_column_field: str | None = None
     issues: tuple[tuple[str, str], ...] = ()
     bbox: BBox | None = None  # the row's box on its first page (paged formats), for the review page
 
@@ -325,9 +324,8 @@ class _Draft:
             Column(name, label, tuple(lines))
             for (name, label), lines in self.cells.items() if any(line.text.strip() for line in lines)
         )
-        first_field = next(iter(self.cells))[0] if self.cells else None
         return DataRow(document, self.table, self.row, self.page, columns, self.section, self.area_heading,
-                       self.section_lead, first_field, tuple(self.issues), self.bbox)
+                       self.section_lead, tuple(self.issues), self.bbox)
 
 
 @dataclass

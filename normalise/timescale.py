@@ -41,16 +41,7 @@ RELATIVE_DATE = "relative-date"
 AMBIGUOUS_DATE = "ambiguous-date"
 UNPARSED_TIMESCALE = "unparsed-timescale"
 INFERRED_YEAR = "inferred-year"
-ISSUE_TITLES = {
-    INVALID_DATE: "Date printed is impossible (no such day)",
-    TRUNCATED_DATE: "Date printed is cut off (year or month incomplete)",
-    RANGE_REVERSED: "Range ends before it starts (kept as printed)",
-    RELATIVE_DATE: "Deadline is relative (to the plan date or an event)",
-    AMBIGUOUS_DATE: "Date could be read more than one way",
-    UNPARSED_TIMESCALE: "Timescale text was not understood",
-    INFERRED_YEAR: "Date printed without a year; year taken from the plan's own date",
-}
-Issue = tuple[str, str]
+DateIssue = tuple[str, str]  # (issue code, message), made an extract Issue by normalise.document
 
 YEAR_MIN, YEAR_MAX = 1990, 2099
 TWO_DIGIT_YEARS_BEFORE_PLAN = 5
@@ -255,7 +246,7 @@ class DateSpan(NamedTuple):
     start: PartialDate | None = None
     due: PartialDate | None = None
     yearless: tuple[int, int | None] | None = None
-    issue: Issue | None = None
+    issue: DateIssue | None = None
 
 
 def _month(word: str) -> int:
@@ -463,7 +454,7 @@ _START_SUFFIX = re.compile(r"^\W*(?:and\s+)?(?:onwards?|on\s+wards|rolling\s+pro
 class LinkedDates(NamedTuple):
     start: PartialDate | None
     due: PartialDate | None
-    issues: tuple[Issue, ...]
+    issues: tuple[DateIssue, ...]
 
 
 def _with_year(yearless: tuple[int, int | None], year: int) -> PartialDate | None:
@@ -528,7 +519,7 @@ def spans_to_dates(text: str, spans: Sequence[DateSpan], anchor: PartialDate | N
     """
     starts: list[PartialDate] = []
     dues: list[PartialDate] = []
-    issues: list[Issue] = [span.issue for span in spans if span.issue]
+    issues: list[DateIssue] = [span.issue for span in spans if span.issue]
     index = 0
     while index < len(spans):
         span = spans[index]
@@ -582,7 +573,7 @@ _DATELESS = re.compile(
 )
 
 
-def _relative(text: str, context: DateContext) -> tuple[PartialDate | None, Issue | None]:
+def _relative(text: str, context: DateContext) -> tuple[PartialDate | None, DateIssue | None]:
     """A deadline stated relative to the plan ("Within 3 months", "Immediate") or to an event."""
     event = _EVENT_RELATIVE.search(text)
     if event:
