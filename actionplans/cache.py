@@ -26,7 +26,9 @@ import logging
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Mapping
+import types
+import typing
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,7 +40,7 @@ from normalise.model import Action, ActionSource, DocumentRecord, NormalisedDocu
 
 log = logging.getLogger("actionplans")
 
-ENTRY_FORMAT = 3
+ENTRY_FORMAT = 4  # 4: an action's list fields are JSON lists
 """The layout of an entry file (1 was pickle). Changing the layout changes this number."""
 
 CODE_PACKAGES = ("ingest", "extract", "normalise", "actionplans")
@@ -199,20 +201,59 @@ def _source(row: Any) -> ActionSource:
     if box is not None and len(box) != 4:
         raise ValueError("a source box of the wrong length")
     triples = tuple((str(field), str(label), str(text)) for field, label, text in cells)
-    return ActionSource(action_id, page, box, triples)  # type: ignore[arg-type]
+    return ActionSource(action_id, page, box, triples)
 
 
-def _builder(cls: type):
+def _builder(cls: type) -> Callable[[Any], Any]:
+    """A checked constructor of ``cls`` from its JSON row: each value must have its field's
+    type (a tuple field arrives as a JSON list of its items); anything else is a ValueError."""
+    hints = typing.get_type_hints(cls)
     names = [item.name for item in dataclasses.fields(cls)]
+    readers = [_field_reader(hints[name]) for name in names]
 
     def build(row: Any) -> Any:
         if not isinstance(row, list) or len(row) != len(names):
             raise ValueError(f"a {cls.__name__} row of the wrong length")
-        if any(value is not None and not isinstance(value, (str, int)) for value in row):
-            raise ValueError(f"a {cls.__name__} value of the wrong type")
-        return cls(**dict(zip(names, row)))
+        return cls(**{name: read(value, cls.__name__) for name, read, value in zip(names, readers, row)})
 
     return build
+
+
+def _field_reader(hint: Any) -> Callable[[Any, str], Any]:
+    """How a JSON value becomes a field typed ``hint``: ``tuple[X, ...]`` from a list of X,
+    ``Literal[...]`` one of its values, a union any member's, a scalar as is."""
+    origin, arguments = typing.get_origin(hint), typing.get_args(hint)
+    if origin is tuple and len(arguments) == 2 and arguments[1] is Ellipsis:
+        read_item = _field_reader(arguments[0])
+        return lambda value, owner: tuple(read_item(item, owner) for item in _json_list(value, owner))
+    if origin is typing.Literal:
+        return lambda value, owner: _checked_value(value, value in arguments, owner)
+    if origin in (typing.Union, types.UnionType):
+        options = [_field_reader(option) for option in arguments]
+        return lambda value, owner: _first_reading(options, value, owner)
+    if not (isinstance(hint, type) and hint in (str, int, float, bool, type(None))):
+        raise TypeError(f"no JSON reader for a field typed {hint!r}")
+    return lambda value, owner: _checked_value(value, isinstance(value, hint), owner)
+
+
+def _first_reading(options: list[Callable[[Any, str], Any]], value: Any, owner: str) -> Any:
+    """A union field's value: the first of its member types that reads it."""
+    for read in options:
+        try:
+            return read(value, owner)
+        except ValueError:
+            continue
+    raise ValueError(f"a {owner} value of the wrong type")
+
+
+def _json_list(value: Any, owner: str) -> list[Any]:
+    return _checked_value(value, isinstance(value, list), owner)
+
+
+def _checked_value(value: Any, valid: bool, owner: str) -> Any:
+    if not valid:
+        raise ValueError(f"a {owner} value of the wrong type")
+    return value
 
 
 @dataclass(frozen=True)

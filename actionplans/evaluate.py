@@ -14,10 +14,33 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict
 
 FIELDS = ("ref", "area", "lead_people", "start", "due", "status", "rag")
 PREDICTED_COLUMN = {"start": "start_date", "due": "due_date"}
 MATCH_THRESHOLD = 0.6
+
+
+class DocumentResult(TypedDict):
+    """One document's record counts and per-field accuracy."""
+
+    gold: int
+    pred: int
+    matched: int
+    fields: dict[str, float]
+
+
+class EvaluationResult(TypedDict):
+    """What :func:`evaluate` returns (and ``actionplans evaluate --json`` prints)."""
+
+    docs: dict[str, DocumentResult]
+    fields: dict[str, float]
+    records: dict[str, int]
+    recall: float
+    precision: float
+    f1: float
+    field_accuracy: float
+    score: float
 
 
 def normalise(text: object) -> str:
@@ -137,7 +160,7 @@ def pair_records(gold: Sequence[Mapping[str, object]], predicted: Sequence[Mappi
     return pairs
 
 
-def evaluate(gold_dir: Path, prediction_paths: Sequence[Path], documents: set[str] | None = None) -> dict[str, object]:
+def evaluate(gold_dir: Path, prediction_paths: Sequence[Path], documents: set[str] | None = None) -> EvaluationResult:
     """Record recall / precision / F1 and per-field accuracy, overall and per document."""
     gold = {
         path.stem: [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -151,7 +174,7 @@ def evaluate(gold_dir: Path, prediction_paths: Sequence[Path], documents: set[st
             predicted[name].append(row)
     totals = {"gold": 0, "pred": 0, "matched": 0}
     field_totals = {name: [0.0, 0] for name in FIELDS}
-    per_document = {}
+    per_document: dict[str, DocumentResult] = {}
     for name, records in gold.items():
         pairs = pair_records(records, predicted[name])
         document_fields = {field: [0.0, 0] for field in FIELDS}
@@ -178,7 +201,7 @@ def evaluate(gold_dir: Path, prediction_paths: Sequence[Path], documents: set[st
             "score": round(round(f1, 3) * accuracy, 3)}
 
 
-def format_result(result: Mapping[str, object]) -> str:
+def format_result(result: EvaluationResult) -> str:
     lines = [f"records: recall {result['recall']}  precision {result['precision']}  F1 {result['f1']}  "
              f"(gold {result['records']['gold']}, predicted {result['records']['pred']}, matched {result['records']['matched']})",
              "fields:  " + "  ".join(f"{name} {value}" for name, value in result["fields"].items()),

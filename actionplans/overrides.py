@@ -25,8 +25,9 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from actionplans.export.tables import LIST_FIELDS, LIST_SEPARATOR
 from extract.model import Issue
 from normalise.model import Action, NormalisedDocument
 
@@ -47,7 +48,6 @@ FIELDS = DATE_FIELDS + tuple(CHOICE_FIELDS) + TEXT_FIELDS + (NOT_AN_ACTION,)
 YES = frozenset({"true", "yes", "y", "1"})
 NO = frozenset({"false", "no", "n", "0", ""})
 _ISO_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
-LIST_SEPARATOR = "; "
 
 
 class OverridesError(ValueError):
@@ -127,7 +127,10 @@ def parse_overrides(text: str, name: str = "overrides.csv") -> Corrections:
             continue
         values = {column: cells[index].strip() if index < len(cells) else "" for column, index in position.items()}
         checked = check_line(values, line)
-        (overrides if isinstance(checked, Override) else problems).append(checked)
+        if isinstance(checked, Override):
+            overrides.append(checked)
+        else:
+            problems.append(checked)
     overrides, superseded = _last_wins(overrides)
     return Corrections(name, tuple(overrides), tuple(problems + superseded), hashlib.sha256(text.encode("utf-8")).hexdigest())
 
@@ -229,12 +232,12 @@ def correct_document(document: NormalisedDocument, by_action: Mapping[str, Seque
     sources = {source.action_id: source for source in document.sources}
     for action in document.actions:
         overrides = by_action.get(action.action_id, ())
-        action, action_issues = correct_action(action, overrides)
+        corrected, action_issues = correct_action(action, overrides)
         issues.extend(action_issues)
-        if action is not None:
-            actions.append(action)
-            if action.action_id in sources:
-                kept_sources.append(sources[action.action_id])
+        if corrected is not None:
+            actions.append(corrected)
+            if corrected.action_id in sources:
+                kept_sources.append(sources[corrected.action_id])
     record = replace(document.record, actions=len(actions))
     return replace(document, record=record, actions=tuple(actions), issues=tuple(issues), sources=tuple(kept_sources))
 
@@ -252,15 +255,28 @@ def correct_action(action: Action, overrides: Sequence[Override]) -> tuple[Actio
     if dropped:
         return None, [issue(f"marked not an action by an analyst{_note(dropped[0])}; ref {action.ref!r}", action.action, "action")]
     changes = {o.field: o for o in overrides if o.field != NOT_AN_ACTION}
-    issues = [issue(f"{field} set to {o.value!r} by an analyst (was {getattr(action, field)!r}){_note(o)}", getattr(action, field), field)
+    issues = [issue(f"{field} set to {o.value!r} by an analyst (was {_shown(action, field)!r}){_note(o)}", _shown(action, field), field)
               for field, o in changes.items()]
     if not changes:
         return action, []
-    codes = [code for code in action.issues.split(LIST_SEPARATOR) if code] + ["overridden"]
-    overridden = [field for field in action.overridden.split(LIST_SEPARATOR) if field] + list(changes)
-    corrected = replace(action, **{field: o.value for field, o in changes.items()},
-                        issues=LIST_SEPARATOR.join(dict.fromkeys(codes)), overridden=LIST_SEPARATOR.join(dict.fromkeys(overridden)))
+    codes = (*action.issues, "overridden")
+    overridden = (*action.overridden, *changes)
+    # field names come from the overrides file (checked against FIELDS): typed per field at run time
+    updates: dict[str, Any] = {field: _typed(field, o.value) for field, o in changes.items()}
+    corrected = replace(action, **updates,
+                        issues=tuple(dict.fromkeys(codes)), overridden=tuple(dict.fromkeys(overridden)))
     return corrected, issues
+
+
+def _shown(action: Action, field: str) -> str:
+    """A field's value as the dataset prints it (list fields "; "-joined)."""
+    value = getattr(action, field)
+    return LIST_SEPARATOR.join(value) if field in LIST_FIELDS else str(value)
+
+
+def _typed(field: str, value: str) -> str | tuple[str, ...]:
+    """An override's checked text as the action field holds it: a list field's names as a tuple."""
+    return tuple(part for part in value.split(LIST_SEPARATOR) if part) if field in LIST_FIELDS else value
 
 
 def _note(override: Override) -> str:

@@ -241,7 +241,8 @@ def _page_images(documents: Sequence[Mapping[str, str]], actions: Sequence[Mappi
         if source and source.get("bbox") and source.get("page"):
             place = (action.get("document", ""), int(source["page"]))
             wanted[place] = min(wanted.get(place, 3), ranks.get(action.get("action_id", ""), 3))
-    inputs = [str(item) for item in run.get("inputs", [])] if isinstance(run.get("inputs"), list) else []
+    listed = run.get("inputs")
+    inputs = [str(item) for item in listed] if isinstance(listed, list) else []
     pdfs = {d.get("document", ""): d for d in documents if d.get("format") == "pdf"}
     paths: dict[str, Path | None] = {}
     images: dict[str, dict] = {}
@@ -258,8 +259,9 @@ def _page_images(documents: Sequence[Mapping[str, str]], actions: Sequence[Mappi
                     given = [str(document["source_path"])] if document.get("source_path") else []
                     paths[name] = (find_source_file(name, sha256, given + inputs, Path.cwd())
                                    or find_source_file(name, sha256, given + inputs, out.parent))
-                if paths[name] is not None:
-                    for page, image in render_pages(paths[name], todo, width).items():
+                path = paths[name]
+                if path is not None:
+                    for page, image in render_pages(path, todo, width).items():
                         if spent >= budget:
                             break
                         images[f"{sha256[:16]}:{page}"] = {"uri": image.uri, "width": image.width, "height": image.height, "scale": image.scale}
@@ -281,7 +283,7 @@ def _columns(rows: Sequence[Mapping[str, object]], strings: dict[str, int]) -> d
 
 def _action_row(action: Mapping[str, str], source: dict | None, issue_indices: list[int], issues: Sequence[Mapping[str, str]],
                 image_keys: Mapping[tuple[str, int], str], cells: dict[str, int]) -> dict:
-    row = {key: action.get(key, "") for key in ACTION_FIELDS}
+    row: dict[str, object] = {key: action.get(key, "") for key in ACTION_FIELDS}
     severities = [issues[index]["severity"] for index in issue_indices]
     row["rank"] = min((SEVERITY_RANK.get(severity, 1) for severity in severities), default=3)
     row["issue_ids"] = issue_indices
@@ -290,7 +292,7 @@ def _action_row(action: Mapping[str, str], source: dict | None, issue_indices: l
     if source and source.get("bbox") and source.get("page"):
         image = image_keys.get((action.get("document", ""), int(source["page"])))
     row["image"] = image or ""
-    row["bbox"] = source.get("bbox") if image else None
+    row["bbox"] = source.get("bbox") if image and source else None
     return row
 
 

@@ -21,9 +21,12 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Generic, TypeAlias, TypeVar
 
 from actionplans.conversion import format_bytes
+
+# the start methods :func:`_context` chooses from; each can start a ``Process`` (BaseContext cannot)
+_Context: TypeAlias = "mp.context.ForkContext | mp.context.ForkServerContext | mp.context.SpawnContext"
 
 _POLL_SECONDS = 0.5
 _STOP_SECONDS = 2.0
@@ -39,7 +42,7 @@ class WorkerFailure:
     reason: str
 
 
-def _context(light: bool = False) -> mp.context.BaseContext:
+def _context(light: bool = False) -> _Context:
     """Where workers come from: a fork server with the pipeline pre-imported; for ``light``
     tasks (hashing a file, loading a cache entry) a plain fork of this process, which starts
     in milliseconds and needs nothing imported (a cached re-run starts no fork server)."""
@@ -117,7 +120,7 @@ class _Slot:
 
 @dataclass(frozen=True)
 class _Pool(Generic[T]):
-    context: mp.context.BaseContext
+    context: _Context
     task: Callable[[Path], T]
     max_memory: int | None
 

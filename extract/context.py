@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 _REF = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2}){0,3})\.?(?=\s|$|[A-Za-z(])")
 _MULTI_LEVEL_REF = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2}){1,3})\.?(?=\s|$)")
@@ -88,11 +89,16 @@ def is_links_only(text: str) -> bool:
     return bool(parse_links(rest)) and _only_links(rest)
 
 
+# What a one-cell row or narrative line sets: the section, the area, the section's lead; a
+# note is kept out of the context; a continuation extends the heading before it.
+HeadingKind = Literal["section", "area", "lead", "note", "continuation"]
+
+
 @dataclass(frozen=True)
 class Heading:
-    """A classified heading row or line. ``kind``: section, area, lead, note or continuation."""
+    """A classified heading row or line."""
 
-    kind: str
+    kind: HeadingKind
     text: str
     ref: str = ""
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, Literal
 
 from extract.context import leading_ref, split_ref_cell, strip_leading_ref
 from extract.items import (
@@ -105,7 +105,16 @@ def _action_source(row: DataRow) -> tuple[str, list[Line]]:
     return "", []
 
 
-def _split_items(action_lines: list[Line], row: DataRow, split_entries: EntrySplitter | None) -> tuple[list[Item], str]:
+# How a row's action cell became items: its own numbering (extended by sentences to match an
+# aligned column), another column's numbering laid over its paragraphs or sentences, its
+# paragraphs or bullets matched one to one with the lead or timescale lines, or whole.
+SplitStrategy = Literal["enumerated", "enumerated+sentences", "aligned-paragraphs", "aligned-sentences",
+                        "paragraphs", "bullets", "single", "empty"]
+# splits that another column's entries decided, reported as ``split-by-alignment``
+ALIGNED_SPLITS: frozenset[SplitStrategy] = frozenset({"aligned-sentences", "aligned-paragraphs", "enumerated+sentences"})
+
+
+def _split_items(action_lines: list[Line], row: DataRow, split_entries: EntrySplitter | None) -> tuple[list[Item], SplitStrategy]:
     """The action items of a row and how they were found."""
     text = "\n".join(line.text for line in action_lines)
     enumeration = split_enumerated(text)
@@ -272,8 +281,9 @@ def row_to_actions(row: DataRow, split_entries: EntrySplitter | None = None) -> 
     if ref and action_lines:
         first = action_lines[0]
         action_lines = [Line(strip_leading_ref(first.text, ref), first.bold, first.bullet)] + action_lines[1:]
+    how: SplitStrategy
     items, how = _split_items(action_lines, row, split_entries) if action_lines else ([Item(None, "")], "empty")
-    if how in ("aligned-sentences", "aligned-paragraphs", "enumerated+sentences"):
+    if how in ALIGNED_SPLITS:
         issues.append(("split-by-alignment", f"action cell split into {len(items)} items to match the timescale or lead entries ({how})"))
     aligned: dict[str, Alignment] = {}
     for name in ALIGNED_FIELDS:

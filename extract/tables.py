@@ -18,9 +18,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 from extract.columns import FieldChoice, choose_field, column_evidence, is_date_like, is_rating, is_ref_like
 from extract.context import (
+    HeadingKind,
     classify_heading,
     is_links_only,
     join_split_cells,
@@ -85,7 +87,6 @@ class DataRow:
     section: str = ""
     area_heading: str = ""
     section_lead: str = ""
-    first_column_field: str | None = None
     issues: tuple[tuple[str, str], ...] = ()
     bbox: BBox | None = None  # the row's box on its first page (paged formats), for the review page
 
@@ -323,9 +324,8 @@ class _Draft:
             Column(name, label, tuple(lines))
             for (name, label), lines in self.cells.items() if any(line.text.strip() for line in lines)
         )
-        first_field = next(iter(self.cells))[0] if self.cells else None
         return DataRow(document, self.table, self.row, self.page, columns, self.section, self.area_heading,
-                       self.section_lead, first_field, tuple(self.issues), self.bbox)
+                       self.section_lead, tuple(self.issues), self.bbox)
 
 
 @dataclass
@@ -347,7 +347,7 @@ class _Walker:
     section: str = ""
     area_heading: str = ""
     section_lead: str = ""
-    last_heading: str = ""  # which context the last heading row set, for continuations
+    last_heading: HeadingKind | Literal[""] = ""  # which context the last heading row set, for continuations
     reported_columns: set[tuple[int, str]] = field(default_factory=set)
     pending_section: str = ""  # heading-like text just before the next table
     first_cell_above: Cell | None = None  # for first-column cells merged downwards (None below)

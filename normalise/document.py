@@ -131,14 +131,14 @@ def normalise_action(raw: RawAction, context: DocumentContext, action_id: str = 
     codes = tuple(dict.fromkeys(i.code for i in issues))
     action = Action(
         action_id=action_id, document=where.document, page=where.page, table=where.table, row=where.row,
-        section=clean_text(raw.section), area=area, ref=raw.ref, links="; ".join(raw.links),
+        section=clean_text(raw.section), area=area, ref=raw.ref, links=tuple(raw.links),
         finding=clean_text(raw.finding), action=clean_text(raw.action), outcome=clean_text(raw.outcome),
         measures=clean_text(raw.measures), lead=lead_text,
-        lead_people="; ".join(lead.people) if lead else "", lead_roles="; ".join(lead.roles) if lead else "",
+        lead_people=tuple(lead.people) if lead else (), lead_roles=tuple(lead.roles) if lead else (),
         timescale=timescale_text, start_date=(timescale.start or "") if timescale else "",
         due_date=(timescale.due or "") if timescale else "", original_due_date=original_due,
         status=status or "", status_text=status_text, rag=rag or "",
-        progress=progress, review_date=review_date or "", issues="; ".join(codes),
+        progress=progress, review_date=review_date or "", issues=codes,
         other=clean_text(raw.other), lead_source=lead_source,
     )
     return action, issues

@@ -36,6 +36,7 @@ from functools import lru_cache
 import spacy
 from spacy.language import Language
 from spacy.matcher import Matcher
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 from wordfreq import zipf_frequency
 
@@ -101,7 +102,7 @@ class LeadKnowledge:
             part for entry in glossary for part in (entry.abbreviation, *entry.abbreviation.split("/")) if part
         )
         names = {person.name for person in people}
-        section_leads = []
+        section_leads: list[str] = []
         for text in other_texts:
             lines = _text_lines(text)
             names.update(person.name for person in lines_to_people(lines))
@@ -837,6 +838,8 @@ def _customise_tokenizer(nlp: Language) -> None:
     costs a fifth of a second of the pipeline's load budget.
     """
     tokenizer = nlp.tokenizer
+    if not isinstance(tokenizer, Tokenizer):  # a custom callable has no rule sets to wrap
+        raise TypeError(f"expected a spaCy rule-based Tokenizer, got {type(tokenizer).__name__}")
     prefix, suffix, infixes = tokenizer.prefix_search, tokenizer.suffix_search, tokenizer.infix_finditer
 
     def prefix_search(text: str):

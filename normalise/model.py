@@ -4,14 +4,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from typing import Literal
 
 from extract.glossary import GlossaryEntry, PersonEntry
 from extract.model import Issue
+from normalise.status import Rag, Status
 
 
 @dataclass(frozen=True)
 class Action:
-    """One action, as the schema's ``actions`` table has it (plus ``other`` and ``lead_source``)."""
+    """One action, as the schema's ``actions`` table has it (plus ``other`` and ``lead_source``).
+
+    List fields are tuples here and joined with "; " only at export
+    (:data:`actionplans.export.tables.LIST_FIELDS`), so no stage splits a joined string back."""
 
     action_id: str
     document: str
@@ -21,27 +26,27 @@ class Action:
     section: str
     area: str
     ref: str
-    links: str
+    links: tuple[str, ...]
     finding: str
     action: str
     outcome: str
     measures: str
     lead: str
-    lead_people: str
-    lead_roles: str
+    lead_people: tuple[str, ...]
+    lead_roles: tuple[str, ...]
     timescale: str
     start_date: str
     due_date: str
     original_due_date: str
-    status: str
+    status: Status | Literal[""]  # "" when the plan states none
     status_text: str
-    rag: str
+    rag: Rag | Literal[""]
     progress: str
     review_date: str
-    issues: str
+    issues: tuple[str, ...]  # issue codes, first appearance order
     other: str = ""
     lead_source: str = ""
-    overridden: str = ""  # fields an analyst's correction set (actionplans.overrides), '; '-separated
+    overridden: tuple[str, ...] = ()  # fields an analyst's correction set (actionplans.overrides)
 
     @classmethod
     def columns(cls) -> tuple[str, ...]:

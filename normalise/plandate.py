@@ -59,9 +59,8 @@ def _labelled_date(text: str) -> PartialDate | None:
         if span.point is None or span.point.month is None or span.issue:
             continue
         before = text[: span.begin]
-        cue = None
-        for cue in _OWN_DATE_CUE.finditer(before):
-            pass
+        cues = list(_OWN_DATE_CUE.finditer(before))
+        cue = cues[-1] if cues else None
         if cue is not None and not _DEADLINE_BEFORE.search(before[cue.end() :]):
             return span.point
     return None

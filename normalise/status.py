@@ -16,15 +16,22 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Final, Literal, get_args
 
-COMPLETED = "completed"
-IN_PROGRESS = "in_progress"
-NOT_STARTED = "not_started"
-ONGOING = "ongoing"
-STATUSES = (COMPLETED, IN_PROGRESS, NOT_STARTED, ONGOING)
+# The schema's status codes and RAG ratings: the only values the pipeline may write.
+Status = Literal["completed", "in_progress", "not_started", "ongoing"]
+Rag = Literal["red", "amber", "green"]
 
-RAG_VALUES = ("red", "amber", "green")
+COMPLETED: Final = "completed"
+IN_PROGRESS: Final = "in_progress"
+NOT_STARTED: Final = "not_started"
+ONGOING: Final = "ongoing"
+STATUSES: tuple[Status, ...] = get_args(Status)
+_STATUS_CODES: Mapping[str, Status] = {status: status for status in STATUSES}
+
+RAG_VALUES: tuple[Rag, ...] = get_args(Rag)
+_RAGS: Mapping[str, Rag] = {rag: rag for rag in RAG_VALUES}
 
 _TAG = re.compile(r"<[^<>]{0,300}>")
 _SPACE = re.compile(r"\s+")
@@ -129,7 +136,7 @@ def _work_remains(done_sentence: str, rest: str) -> bool:
     return bool(_REMAINING.search(rest)) and not _ACTION_ITSELF_DONE.search(done_sentence)
 
 
-def status_from_text(text: str) -> str | None:
+def status_from_text(text: str) -> Status | None:
     """The status one phrase states, or None.
 
     Precedence inside one phrase: a not-started cue ("To be completed", "will be completed") over
@@ -172,7 +179,7 @@ def split_sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE_END.split(plain_text(text)) if s.strip()]
 
 
-def status_from_progress(text: str) -> str | None:
+def status_from_progress(text: str) -> Status | None:
     """The status a progress commentary states, or None when it says nothing about it.
 
     The first sentence that states a status decides ("Main action and underpinning actions
@@ -204,7 +211,7 @@ def status_from_progress(text: str) -> str | None:
     return first
 
 
-def normalise_status(value: str | None) -> str | None:
+def normalise_status(value: str | None) -> Status | None:
     """A status code as is, or the status an explicit status-column text states ("Complete" ...).
 
     Tracker words: "Closed" is ``completed`` (a closed action is finished). "Open" gives None:
@@ -216,21 +223,21 @@ def normalise_status(value: str | None) -> str | None:
         return None
     text = plain_text(str(value))
     code = text.lower().replace(" ", "_").replace("-", "_")
-    if code in STATUSES:
-        return code
+    if code in _STATUS_CODES:
+        return _STATUS_CODES[code]
     if code in {"not_started", "notstarted"}:
         return NOT_STARTED
     return status_from_progress(text)
 
 
-def status_of_line(line: str) -> str | None:
+def status_of_line(line: str) -> Status | None:
     """The status a "Status: ..." line states (its label removed)."""
     return normalise_status(re.sub(r"^\s*status\s*(?::|[-\u2013\u2014])\s*", "", line, flags=re.I))
 
 
 def combine_status(
     timescale_status: str | None, progress_status: str | None, column_status: str | None
-) -> str | None:
+) -> Status | None:
     """One status from the three places a plan states it.
 
     Precedence: an explicit status column, then the progress commentary, then the timescale
@@ -253,7 +260,7 @@ def combine_status(
 # --- RAG ---------------------------------------------------------------------------------------
 _RAG_WORD = re.compile(r"(?<![A-Za-z0-9\-/])(red|amber|green)(?![A-Za-z0-9\-/])", re.I)
 _RAG_COMBINED = re.compile(r"\b(?:red|amber|green)\s*[/\-]\s*(?:red|amber|green)\b", re.I)
-_RAG_LETTER = {"r": "red", "a": "amber", "g": "green"}
+_RAG_LETTER: Mapping[str, Rag] = {"r": "red", "a": "amber", "g": "green"}
 _RAG_LABEL = re.compile(r"^\W*(?:rag(?:\s+rating)?|rating|status)?\W*(.*?)\W*$", re.I)
 # "red tape", "Green Paper", "green light": colours that are not ratings.
 _NOT_RAG_NEXT = frozenset({"tape", "flag", "flags", "cross", "paper", "papers", "belt", "card", "cards", "light", "lights", "line", "zone", "space", "spaces", "house"})
@@ -277,7 +284,7 @@ def _looks_like_name(text: str, start: int, end: int) -> bool:
     return False
 
 
-def _rag_candidates(text: str) -> Iterable[tuple[str, bool]]:
+def _rag_candidates(text: str) -> Iterable[tuple[Rag, bool]]:
     """(value, written in capitals) for each colour word that reads as a rating."""
     combined = [m.span() for m in _RAG_COMBINED.finditer(text)]
     for match in _RAG_WORD.finditer(text):
@@ -289,10 +296,10 @@ def _rag_candidates(text: str) -> Iterable[tuple[str, bool]]:
             continue
         if word[0].isupper() and not word.isupper() and _looks_like_name(text, match.start(), match.end()):
             continue
-        yield word.lower(), word.isupper()
+        yield _RAGS[word.lower()], word.isupper()
 
 
-def find_rag(text: str) -> str | None:
+def find_rag(text: str) -> Rag | None:
     """"red", "amber" or "green" from a RAG cell or a RAG word inside progress text, else None.
 
     Whole words only, any case ("AMBER", "(AMBER)", "Green"); a cell holding just "R", "A" or

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from normalise.status import ONGOING_WORD, plain_text, status_from_text
+from normalise.status import ONGOING_WORD, Status, plain_text, status_from_text
 
 # --- issue catalogue ---------------------------------------------------------------------------
 INVALID_DATE = "invalid-date"
@@ -41,16 +41,7 @@ RELATIVE_DATE = "relative-date"
 AMBIGUOUS_DATE = "ambiguous-date"
 UNPARSED_TIMESCALE = "unparsed-timescale"
 INFERRED_YEAR = "inferred-year"
-ISSUE_TITLES = {
-    INVALID_DATE: "Date printed is impossible (no such day)",
-    TRUNCATED_DATE: "Date printed is cut off (year or month incomplete)",
-    RANGE_REVERSED: "Range ends before it starts (kept as printed)",
-    RELATIVE_DATE: "Deadline is relative (to the plan date or an event)",
-    AMBIGUOUS_DATE: "Date could be read more than one way",
-    UNPARSED_TIMESCALE: "Timescale text was not understood",
-    INFERRED_YEAR: "Date printed without a year; year taken from the plan's own date",
-}
-Issue = tuple[str, str]
+DateIssue = tuple[str, str]  # (issue code, message), made an extract Issue by normalise.document
 
 YEAR_MIN, YEAR_MAX = 1990, 2099
 TWO_DIGIT_YEARS_BEFORE_PLAN = 5
@@ -99,8 +90,8 @@ class PartialDate(NamedTuple):
         match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", (text or "").strip())
         if not match:
             return None
-        year, month, day = (int(g) if g else None for g in match.groups())
-        return _checked(year, month, day)
+        year, month, day = match.groups()
+        return _checked(int(year), int(month) if month else None, int(day) if day else None)
 
 
 def _checked(year: int, month: int | None = None, day: int | None = None) -> PartialDate | None:
@@ -255,7 +246,7 @@ class DateSpan(NamedTuple):
     start: PartialDate | None = None
     due: PartialDate | None = None
     yearless: tuple[int, int | None] | None = None
-    issue: Issue | None = None
+    issue: DateIssue | None = None
 
 
 def _month(word: str) -> int:
@@ -409,8 +400,8 @@ def _match_to_span(match: re.Match, plan_year: int | None) -> DateSpan | None:
         return _daymonth_span(begin, end, text, g("u_d"), g("u_m"), g("u_y"))
     if kind == "monthalt":
         year = _year(g("ma_y"))
-        first, second = _month(g("ma_m1")), _month(g("ma_m2"))
-        return DateSpan(begin, end, point=PartialDate(year + (second < first), second))
+        first_month, second_month = _month(g("ma_m1")), _month(g("ma_m2"))
+        return DateSpan(begin, end, point=PartialDate(year + (second_month < first_month), second_month))
     if kind == "monthdash":
         # "Sep-24", "Sep-2024", "Sept '24": the spreadsheet month-year form; the number is a year.
         return DateSpan(begin, end, point=_checked(_year(g("md_y")), _month(g("md_m"))))
@@ -463,7 +454,7 @@ _START_SUFFIX = re.compile(r"^\W*(?:and\s+)?(?:onwards?|on\s+wards|rolling\s+pro
 class LinkedDates(NamedTuple):
     start: PartialDate | None
     due: PartialDate | None
-    issues: tuple[Issue, ...]
+    issues: tuple[DateIssue, ...]
 
 
 def _with_year(yearless: tuple[int, int | None], year: int) -> PartialDate | None:
@@ -528,7 +519,7 @@ def spans_to_dates(text: str, spans: Sequence[DateSpan], anchor: PartialDate | N
     """
     starts: list[PartialDate] = []
     dues: list[PartialDate] = []
-    issues: list[Issue] = [span.issue for span in spans if span.issue]
+    issues: list[DateIssue] = [span.issue for span in spans if span.issue]
     index = 0
     while index < len(spans):
         span = spans[index]
@@ -582,7 +573,7 @@ _DATELESS = re.compile(
 )
 
 
-def _relative(text: str, context: DateContext) -> tuple[PartialDate | None, Issue | None]:
+def _relative(text: str, context: DateContext) -> tuple[PartialDate | None, DateIssue | None]:
     """A deadline stated relative to the plan ("Within 3 months", "Immediate") or to an event."""
     event = _EVENT_RELATIVE.search(text)
     if event:
@@ -633,7 +624,7 @@ class Timescale:
     start: str | None
     due: str | None
     precision: str | None
-    status: str | None
+    status: Status | None
     issues: tuple[tuple[str, str], ...] = ()
     original_due: str | None = None  # the first deadline, where the cell prints a revised one
 
@@ -760,8 +751,8 @@ def parse_review_date(text: str, context: DateContext = DateContext()) -> str | 
     '2012-09'
     """
     cleaned = clean_timescale(text or "")
-    dates = [span.point or span.due for span in scan_dates(cleaned, context.year)]
-    dates = [date for date in dates if date is not None]
+    found = [span.point or span.due for span in scan_dates(cleaned, context.year)]
+    dates = [date for date in found if date is not None]
     return min(dates, key=PartialDate.first_day).iso() if dates else None
 
 
@@ -807,7 +798,7 @@ def _title_dates(text: str) -> list[PartialDate]:
         return [
             span.point
             for span, previous_end in zip(spans, previous_ends)
-            if not _DUE_CUE.search(text[previous_end : span.begin])
+            if span.point is not None and not _DUE_CUE.search(text[previous_end : span.begin])
         ]
     if titled and not spans:
         return [PartialDate(int(m.group(1))) for m in _TITLE_YEARS.finditer(text)]

@@ -56,6 +56,30 @@ def test_an_entry_is_json_and_loads_back_equal(stored):
     assert cache.load(key) == result
 
 
+def test_list_fields_are_stored_as_lists_and_load_back_as_tuples(stored):
+    cache, key, result = stored
+    entry = json.loads(cache.path(key).read_text(encoding="utf-8"))
+    names = entry["fields"]["actions"]
+    first = dict(zip(names, entry["payload"]["actions"][0]))
+    assert first["lead_roles"] == ["Head of Early Help"] and first["issues"] == [] and first["overridden"] == []
+    assert cache.load(key).actions[0].lead_roles == ("Head of Early Help",)
+
+
+@pytest.mark.parametrize(("field", "value"), [("lead_roles", "Head of Early Help"), ("lead_roles", [3]),
+                                              ("issues", None), ("ref", ["1"]), ("page", "1"),
+                                              ("status", "done"), ("rag", "Amber")])
+def test_a_value_not_of_its_fields_type_is_a_miss(stored, field, value):
+    """A joined string where a list belongs (an entry from before lists were tuples), a number
+    in a list of names, a list where text belongs, a word that is no status code or RAG value:
+    each makes the entry a miss, checksum or not."""
+    cache, key, _ = stored
+    entry = json.loads(cache.path(key).read_text(encoding="utf-8"))
+    entry["payload"]["actions"][0][entry["fields"]["actions"].index(field)] = value
+    entry["checksum"] = checksum(entry["payload"])
+    cache.path(key).write_text(json.dumps(entry), encoding="utf-8")
+    assert cache.load(key) is None
+
+
 class _Exploit:
     def __reduce__(self):
         return (os.system, (f"touch {self.marker}",))
@@ -201,8 +225,11 @@ def test_a_changed_normaliser_re_converts_without_force(tmp_path, plan):
     assert "0 converted, 1 from cache" in cached
     status = code / "normalise" / "status.py"
     source = status.read_text(encoding="utf-8")
-    assert 'COMPLETED = "completed"' in source
-    status.write_text(source.replace('COMPLETED = "completed"', 'COMPLETED = "done"'), encoding="utf-8")
+    renamed = {'Status = Literal["completed",': 'Status = Literal["done",', 'COMPLETED: Final = "completed"': 'COMPLETED: Final = "done"'}
+    for old, new in renamed.items():
+        assert old in source
+        source = source.replace(old, new)
+    status.write_text(source, encoding="utf-8")
     changed, rows = _convert(code, plan.parent, out)
     assert "1 converted, 0 from cache" in changed
     assert rows[0]["status"] == "done"

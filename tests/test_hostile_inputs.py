@@ -207,7 +207,7 @@ def test_line_separators_inside_a_cell_do_not_split_the_row(tmp_path, separator)
     result = convert_file(path)
     assert result.record.status == "success"
     assert [a.ref for a in result.actions] == ["1", "2", "3"]
-    assert [a.lead_people for a in result.actions] == ["Jane Smith", "Tom Brown", "Amy Clark"]
+    assert [a.lead_people for a in result.actions] == [("Jane Smith",), ("Tom Brown",), ("Amy Clark",)]
     assert result.actions[0].action == "Review the referral pathway with partners"
     assert [issue.code for issue in result.issues] == ["control-characters", "control-characters"]
 

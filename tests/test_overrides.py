@@ -13,6 +13,7 @@ import pytest
 from actionplans.overrides import (
     OverridesError, apply_corrections, corrected_frames, normalise_value, parse_overrides, read_overrides,
 )
+from actionplans.export.tables import documents_to_frames
 from actionplans.pipeline import convert, convert_file
 from ingest.issues import ISSUE_TYPES
 
@@ -119,9 +120,9 @@ def test_applied_corrections_set_the_value_and_say_so(plan):
     assert sorted(actions) == ["1", "2"]
     assert document.record.actions == 2
     second = actions["2"]
-    assert (second.due_date, second.lead_people, second.overridden) == ("2015-11-30", "Ravi Shah", "due_date; lead_people")
-    assert second.issues == "invalid-date; overridden"
-    assert actions["1"].overridden == "" and actions["1"].due_date == "2015-06"
+    assert (second.due_date, second.lead_people, second.overridden) == ("2015-11-30", ("Ravi Shah",), ("due_date", "lead_people"))
+    assert second.issues == ("invalid-date", "overridden")
+    assert actions["1"].overridden == () and actions["1"].due_date == "2015-06"
     overridden = [(i.column, i.value, i.message) for i in document.issues if i.code == "overridden"]
     assert overridden == [
         ("due_date", "", "due_date set to '2015-11-30' by an analyst (was ''): the plan meant the last day of November"),
@@ -183,3 +184,18 @@ def test_an_unusable_overrides_file_is_a_usage_error(plan, tmp_path):
     assert result.returncode == 2
     assert "bad.csv: the first line must name the columns action_id, field, value, note (missing action_id, field, value)" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_list_field_correction_holds_each_name_and_exports_joined(plan):
+    """Names typed "; "-separated (any spacing) become the action's tuple of names; the lead
+    rows list each, and the dataset shows them joined as the plan's own leads are."""
+    ids = _ids(plan)
+    corrections = parse_overrides(f"action_id,field,value\n{ids['1']},lead_roles,Fostering Panel ;  Head of Service ;\n", "fixes.csv")
+    (document,) = apply_corrections(convert([plan]).documents, corrections).documents
+    first = next(action for action in document.actions if action.ref == "1")
+    assert first.lead_roles == ("Fostering Panel", "Head of Service") and first.overridden == ("lead_roles",)
+    frames = documents_to_frames([document])
+    row = frames["actions"].set_index("ref").loc["1"]
+    assert row["lead_roles"] == "Fostering Panel; Head of Service"
+    leads = frames["action_leads"]
+    assert leads[(leads["action_id"] == ids["1"]) & (leads["kind"] == "role")]["lead"].tolist() == ["Fostering Panel", "Head of Service"]

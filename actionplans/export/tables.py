@@ -42,6 +42,9 @@ TABLE_COLUMNS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "glossary": GLOSSARY_COLUMNS,
     "people": PEOPLE_COLUMNS,
 })
+# Action fields that are tuples in the pipeline and "; "-joined text in every dataset file.
+LIST_FIELDS = ("links", "lead_people", "lead_roles", "issues", "overridden")
+LIST_SEPARATOR = "; "
 INTEGER_COLUMNS = frozenset({"page", "table", "row", "pages", "tables", "actions", "position"})
 DATE_COLUMNS = ("start_date", "due_date", "original_due_date", "review_date")
 
@@ -174,6 +177,8 @@ def date_bounds(value: str | None) -> tuple[dt.date, dt.date] | None:
 
 def _action_row(action: Action) -> dict[str, object]:
     row = asdict(action)
+    for column in LIST_FIELDS:
+        row[column] = LIST_SEPARATOR.join(row[column])
     for column, (source, bound) in DAY_DATE_COLUMNS.items():
         bounds = date_bounds(row.get(source))
         row[column] = (bounds[0] if bound == "first" else bounds[1]) if bounds else None
@@ -182,13 +187,14 @@ def _action_row(action: Action) -> dict[str, object]:
 
 def action_lead_rows(action: Action) -> list[dict[str, object]]:
     """The long form of an action's ``lead_people`` and ``lead_roles``: one row per lead."""
-    leads = [(name, "person") for name in _split(action.lead_people)] + [(name, "role") for name in _split(action.lead_roles)]
+    leads = [(name, "person") for name in _kept(action.lead_people)] + [(name, "role") for name in _kept(action.lead_roles)]
     return [{"action_id": action.action_id, "document": action.document, "lead": name, "kind": kind, "position": position}
             for position, (name, kind) in enumerate(leads, start=1)]
 
 
-def _split(joined: str) -> list[str]:
-    return [part.strip() for part in joined.split("; ") if part.strip()]
+def _kept(names: tuple[str, ...]) -> list[str]:
+    """The non-blank names, stripped: a lead row is never empty."""
+    return [name.strip() for name in names if name.strip()]
 
 
 def documents_to_frames(documents: Iterable[NormalisedDocument]) -> dict[str, pd.DataFrame]:

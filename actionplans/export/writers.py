@@ -88,7 +88,7 @@ def _json_value(value: object) -> object:
     return value
 
 
-def day_date(value: str) -> dt.date | None:
+def day_date(value: object) -> dt.date | None:
     """An ISO date at day precision as a date; partial dates ("2013-12") stay text."""
     if isinstance(value, str) and len(value) == 10:
         try:
@@ -382,7 +382,7 @@ def write_dataset(frames: Frames, out: Path, formats: Iterable[str] = DEFAULT_FO
         if "xlsx" in formats and "issues" in frames:
             frames = with_truncation_issues(frames)
         csv_options = {key: True for key, on in (("raw", csv_raw), ("bom", csv_bom)) if on}
-        writers = {**WRITERS, "csv": functools.partial(WRITERS["csv"], **csv_options)} if csv_options else WRITERS
+        writers: Mapping[str, Callable[[Frames, Path], list[Path]]] = {**WRITERS, "csv": functools.partial(WRITERS["csv"], **csv_options)} if csv_options else WRITERS
         written = [path.name for name in formats for path in writers[name](frames, staging)]
         for name, text in (extra_files or {}).items():
             (staging / name).write_text(text, encoding="utf-8")

@@ -93,9 +93,9 @@ def test_xlsx_is_detected_by_content_not_refused_as_a_zip(tmp_path):
 def test_xlsx_plan_gives_its_actions(tmp_path):
     path = write_xlsx(tmp_path / "gp-plan.xlsx", GP_PLAN)
     assert records(path, "ref", "lead_people", "due_date", "status") == [
-        ("1", "Sarah Collins", "2024-03-31", "completed"),
-        ("2", "", "2024-06", "in_progress"),
-        ("3", "Joanna Pryce", "2024-09", "not_started"),
+        ("1", ("Sarah Collins",), "2024-03-31", "completed"),
+        ("2", (), "2024-06", "in_progress"),
+        ("3", ("Joanna Pryce",), "2024-09", "not_started"),
     ]
 
 
@@ -294,8 +294,8 @@ def test_csv_plan_gives_its_actions(tmp_path):
     path = tmp_path / "board-actions.csv"
     path.write_text(BOARD_CSV, encoding="utf-8")
     assert records(path, "ref", "lead_people", "due_date", "status") == [
-        ("1", "Siobhan Walsh", "2024-09-30", ""),
-        ("2", "", "2024-10-31", "completed"),
+        ("1", ("Siobhan Walsh",), "2024-09-30", ""),
+        ("2", (), "2024-10-31", "completed"),
     ]
 
 
@@ -449,9 +449,9 @@ def test_fixed_width_tracker_gives_its_actions(tmp_path):
     path = tmp_path / "tracker.txt"
     path.write_text(PRINTED_TRACKER, encoding="utf-8")
     assert records(path, "ref", "lead_people", "due_date", "status") == [
-        ("1.1", "Karen Holt", "2024-09-30", "in_progress"),
-        ("1.2", "", "2024-10-31", "not_started"),
-        ("1.3", "Liam O'Brien", "2025-03", "completed"),
+        ("1.1", ("Karen Holt",), "2024-09-30", "in_progress"),
+        ("1.2", (), "2024-10-31", "not_started"),
+        ("1.3", ("Liam O'Brien",), "2025-03", "completed"),
     ]
 
 

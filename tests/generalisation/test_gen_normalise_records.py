@@ -57,11 +57,11 @@ def _by_ref(result):
 @pytest.mark.parametrize(
     ("ref", "due", "original", "status", "status_text", "people"),
     [
-        ("1", "2012-06", "", "completed", "Closed", "Mohammed Al-Hassan"),
-        ("2", "2012-09-30", "", "", "Open", "Siobhan Ní Bhriain"),
-        ("3", "2012-09", "", "in_progress", "Status: in progress - one post filled", "Ngozi Okonjo-Iweala"),
+        ("1", "2012-06", "", "completed", "Closed", ("Mohammed Al-Hassan",)),
+        ("2", "2012-09-30", "", "", "Open", ("Siobhan Ní Bhriain",)),
+        ("3", "2012-09", "", "in_progress", "Status: in progress - one post filled", ("Ngozi Okonjo-Iweala",)),
         ("4", "2013-01", "2012-10", "in_progress",
-         "Weekly monitoring is in place; the pace needs to be increased to reach full compliance by March 2013", ""),
+         "Weekly monitoring is in place; the pace needs to be increased to reach full compliance by March 2013", ()),
     ],
 )
 def test_tracker_records(tracker, ref, due, original, status, status_text, people):
@@ -118,10 +118,10 @@ GP_PLAN = tsv(
 @pytest.mark.parametrize(
     ("ref", "people", "roles", "due", "status", "status_text", "progress"),
     [
-        ("1", "Jane Sutherland", "", "2023-12", "completed", "Status: complete", "Log introduced; weekly checks in place."),
-        ("2", "Ravi Kapoor; Aoife Mac Giolla", "", "2024-03", "not_started", "",
+        ("1", ("Jane Sutherland",), (), "2023-12", "completed", "Status: complete", "Log introduced; weekly checks in place."),
+        ("2", ("Ravi Kapoor", "Aoife Mac Giolla"), (), "2024-03", "not_started", "",
          "Training booked for February; not yet completed"),
-        ("3", "", "Practice Manager; Lead GP", "2024-01-31", "ongoing", "", "On-going"),
+        ("3", (), ("Practice Manager", "Lead GP"), "2024-01-31", "ongoing", "", "On-going"),
     ],
 )
 def test_gp_practice_plan(tmp_path, ref, people, roles, due, status, status_text, progress):
