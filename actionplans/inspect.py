@@ -187,6 +187,7 @@ def _extraction_marks(document: Document, settings: Settings, unturns: dict) -> 
 
 def _unturned(cell: Cell, unturns: dict) -> BBox:
     unturn = unturns.get(cell.page)
+    assert cell.bbox is not None  # callers pass only cells with a box
     return unturn(cell.bbox) if unturn is not None else cell.bbox
 
 
@@ -372,9 +373,9 @@ def describe_extraction(path: Path, settings: Settings = Settings()) -> str:
     walk = document_to_rows(document, settings.headers)
     extraction = extract_with(document, settings)
     per_table = Counter(row.table for row in walk.rows)
-    for table, count in sorted(per_table.items()):
-        actions = sum(1 for action in extraction.actions if action.provenance.table == table)
-        lines.append(f"    logical table {table}: {count} stitched rows -> {actions} actions")
+    for table_index, count in sorted(per_table.items()):
+        actions = sum(1 for action in extraction.actions if action.provenance.table == table_index)
+        lines.append(f"    logical table {table_index}: {count} stitched rows -> {actions} actions")
     codes = Counter(issue.code for issue in extraction.issues) + Counter(code for action in extraction.actions for code, _ in action.issues)
     for code, count in codes.most_common():
         examples = [issue.value[:60] for issue in extraction.issues if issue.code == code and issue.value][:2]

@@ -18,7 +18,7 @@ from pathlib import Path, PurePath
 
 import pandas as pd
 
-from actionplans.cache import Cache
+from actionplans.cache import Cache, CacheKey
 from actionplans.conversion import PIPELINE_VERSION, Settings, convert_file, failed_document
 from actionplans.export.tables import documents_to_frames
 from actionplans.workers import WorkerFailure, run_in_workers
@@ -197,7 +197,7 @@ class FileOutcome:
     """One file's result and how it was obtained: from the cache or converted (internal)."""
 
     result: NormalisedDocument
-    key: str | None = None
+    key: CacheKey | None = None
     from_cache: bool = False
 
 
@@ -205,7 +205,7 @@ class FileOutcome:
 class CacheLookup:
     """A file's cache key and its cached result, if any (internal)."""
 
-    key: str | None
+    key: CacheKey | None
     cached: NormalisedDocument | None = None
 
 
@@ -221,13 +221,13 @@ def convert_or_load(path: Path, settings: Settings, cache: Cache | None = None, 
     Hashing the file for the cache key is part of this, so a worker runs it under the
     per-file time and memory limits, never the parent."""
     key = _cache_key(cache, path, settings) if cache is not None else None
-    cached = None if (force or key is None) else cache.load(key)
+    cached = None if (force or key is None or cache is None) else cache.load(key)
     if cached is not None:
         return FileOutcome(cached, key, from_cache=True)
     return FileOutcome(convert_file(path, settings), key)
 
 
-def _cache_key(cache: Cache, path: Path, settings: Settings) -> str | None:
+def _cache_key(cache: Cache, path: Path, settings: Settings) -> CacheKey | None:
     """The file's cache key, or None (no caching for this file) when it cannot be made:
     a name that is not valid UTF-8 must cost the cache, not the file."""
     try:
@@ -299,7 +299,7 @@ def _outcomes_in_workers(files: Sequence[Path], settings: Settings, jobs: int, t
     """Two passes, both in workers under the time limit: hash and look up every file in
     light forked workers (a re-run where nothing changed ends here), then convert the misses
     in the fork server's workers under the memory limit too. The parent never reads an input."""
-    keys: dict[Path, str | None] = {}
+    keys: dict[Path, CacheKey | None] = {}
     todo = list(files)
     if cache is not None and not force:
         todo = []

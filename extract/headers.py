@@ -46,6 +46,7 @@ DEFAULT_SYNONYMS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "outcome": (
         "outcome", "outcomes", "required outcome", "desired outcome", "expected outcome",
         "intended outcome", "outcome sought", "what will be different", "objective", "objectives",
+        "intended impact", "expected impact", "desired impact", "impact sought",
     ),
     "measures": (
         "measures", "measure", "performance measure", "performance measures", "measures of progress",

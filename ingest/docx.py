@@ -41,7 +41,6 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from io import BytesIO
 from pathlib import Path
-from typing import Union
 
 from lxml import etree
 
@@ -353,7 +352,7 @@ _ALT_CHUNK = w("altChunk")
 _ALTERNATE_CONTENT, _FALLBACK = f"{{{MC_NS}}}AlternateContent", f"{{{MC_NS}}}Fallback"
 _LINE_BREAK = None  # a piece that ends the current line
 
-Piece = Union[tuple[str, bool], None]
+Piece = tuple[str, bool] | None
 
 
 @dataclass
@@ -508,7 +507,7 @@ def _run_pieces(run: etree._Element, paragraph_bold: bool, styles: StyleSheet, o
         character_style = w_val(r_pr.find(w("rStyle")))
         if direct is not None:
             bold = direct
-        elif character_style in styles.bold:
+        elif character_style is not None and character_style in styles.bold:
             bold = styles.bold[character_style]
     for child in run.iterchildren():
         tag = child.tag
@@ -678,7 +677,7 @@ def table_first_row_bold(tbl: etree._Element, styles: StyleSheet) -> bool | None
         enabled = bool(int(look.get(w("val"), "0") or "0", 16) & 0x0020)
     else:
         enabled = _on(first_row)
-    return styles.first_row_bold[style_id] if enabled else None
+    return styles.first_row_bold[style_id] if enabled and style_id is not None else None
 
 
 def cell_to_lines(

@@ -14,7 +14,6 @@ Automatic list numbering (Word) is rendered into the line text exactly as if typ
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
 BBox = tuple[float, float, float, float]
 """(x0, top, x1, bottom) in PDF points, pdfplumber's coordinates (origin top-left)."""
@@ -92,7 +91,7 @@ class TextBlock:
         return "\n".join(line.text for line in self.lines)
 
 
-Block = Union[Table, TextBlock]
+Block = Table | TextBlock
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from pathlib import Path
 import pdfplumber
 from pdfplumber.page import Page
 
-from ingest.model import BBox, Cell, Document, Row, SourceIssue, TextBlock, UnreadableFile
+from ingest.model import BBox, Block, Cell, Document, Row, SourceIssue, TextBlock, UnreadableFile
 from ingest.pdf_grid import CellGrid, Slot, assign_chars_to_cells
 from ingest.pdf_refine import (
     merge_partly_ruled,
@@ -679,7 +679,7 @@ def _continues_block(group: Sequence[TextLine], line: TextLine) -> bool:
 
 def _unstitched(pages: Sequence[PageContent]) -> tuple[tuple, tuple[StitchNote, ...]]:
     """Document blocks with every page's tables kept apart (``stitch_pages=False``)."""
-    blocks = []
+    blocks: list[Block] = []
     number = 0
     for page in pages:
         for block in page.blocks:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -94,7 +94,7 @@ def snap_boundaries(values: Sequence[float], tolerance: float) -> dict[float, fl
 def drop_slivers(
     values: Sequence[float],
     min_gap: float,
-    has_text: callable[[float, float], bool],
+    has_text: Callable[[float, float], bool],
     usage: Counter,
 ) -> dict[float, float]:
     """Merge strips narrower than ``min_gap`` that hold no text into a neighbour.

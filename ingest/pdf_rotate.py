@@ -14,7 +14,7 @@ found on the turned page back to the page as printed (for drawing and for scorin
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from pdfplumber.page import DerivedPage, Page
 

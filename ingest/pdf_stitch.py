@@ -155,9 +155,8 @@ def stitch_pages(
     """Document blocks in reading order, tables continued across pages joined into one,
     page-number blocks left out (every cell and block keeps its page)."""
     keys = furniture_keys(pages) | repeated_title_keys(pages)
-    blocks: list[Block] = []
+    blocks: list[Block | _Placeholder] = []  # a placeholder stands for a table until its parts are all known
     parts: list[list[PageTable]] = []  # per output table: its page parts
-    rejoined: list[int] = []
     open_index: int | None = None  # index into parts of a table that may continue
     for page in pages:
         substantive_seen = False
@@ -175,6 +174,7 @@ def stitch_pages(
             previous = parts[open_index][-1] if open_index is not None else None
             if (
                 previous is not None
+                and open_index is not None
                 and not substantive_seen
                 and previous.page == page.page - 1
                 and _same_columns(previous, block, tolerance, text_tolerance)
@@ -182,8 +182,7 @@ def stitch_pages(
                 parts[open_index].append(block)
             else:
                 parts.append([block])
-                rejoined.append(0)
-                blocks.append(_Placeholder(len(parts) - 1))  # type: ignore[arg-type]
+                blocks.append(_Placeholder(len(parts) - 1))
                 open_index = len(parts) - 1
             substantive_seen = True
         # a table continues only onto the very next page
@@ -192,16 +191,16 @@ def stitch_pages(
     out: list[Block] = []
     notes: list[StitchNote] = []
     table_number = 0
-    for block in blocks:
-        if isinstance(block, _Placeholder):
+    for item in blocks:
+        if isinstance(item, _Placeholder):
             table_number += 1
-            table, joins = parts_to_table(parts[block.index], table_number)
+            table, joins = parts_to_table(parts[item.index], table_number)
             out.append(table)
-            if len(parts[block.index]) > 1:
-                pages_spanned = tuple(part.page for part in parts[block.index])
+            if len(parts[item.index]) > 1:
+                pages_spanned = tuple(part.page for part in parts[item.index])
                 notes.append(StitchNote(table_number, pages_spanned, joins))
         else:
-            out.append(block)
+            out.append(item)
     return tuple(out), tuple(notes)
 
 

@@ -437,7 +437,7 @@ def wrapped_columns(previous: dict[int, TextLine], current: dict[int, TextLine],
         above = previous.get(column)
         limit = right_limits.get(column)
         wraps = above is not None and limit is not None and not ended_short(above, line.words[0], limit)
-        if wraps and not (is_value(above.text) and is_value(line.text)):
+        if wraps and above is not None and not (is_value(above.text) and is_value(line.text)):
             out.add(column)
     return out
 

@@ -18,7 +18,15 @@ from dataclasses import dataclass
 from statistics import median
 
 from ingest.pdf_grid import CellGrid, boxes_to_grid
-from ingest.pdf_text import BULLET_GLYPHS, ENUMERATION_START, UNMAPPED_GLYPH, TextLine, Word, starts_new_row, wrapped_columns
+from ingest.pdf_text import (
+    BULLET_GLYPHS,
+    ENUMERATION_START,
+    UNMAPPED_GLYPH,
+    TextLine,
+    Word,
+    starts_new_row,
+    wrapped_columns,
+)
 
 Rule = tuple[float, float, float]
 """A horizontal rule: (x0, y, x1)."""

@@ -64,6 +64,8 @@ def raw_actions(tmp_path: Path, text: str, name: str = "plan.txt"):
     ("Priority", "finding"), ("Issue", "finding"), ("Key finding", "finding"), ("Area for development", "finding"),
     # measures
     ("Success measure", "measures"), ("Evidence", "measures"), ("How will we know", "measures"),
+    # an impact the plan intends is its outcome; evidence of impact measures it
+    ("Intended impact", "outcome"), ("Expected impact", "outcome"), ("Evidence of impact", "measures"),
     ("How will we know we have made a difference?", "measures"), ("Measures of success", "measures"),
     # actions
     ("What we found", "finding"), ("You said", "finding"), ("We did", "progress"), ("Done?", "status"),
