@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from actionplans.export.tables import visible_text
 from ingest.issues import ISSUE_TYPES
 from normalise.model import NormalisedDocument
 
@@ -60,9 +61,11 @@ def sources_jsonl(documents: Iterable[NormalisedDocument]) -> str:
     lines = []
     for document in documents:
         for source in document.sources:
-            record = {"action_id": source.action_id, "document": document.record.document, "page": source.page,
+            # names and cell text as every other output shows them (a file name that is not
+            # valid UTF-8 is escaped, as in documents.csv, so the two still match)
+            record = {"action_id": source.action_id, "document": visible_text(document.record.document), "page": source.page,
                       "bbox": [round(value, 1) for value in source.bbox] if source.bbox else None,
-                      "cells": [list(cell) for cell in source.cells]}
+                      "cells": [[visible_text(part, single_line=False) for part in cell] for cell in source.cells]}
             lines.append(json.dumps(record, ensure_ascii=False))
     return "\n".join(lines) + ("\n" if lines else "")
 

@@ -354,7 +354,7 @@ def page_to_content(page: Page, settings: PdfSettings, issues: list[SourceIssue]
         if issues is not None:
             issues.append(SourceIssue("too-many-lines", f"page {number} draws over {settings.max_segments:,} lines and "
                                       "boxes; tables found by text alignment only", page=number))
-        strokes, found = [], []
+        strokes, found, closures = [], [], []
     else:
         chars += disc_bullet_chars(page.curves, chars)
         strokes = chart_strokes(page)
