@@ -8,34 +8,13 @@ Expected records were written before the code that passes them.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
+from written_plans import convert, raw_actions, tsv
 
-from actionplans.conversion import Settings, convert_file, extract_with
+from actionplans.conversion import convert_file
 from actionplans.inspect import describe_extraction
 from extract.headers import map_header
-from ingest import read_document
-
-
-def tsv(*rows: tuple[str, ...] | str) -> str:
-    """A text export: tuples are TAB-separated table rows, strings are narrative lines."""
-    return "\n".join(row if isinstance(row, str) else "\t".join(row) for row in rows) + "\n"
-
-
-def convert(tmp_path: Path, text: str, name: str = "plan.txt"):
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    result = convert_file(path)
-    assert result.record.status in ("success", "partial"), result.record.error
-    return result.actions
-
-
-def raw_actions(tmp_path: Path, text: str, name: str = "plan.txt"):
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return extract_with(read_document(path), Settings()).actions
-
 
 # --------------------------------------------------------------------------- header thesaurus
 

@@ -7,32 +7,10 @@ written inside other cells. Inputs are written by hand for this issue; none is c
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from written_plans import convert, raw_actions, tsv
 
-from actionplans.conversion import Settings, convert_file, extract_with
 from extract.items import split_enumerated
-from ingest import read_document
-
-
-def tsv(*rows: tuple[str, ...] | str) -> str:
-    return "\n".join(row if isinstance(row, str) else "\t".join(row) for row in rows) + "\n"
-
-
-def convert(tmp_path: Path, text: str, name: str = "plan.txt"):
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    result = convert_file(path)
-    assert result.record.status in ("success", "partial"), result.record.error
-    return result.actions
-
-
-def raw_actions(tmp_path: Path, text: str, name: str = "plan.txt"):
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return extract_with(read_document(path), Settings()).actions
-
 
 # --------------------------------------------------------------------------- compound markers
 
