@@ -25,7 +25,6 @@ _AREA_HEADING = re.compile(
     re.I | re.S,
 )
 _SECTION_NUMBER = re.compile(r"^\s*(\d{1,2})\.?\s+(?=[A-Z])")
-_ACCOUNTABLE = re.compile(r"^\s*(?:accountable|responsible|lead)\s+(?:leads?|officers?|person)\s*[:–-]\s*(?P<names>.+)$", re.I | re.S)
 _NOTE_LABEL = re.compile(r"^\s*(?:key\s+)?(?:objectives?|aims?|purpose|vision|note)\s*[:–-]", re.I)
 
 
@@ -93,6 +92,39 @@ def is_links_only(text: str) -> bool:
 # note is kept out of the context; a continuation extends the heading before it.
 HeadingKind = Literal["section", "area", "lead", "note", "continuation"]
 
+# The one section-lead grammar (headings here, people lists in extract.glossary): a lead label
+# ("Lead", "Officers", "Accountable Leads", "Strategic Lead", "Lead Officer", "Theme owner"), then
+# a colon or a dash set off by a space, then the names. A bare "Director" or "Person" is no label:
+# only with a qualifier in front ("Lead Director", "Responsible person").
+_LEAD_QUALIFIER = (
+    r"(?:accountable|strategic|senior|responsible|executive|delivery|named|overall|section|pillar|"
+    r"theme|priority|outcome|lead)"
+)
+_LEAD_NOUN = r"(?:leads?|lead\(s\)|officers?|owners?|directors?|persons?)"
+_BARE_LEAD_NOUN = r"(?:leads?|lead\(s\)|officers?|owners?)"
+_SECTION_LEAD = re.compile(
+    rf"^\s*(?:(?:{_LEAD_QUALIFIER}\s+)+{_LEAD_NOUN}|{_BARE_LEAD_NOUN})\s*(?::|\s[–—-]|[–—])\s*(?P<names>\S.*)$",
+    re.I | re.S,
+)
+MAX_SECTION_LEAD_CHARS = 160
+"""Names after a lead label are short; a longer text after "Lead:" is prose, not a lead line."""
+
+
+def section_lead_text(line: str) -> str | None:
+    """The names a section-lead line gives, as printed, or None when the line is no lead line.
+
+    >>> section_lead_text("Strategic Lead: Jane Smith")
+    'Jane Smith'
+    >>> section_lead_text("Lead Officer – Omar Khan")
+    'Omar Khan'
+    >>> section_lead_text("Leadership and management") is None
+    True
+    """
+    match = _SECTION_LEAD.match(line)
+    if not match or len(match["names"].strip()) > MAX_SECTION_LEAD_CHARS:
+        return None
+    return match["names"].strip()
+
 
 @dataclass(frozen=True)
 class Heading:
@@ -112,9 +144,9 @@ def classify_heading(text: str) -> Heading:
     'Malcolm Newsam'
     """
     stripped = " ".join(text.split())
-    accountable = _ACCOUNTABLE.match(stripped)
-    if accountable:
-        return Heading("lead", accountable.group("names").strip())
+    names = section_lead_text(stripped)
+    if names is not None:
+        return Heading("lead", names)
     area = _AREA_HEADING.match(stripped)
     if area and area.group("text").strip():
         return Heading("area", clean_heading(area.group("text")), ref=area.group("ref"))

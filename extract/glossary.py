@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
+from extract.context import section_lead_text
+
 __all__ = [
     "GlossaryEntry",
     "PersonEntry",
@@ -452,21 +454,14 @@ def _person_from_parts(name: str, title: str) -> PersonEntry | None:
 
 # --------------------------------------------------------------------------- section leads
 
-_SECTION_LEAD = re.compile(
-    r"^\s*(?:(?:accountable|strategic|senior|responsible|executive|delivery|named|overall|"
-    r"section|pillar|theme|priority|outcome)\s+)?"
-    r"(?:lead(?:s|\s+officers?|\s+directors?|\(s\))?|officers?|owners?|responsible\s+officers?)"
-    r"\s*:\s*(?P<value>\S.*)$",
-    re.I,
-)
 _LEAD_SPLIT = re.compile(r"\s*(?:;|&|\band\b)\s*")
-_MAX_SECTION_LEAD = 160
 
 
 def find_section_lead(text: str) -> tuple[str, ...] | None:
     """The lead a section names for itself: "Accountable Leads: Malcolm Newsam" -> ("Malcolm Newsam",).
 
-    Only a line that starts with a lead label and a colon counts; the value is split into
+    Only a line that starts with a lead label counts (the grammar of
+    :func:`extract.context.section_lead_text`, which headings use too); the value is split into
     separate leads at ";", "&" and "and", and at commas when every part is a bare name.
 
     >>> find_section_lead("<p>Accountable Leads: Ann Goldsmith</p>")
@@ -476,10 +471,10 @@ def find_section_lead(text: str) -> tuple[str, ...] | None:
     """
     for raw in re.split(r"\n|<br\s*/?>|</p>", text, flags=re.I):
         line = _clean(raw.replace("\t", " "))
-        match = _SECTION_LEAD.match(line)
-        if not match or len(match["value"]) > _MAX_SECTION_LEAD:
+        names = section_lead_text(line)
+        if names is None:
             continue
-        parts = [p.strip(" .,") for p in _LEAD_SPLIT.split(match["value"]) if p.strip(" .,")]
+        parts = [p.strip(" .,") for p in _LEAD_SPLIT.split(names) if p.strip(" .,")]
         parts = [q for p in parts for q in _split_name_commas(p)]
         if parts:
             return tuple(dict.fromkeys(parts))
