@@ -7,5 +7,6 @@ and HTML plans all go through the same rules. Entry point: :func:`extract_docume
 from extract.document import extract_document
 from extract.headers import HeaderSettings
 from extract.model import Extraction, Issue, Provenance, RawAction
+from extract.settings import WalkSettings
 
-__all__ = ["Extraction", "HeaderSettings", "Issue", "Provenance", "RawAction", "extract_document"]
+__all__ = ["Extraction", "HeaderSettings", "Issue", "Provenance", "RawAction", "WalkSettings", "extract_document"]

@@ -1,15 +1,20 @@
-"""Small text rules for refs, cross-reference links and heading rows.
+"""Small text rules for refs, cross-reference links and heading rows, and the context they set.
 
 Headings are the rows and lines that are not actions but give context to the actions below
 them: section / pillar titles, "1.1 Outcome: ..." area headings, "Accountable Leads: ..."
-lines, and objective notes.
+lines, and objective notes. :class:`Context` is the context in force at a point of the
+document; :func:`fold_text_block` and :func:`fold_heading_row` give the context after a
+narrative line or a heading row, as a new value.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
+
+from extract.items import split_enumerated
+from extract.settings import DEFAULT_WALK_SETTINGS
 
 _REF = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2}){0,3})\.?(?=\s|$|[A-Za-z(])")
 _MULTI_LEVEL_REF = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2}){1,3})\.?(?=\s|$)")
@@ -196,3 +201,92 @@ def join_split_cells(texts: list[str]) -> tuple[str, bool]:
         else:
             out = f"{out} {text}" if out else text
     return out, glued
+
+
+# --------------------------------------------------------------------------- context
+
+@dataclass(frozen=True)
+class Context:
+    """The context in force above a row: what the headings read so far set.
+
+    ``last_heading`` is the kind of the heading row just read ("" once a data row came), so a
+    lower-case row can continue it; ``pending_section`` is a heading-like narrative line read
+    just before a table, which becomes the section when the table starts.
+    """
+
+    section: str = ""
+    area_heading: str = ""
+    section_lead: str = ""
+    last_heading: HeadingKind | Literal[""] = ""
+    pending_section: str = ""
+
+
+HeadingUse = Literal["context", "unused", "unused-continuation"]
+"""What a heading row did: set or continued the context, or set nothing (a note, or a
+continuation with nothing to continue, both reported as unused text)."""
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def is_heading_like(text: str, max_words: int = DEFAULT_WALK_SETTINGS.max_heading_words) -> bool:
+    """Short, undated, not a list and not a note: "Second review of progress – 26th June
+    2012" or "Areas ... themed 1. Practice ... 2. Service ..." are not section headings."""
+    return len(text.split()) <= max_words and not _YEAR.search(text) and split_enumerated(text) is None
+
+
+def fold_text_block(context: Context, text: str, max_heading_words: int = DEFAULT_WALK_SETTINGS.max_heading_words) -> Context:
+    """The context after a narrative line between tables. Only a heading-like line right
+    before a table becomes the section of the rows below; document titles, dated status
+    lines and notes do not.
+
+    >>> fold_text_block(Context(), "2. Early help").pending_section
+    'Early help'
+    """
+    heading = classify_heading(text)
+    if heading.kind == "lead":
+        return replace(context, section_lead=heading.text)
+    if heading.kind == "continuation" and context.pending_section:
+        # A title wrapped onto a second line that a reader gave as its own block.
+        return replace(context, pending_section=f"{context.pending_section} {text}")
+    if heading.kind == "area":
+        return replace(context, area_heading=heading.text)
+    if heading.kind == "section" and is_heading_like(text, max_heading_words):
+        return replace(context, pending_section=section_title(text))
+    return replace(context, pending_section="")
+
+
+def start_pending_section(context: Context) -> Context:
+    """A table starts: the heading-like line read just before it becomes the section."""
+    if not context.pending_section:
+        return context
+    return replace(context, section=context.pending_section, area_heading="", pending_section="")
+
+
+def fold_heading_row(context: Context, text: str) -> tuple[Context, HeadingUse]:
+    """The context after a heading row: a section resets the area and lead below it; a
+    lower-case row continues the heading row just before it.
+
+    >>> fold_heading_row(Context(area_heading="Old"), "Pillar One: Leadership")[0].area_heading
+    ''
+    """
+    heading = classify_heading(text)
+    if heading.kind == "continuation" and context.last_heading:
+        return _continue_heading(context, text)
+    if heading.kind == "lead":
+        context = replace(context, section_lead=heading.text)
+    elif heading.kind == "area":
+        context = replace(context, area_heading=heading.text)
+    elif heading.kind == "section":
+        context = replace(context, section=section_title(text), area_heading="", section_lead="")
+    use: HeadingUse = "context" if heading.kind in ("lead", "area", "section") else "unused"
+    return replace(context, last_heading=heading.kind), use
+
+
+def _continue_heading(context: Context, text: str) -> tuple[Context, HeadingUse]:
+    if context.last_heading == "area":
+        return replace(context, area_heading=f"{context.area_heading} {text}"), "context"
+    if context.last_heading == "section":
+        return replace(context, section=f"{context.section} {text}"), "context"
+    if context.last_heading == "lead":
+        return replace(context, section_lead=f"{context.section_lead} {text}"), "context"
+    return context, "unused-continuation"
