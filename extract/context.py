@@ -226,12 +226,16 @@ HeadingUse = Literal["context", "unused", "unused-continuation"]
 continuation with nothing to continue, both reported as unused text)."""
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z]")
 
 
 def is_heading_like(text: str, max_words: int = DEFAULT_WALK_SETTINGS.max_heading_words) -> bool:
-    """Short, undated, not a list and not a note: "Second review of progress – 26th June
-    2012" or "Areas ... themed 1. Practice ... 2. Service ..." are not section headings."""
-    return len(text.split()) <= max_words and not _YEAR.search(text) and split_enumerated(text) is None
+    """Short, undated, one sentence at most, not a list and not a note: "Second review of
+    progress – 26th June 2012", "This plan sets out ... Progress will be reported ..." or
+    "Areas ... themed 1. Practice ... 2. Service ..." are not section headings."""
+    if len(text.split()) > max_words or _YEAR.search(text) or _SENTENCE_BREAK.search(text):
+        return False
+    return split_enumerated(text) is None
 
 
 def fold_text_block(context: Context, text: str, max_heading_words: int = DEFAULT_WALK_SETTINGS.max_heading_words) -> Context:

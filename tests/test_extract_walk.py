@@ -255,6 +255,16 @@ def test_walk_settings_refuse_values_that_make_no_sense(changes):
         WalkSettings(**changes)
 
 
+def test_a_lead_line_between_a_paragraph_and_a_table_sets_the_lead_not_the_section():
+    result = walk(
+        TextBlock((Line("Children's services improvement plan"),)),
+        TextBlock((Line("The partnership agreed these actions. Progress is reported to the board each month."),)),
+        TextBlock((Line("Leads: Priya Patel (Chair); Omar Khan (Director)."),)),
+        table(HEADER, row("1.1", "Audit files", "Jo Marsh", "May")),
+    )
+    assert [(r.section, r.section_lead) for r in result.rows] == [("", "Priya Patel (Chair); Omar Khan (Director).")]
+
+
 def test_extract_document_takes_the_walk_settings():
     from extract import extract_document
 
