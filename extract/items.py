@@ -12,14 +12,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii")
 _ROMAN_VALUE = {numeral: index + 1 for index, numeral in enumerate(ROMAN)}
 
+MarkerStyle = Literal["paren-number", "number-paren", "number-dot", "roman", "roman-dot", "letter", "compound", "letter-dot"]
+"""How a list numbers its items: "(1)", "1)", "1.", "ii)", "ii.", "a)", "1a)", "a."; it steers
+how markers are valued, labelled and chained."""
+
 # Each style: (name, pattern, value-of-match). A marker must start the text or follow
 # whitespace or sentence punctuation, so "Section 47." or "3.3.14" never count.
 _LEAD_IN = r"(?:(?<=^)|(?<=[\s;:,]))"
-_STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
+_STYLES: tuple[tuple[MarkerStyle, re.Pattern[str]], ...] = (
     ("paren-number", re.compile(_LEAD_IN + r"\((\d{1,2})\)\.?")),
     ("number-paren", re.compile(_LEAD_IN + r"(\d{1,2})\)\.?(?=\s|$)")),
     ("number-dot", re.compile(_LEAD_IN + r"(\d{1,2})\.(?=\s*[A-Za-z(\"'‘“])")),
@@ -48,7 +53,7 @@ class Item:
 
 @dataclass(frozen=True)
 class Enumeration:
-    style: str
+    style: MarkerStyle
     prefix: str  # text before the first marker, when it is not itself an item
     items: tuple[Item, ...]
 
@@ -61,7 +66,7 @@ _COMPOUND_STEP = 100
 """Compound markers are valued number * 100 + letter ("2b" -> 202), so one integer orders them."""
 
 
-def _value(style: str, raw: str) -> int:
+def _value(style: MarkerStyle, raw: str) -> int:
     if style.startswith("roman"):
         return _ROMAN_VALUE[raw]
     if style in ("letter", "letter-dot"):
@@ -72,7 +77,7 @@ def _value(style: str, raw: str) -> int:
     return int(raw)
 
 
-def _label(style: str, value: int) -> str:
+def _label(style: MarkerStyle, value: int) -> str:
     if style.startswith("roman"):
         return ROMAN[value - 1] if 0 < value <= len(ROMAN) else str(value)
     if style in ("letter", "letter-dot"):
@@ -82,7 +87,7 @@ def _label(style: str, value: int) -> str:
     return str(value)
 
 
-def _follows(style: str, last: int, value: int) -> bool:
+def _follows(style: MarkerStyle, last: int, value: int) -> bool:
     """Whether ``value`` may come next after ``last``: one more, or the same again (a
     repeated marker) except for "1." lists; compound markers go "1b" after "1a" and "2a"
     after any "1x"."""
@@ -91,14 +96,14 @@ def _follows(style: str, last: int, value: int) -> bool:
     return value == last + 1 or (value == last and style != "number-dot")
 
 
-def _first_values(style: str) -> tuple[int, ...]:
+def _first_values(style: MarkerStyle) -> tuple[int, ...]:
     """Values a list may start with when it does not start the text (a lost first item)."""
     if style == "compound":
         return tuple(number * _COMPOUND_STEP + letter for number in range(1, 100) for letter in (1, 2))
     return (1, 2)
 
 
-def _chain(style: str, matches: list[re.Match[str]], text: str) -> list[re.Match[str]]:
+def _chain(style: MarkerStyle, matches: list[re.Match[str]], text: str) -> list[re.Match[str]]:
     """The longest run of markers, in text order, each equal to or one more than the last."""
     best: list[re.Match[str]] = []
     for start_index, first in enumerate(matches):
@@ -128,7 +133,7 @@ def split_enumerated(text: str) -> Enumeration | None:
     """
     if not text or not text.strip():
         return None
-    best: tuple[str, list[re.Match[str]]] | None = None
+    best: tuple[MarkerStyle, list[re.Match[str]]] | None = None
     for style, pattern in _STYLES:
         matches = list(pattern.finditer(text))
         if style == "letter" and best and best[0].startswith("roman"):
@@ -242,7 +247,7 @@ def items_from_sentences(text: str, markers: Sequence[str | None]) -> tuple[Item
     return tuple(Item(marker, sentence, inferred=marker is not None) for marker, sentence in zip(markers, sentences))
 
 
-def extend_last_item(items: Sequence[Item], target: int, style: str) -> tuple[Item, ...] | None:
+def extend_last_item(items: Sequence[Item], target: int, style: MarkerStyle) -> tuple[Item, ...] | None:
     """Split the last item's trailing sentences off as lost-marker items to reach ``target``.
 
     "3. Complete review. Work with partners." with a timescale enumerating (1)-(4) gives
@@ -263,7 +268,7 @@ def extend_last_item(items: Sequence[Item], target: int, style: str) -> tuple[It
     return tuple(items[:-1]) + (Item(last.marker, sentences[0], last.inferred),) + tuple(extra)
 
 
-def _is_label(style: str, marker: str) -> bool:
+def _is_label(style: MarkerStyle, marker: str) -> bool:
     try:
         _value(style, marker)
     except (KeyError, ValueError):
