@@ -243,8 +243,8 @@ def fold_text_block(context: Context, text: str, max_heading_words: int = DEFAUL
     before a table becomes the section of the rows below; document titles, dated status
     lines and notes do not.
 
-    >>> fold_text_block(Context(), "2. Early help").pending_section
-    'Early help'
+    >>> fold_text_block(Context(), "Early help and family support").pending_section
+    'Early help and family support'
     """
     heading = classify_heading(text)
     if heading.kind == "lead":

@@ -281,16 +281,23 @@ def rows_to_glossary(rows: Sequence[Sequence[str]], *, strict: bool = False) -> 
     return _dedupe(entries)
 
 
+def _tab_cells(line: str) -> tuple[str, str] | str | None:
+    """A line as a text export prints a table row: its two TAB-separated cells, its one
+    cell's text (the line itself when it has no TAB), or None for more cells."""
+    if "\t" not in line:
+        return line
+    cells = [_clean(c) for c in line.split("\t") if _clean(c)]
+    if len(cells) == 2:
+        return cells[0], cells[1]
+    return cells[0] if len(cells) == 1 else None
+
+
 def line_to_glossary_entry(line: str, *, strict: bool = True) -> GlossaryEntry | None:
     """One glossary line to an entry, or None when it is not one."""
-    if "\t" in line:
-        cells = [_clean(c) for c in line.split("\t") if _clean(c)]
-        if len(cells) == 2:
-            return _entry_from_parts(cells[0], cells[1], strict=strict)
-        if len(cells) != 1:
-            return None
-        line = cells[0]
-    text = _BULLET.sub("", _clean(line))
+    cells = _tab_cells(line)
+    if cells is None or isinstance(cells, tuple):
+        return None if cells is None else _entry_from_parts(cells[0], cells[1], strict=strict)
+    text = _BULLET.sub("", _clean(cells))
     match = _GLOSSARY_LINE.match(text)
     if not match:
         return None
@@ -421,14 +428,10 @@ def lines_to_people(lines: Sequence[str]) -> list[PersonEntry]:
 
 def line_to_person(line: str) -> PersonEntry | None:
     """One "Name<TAB>Job title" or "Name, Job title" line to a person, or None."""
-    if "\t" in line:
-        cells = [_clean(c) for c in line.split("\t") if _clean(c)]
-        if len(cells) == 2:
-            return _person_from_parts(cells[0], cells[1])
-        if len(cells) != 1:
-            return None
-        line = cells[0]
-    text = _BULLET.sub("", _clean(line))
+    cells = _tab_cells(line)
+    if cells is None or isinstance(cells, tuple):
+        return None if cells is None else _person_from_parts(cells[0], cells[1])
+    text = _BULLET.sub("", _clean(cells))
     if "," not in text or _SIGNATURE_NOISE.match(text):
         return None
     name, _, title = text.partition(",")
