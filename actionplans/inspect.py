@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from actionplans.conversion import Settings, extract_with
+from actionplans.conversion import Settings, extract_with, read_with
 from ingest.model import BBox, Cell, Document, Table, TextBlock, UnreadableFile
 from ingest.pdf import PdfSettings, open_pdf, pages_to_document, read_page_contents, read_pdf_page_views
 from ingest.pdf_stitch import PageTable
@@ -21,16 +21,16 @@ from ingest.pdf_stitch import PageTable
 _PREVIEW = 40
 
 
-def describe(path: Path | str) -> str:
+def describe(path: Path | str, settings: PdfSettings = PdfSettings()) -> str:
     """What the reader saw in any supported file (PDFs get the per-page view of
     :func:`describe_pdf`)."""
     path = Path(path)
     if path.suffix.lower() == ".pdf" or _starts_like_pdf(path):
-        return describe_pdf(path)
+        return describe_pdf(path, settings)
     from ingest import read_document
 
     try:
-        document = read_document(path)
+        document = read_document(path, settings)
     except UnreadableFile as error:
         return f"{path.name}: unreadable ({error.reason})"
     return "\n".join([f"{path.name}: {document.format}", *_describe_document(document)])
@@ -218,7 +218,8 @@ def _action_number(row: Sequence[Cell | None], keys: Sequence[tuple[int, str]]) 
     return None
 
 
-def draw_tables(path: Path | str, out_dir: Path | str, resolution: int = 72, settings: PdfSettings = PdfSettings()) -> list[Path]:
+def draw_tables(path: Path | str, out_dir: Path | str, resolution: int = 72, settings: PdfSettings = PdfSettings(),
+                extract_settings: Settings = Settings()) -> list[Path]:
     """One PNG per page with what the reader saw (see :func:`page_marks`): ruled cells in red,
     text-aligned cells in blue, text blocks in grey, header cells in orange labelled with
     their field, action rows outlined in green ("A12"), table numbers in purple ("T3").
@@ -226,7 +227,7 @@ def draw_tables(path: Path | str, out_dir: Path | str, resolution: int = 72, set
     cannot be read (:func:`describe` says why)."""
     path, out_dir = Path(path), Path(out_dir)
     try:
-        marks = page_marks(path, settings)
+        marks = page_marks(path, settings, extract_settings)
     except UnreadableFile:
         return []
     by_page: dict[int, list[Mark]] = {}
@@ -310,7 +311,7 @@ def tables_of(path: Path, settings: PdfSettings = PdfSettings()) -> Iterator[dic
         return
     from ingest import read_document
 
-    for table in read_document(path).tables:
+    for table in read_document(path, settings).tables:
         rows = [[None if cell is None else cell.text for cell in row] for row in table.rows]
         yield {"document": path.stem, "page": table.page, "bbox": list(table.bbox) if table.bbox else None, "rows": rows}
 
@@ -340,10 +341,9 @@ def describe_extraction(path: Path, settings: Settings = Settings()) -> str:
     """What extract made of a file: logical tables with their header map, rows and actions
     per table, and the issues raised (by code, with the first few values)."""
     from extract.tables import document_to_rows, find_content_header, find_header, header_to_map
-    from ingest import read_document
 
     try:
-        document = read_document(path)
+        document = read_with(path, settings)
     except UnreadableFile as error:
         return f"  extract: nothing to extract ({error.reason})"
     lines = ["  extract:"]

@@ -13,7 +13,6 @@ escapes. A PDF without tables is read fine: its Document simply has no Table blo
 
 from __future__ import annotations
 
-import math
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -45,6 +44,7 @@ from ingest.pdf_text import (
     typical_pitch,
 )
 from ingest.pdf_unruled import Rule, UnruledSettings, lines_to_aligned_runs, run_to_grid, split_side_by_side
+from ingest.settings import check_field_types, check_range
 
 DEFAULT_SNAP_TOLERANCE = 3.0
 DEFAULT_JOIN_TOLERANCE = 3.0
@@ -108,13 +108,12 @@ class PdfSettings:
     min_turned_share: float = DEFAULT_MIN_TURNED_SHARE
 
     def __post_init__(self) -> None:
+        check_field_types(self)
         for item in fields(self):
-            value = getattr(self, item.name)
-            if isinstance(value, float) and (value < 0 or math.isnan(value)):
-                raise ValueError(f"PdfSettings.{item.name} must be a non-negative number, not {value!r}")
+            if isinstance(getattr(self, item.name), (int, float)) and not isinstance(getattr(self, item.name), bool):
+                check_range(self, item.name)
         for name in ("min_filled_share", "max_uncovered_share", "min_turned_share"):
-            if not 0 <= getattr(self, name) <= 1:
-                raise ValueError(f"PdfSettings.{name} must be between 0 and 1, not {getattr(self, name)!r}")
+            check_range(self, name, 0.0, 1.0)
         if not 0 < self.space_ratio < 2:
             raise ValueError(f"PdfSettings.space_ratio must be between 0 and 2, not {self.space_ratio!r}")
 

@@ -18,6 +18,7 @@ from normalise.leads import LeadKnowledge, parse_lead
 from normalise.model import Action, ActionSource, DocumentRecord, NormalisedDocument
 from normalise.plandate import PlanDate, document_date_context
 from normalise.repair import Vocabulary, looks_clipped, repair_text
+from normalise.settings import LeadSettings
 from normalise.status import (
     combine_status,
     find_rag,
@@ -37,17 +38,20 @@ class DocumentContext:
     vocabulary: Vocabulary
     leads: LeadKnowledge
     plan_date: PlanDate | None = None  # what documents.plan_date reports, with its source text
+    lead_settings: LeadSettings = LeadSettings()  # what each reading of a name scores
 
 
-def build_context(extraction: Extraction) -> DocumentContext:
+def build_context(extraction: Extraction, lead_settings: LeadSettings = LeadSettings()) -> DocumentContext:
     texts = list(extraction.context_texts) + [text for action in extraction.actions for text in _action_texts(action)]
     lead_cells = [action.lead for action in extraction.actions if action.lead] + [action.section_lead for action in extraction.actions if action.section_lead]
     dates, plan_date = document_date_context(list(extraction.context_texts), texts)
     return DocumentContext(
         dates=dates,
         vocabulary=Vocabulary.from_texts(texts),
-        leads=LeadKnowledge.from_document(lead_cells, list(extraction.people), list(extraction.glossary), list(extraction.context_texts)),
+        leads=LeadKnowledge.from_document(lead_cells, list(extraction.people), list(extraction.glossary),
+                                          list(extraction.context_texts), lead_settings),
         plan_date=plan_date,
+        lead_settings=lead_settings,
     )
 
 
@@ -56,9 +60,10 @@ def _action_texts(action: RawAction) -> Sequence[str]:
             action.lead, action.timescale, action.progress)
 
 
-def normalise_extraction(extraction: Extraction, record: DocumentRecord) -> NormalisedDocument:
+def normalise_extraction(extraction: Extraction, record: DocumentRecord,
+                         lead_settings: LeadSettings = LeadSettings()) -> NormalisedDocument:
     """Normalise every action of a document; returns the document with its issue rows."""
-    context = build_context(extraction)
+    context = build_context(extraction, lead_settings)
     actions: list[Action] = []
     sources: list[ActionSource] = []
     issues: list[Issue] = list(extraction.issues)
@@ -127,7 +132,7 @@ def normalise_action(raw: RawAction, context: DocumentContext, action_id: str = 
     lead_source = "row" if lead_text else ("section" if raw.section_lead else "")
     # Paragraph breaks separate leads ("All sub groups" / "BSCB Board"): keep them for the parser.
     lead_lines = "\n".join(clean_text(line) for line in (raw.lead or raw.section_lead).splitlines() if line.strip())
-    lead = parse_lead(lead_lines, context.leads) if lead_lines else None
+    lead = parse_lead(lead_lines, context.leads, context.lead_settings) if lead_lines else None
     codes = tuple(dict.fromkeys(i.code for i in issues))
     action = Action(
         action_id=action_id, document=where.document, page=where.page, table=where.table, row=where.row,
