@@ -31,7 +31,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from normalise.status import ONGOING_WORD, Status, plain_text, status_from_text
+from extract.grammar import ONGOING_WORD
+from normalise.status import Status, plain_text, status_from_text
 
 # --- issue catalogue ---------------------------------------------------------------------------
 INVALID_DATE = "invalid-date"
