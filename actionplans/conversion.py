@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from extract.headers import HeaderSettings
-from extract.model import Extraction, Issue
+from extract.model import Extraction
 from ingest import UnreadableFile, read_document
 from ingest.issues import ERROR_CODES  # codes that make a document partial
-from ingest.model import Document
+from ingest.model import Document, Issue
 from ingest.pdf import PdfSettings
 from ingest.settings import check_field_types
 from normalise.model import DocumentRecord, NormalisedDocument

@@ -376,7 +376,7 @@ def describe_extraction(path: Path, settings: Settings = Settings()) -> str:
     for table_index, count in sorted(per_table.items()):
         actions = sum(1 for action in extraction.actions if action.provenance.table == table_index)
         lines.append(f"    logical table {table_index}: {count} stitched rows -> {actions} actions")
-    codes = Counter(issue.code for issue in extraction.issues) + Counter(code for action in extraction.actions for code, _ in action.issues)
+    codes = Counter(issue.code for issue in extraction.issues) + Counter(issue.code for action in extraction.actions for issue in action.issues)
     for code, count in codes.most_common():
         examples = [issue.value[:60] for issue in extraction.issues if issue.code == code and issue.value][:2]
         lines.append(f"    issue {code}: {count}" + (f" (e.g. {'; '.join(examples)})" if examples else ""))

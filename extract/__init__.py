@@ -6,6 +6,7 @@ and HTML plans all go through the same rules. Entry point: :func:`extract_docume
 
 from extract.document import extract_document
 from extract.headers import HeaderSettings
-from extract.model import Extraction, Issue, Provenance, RawAction
+from extract.model import Extraction, Provenance, RawAction
+from ingest.model import Issue
 
 __all__ = ["Extraction", "HeaderSettings", "Issue", "Provenance", "RawAction", "extract_document"]

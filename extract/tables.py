@@ -33,6 +33,7 @@ from extract.context import (
 from extract.headers import HeaderSettings, map_header, normalise_header
 from extract.items import split_enumerated
 from extract.model import Issue
+from ingest.issues import IssueCode
 from ingest.model import BBox, Cell, Document, Line, Table, TextBlock
 
 HEADER_SEARCH_ROWS = 6
@@ -87,7 +88,7 @@ class DataRow:
     section: str = ""
     area_heading: str = ""
     section_lead: str = ""
-    issues: tuple[tuple[str, str], ...] = ()
+    issues: tuple[tuple[IssueCode, str], ...] = ()
     bbox: BBox | None = None  # the row's box on its first page (paged formats), for the review page
 
     def texts(self, name: str) -> list[str]:
@@ -300,7 +301,7 @@ class _Draft:
     section: str
     area_heading: str
     section_lead: str
-    issues: list[tuple[str, str]] = field(default_factory=list)
+    issues: list[tuple[IssueCode, str]] = field(default_factory=list)
     bbox: BBox | None = None
 
     def add_cells(self, row: Sequence[Cell | None]) -> None:
@@ -353,7 +354,7 @@ class _Walker:
     first_cell_above: Cell | None = None  # for first-column cells merged downwards (None below)
 
     # -- output helpers
-    def issue(self, code: str, message: str, value: str = "", page: int | None = None, row: int | None = None, column: str = "") -> None:
+    def issue(self, code: IssueCode, message: str, value: str = "", page: int | None = None, row: int | None = None, column: str = "") -> None:
         self.issues.append(Issue(self.document, code, message, value, page, self.table_index or None, row, column))
 
     def flush(self) -> None:
@@ -576,7 +577,7 @@ class _Walker:
             return row
         return (self.first_cell_above,) + tuple(row[1:])
 
-    def draft_issue(self, code: str, message: str) -> None:
+    def draft_issue(self, code: IssueCode, message: str) -> None:
         if self.draft is not None:
             self.draft.issues.append((code, message))
 

@@ -44,7 +44,7 @@ from typing import Any
 
 from ingest.docx import DEFAULT_LIMITS, OLE_MAGIC, check_expansion
 from ingest.grid import DATASET_OUTPUT_REASON, grid_to_blocks, is_dataset_output
-from ingest.model import Block, Document, Line, SourceIssue, Table, TextBlock, UnreadableFile
+from ingest.model import Block, Document, Issue, Line, Table, TextBlock, UnreadableFile
 
 MAX_FULL_LOAD_MB = 20
 """Sheets expanding beyond this are streamed (read-only mode: merges not reported)."""
@@ -68,7 +68,7 @@ def read_xlsx(path: Path, data: bytes | None = None, sha256: str = "") -> Docume
     sheet_bytes, has_formulas = check_workbook_package(raw)
     full_load = sheet_bytes <= MAX_FULL_LOAD_MB * _MB
     workbook = _load(raw, read_only=not full_load, data_only=True)
-    issues: list[SourceIssue] = []
+    issues: list[Issue] = []
     sheets: list[tuple[str, tuple[Block, ...]]] = []
     tables = outputs = 0
     try:
@@ -80,7 +80,7 @@ def read_xlsx(path: Path, data: bytes | None = None, sha256: str = "") -> Docume
                 continue
             for (row, column), formula in uncomputed.get(sheet.title, {}).items():
                 if (row, column) not in filled:
-                    issues.append(SourceIssue(
+                    issues.append(Issue.from_reader(
                         "uncomputed-formula",
                         f"{sheet.title}!{_cell_name(row, column)}: formula with no saved value (open and save the workbook in Excel)",
                         value=formula,

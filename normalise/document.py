@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from extract.model import Extraction, Issue, RawAction
+from extract.model import Extraction, RawAction
+from ingest.issues import IssueCode
+from ingest.model import Issue
 from normalise.leads import LeadKnowledge, parse_lead
 from normalise.model import Action, ActionSource, DocumentRecord, NormalisedDocument
 from normalise.plandate import PlanDate, document_date_context
@@ -98,11 +100,10 @@ def normalise_action(raw: RawAction, context: DocumentContext, action_id: str = 
     where = raw.provenance
     issues: list[Issue] = []
 
-    def issue(code: str, message: str, value: str = "", column: str = "") -> None:
+    def issue(code: IssueCode, message: str, value: str = "", column: str = "") -> None:
         issues.append(Issue(where.document, code, message, value, where.page, where.table, where.row, column, action_id))
 
-    for code, message in raw.issues:
-        issue(code, message, raw.ref)
+    issues.extend(replace(raised, value=raw.ref, action_id=action_id) for raised in raw.issues)
     area = clean_text(raw.area)
     if area and looks_clipped(area, context.vocabulary):
         repaired, repairs = repair_text(area, context.vocabulary)
