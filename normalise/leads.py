@@ -607,7 +607,7 @@ def _role_word_surname(i: int, tokens: _Tokens) -> list[_Candidate]:
     after = k + 1
     if after < n and not breaks[after] and not _first_name_ok(words[after]):
         return []  # "Paul Head of Service", "Grace Nurse Practitioner"
-    if popularity_english(words[i]) < 3:
+    if popularity_english(words[i]) < tokens.settings.role_word_surname_min_popularity:
         return []
     return [_Candidate(i, k + 1, tokens.settings.role_word_surname_score, i)]
 
@@ -667,7 +667,8 @@ def _unknown_name_before_role(i: int, tokens: _Tokens) -> bool:
         return False
     if _zipf(last) >= _UNKNOWN_SURNAME_ZIPF and first_name_popularity(first) is None:
         return False
-    return any(_is_role_word(w) or is_abbreviation(w) for w in words[i + 3:i + 8])
+    window = tokens.settings.role_lookahead_words
+    return any(_is_role_word(w) or is_abbreviation(w) for w in words[i + 3:i + 3 + window])
 
 
 def _best_people(tokens: _Tokens) -> list[_Candidate]:

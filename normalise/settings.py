@@ -30,6 +30,8 @@ DEFAULT_LONE_FIRST_NAME_SCORE = 1.0
 DEFAULT_UNUSED_NAME_WORD_PENALTY = -1.0
 DEFAULT_CONFIDENT_SCORE = 1.8
 DEFAULT_CONTEXT_SCORE = 2.0
+DEFAULT_ROLE_LOOKAHEAD_WORDS = 5
+DEFAULT_ROLE_WORD_SURNAME_MIN_POPULARITY = 3
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,12 @@ class LeadSettings:
     ``confident_score``: readings at least this good are evidence for the whole document (a
     name read once is recognised in its other cells). ``context_score``: readings at least this
     good mark where runs of names start and end, which allows ``run_together_name_score``.
+
+    When a reading applies: ``role_lookahead_words``, how many words after "Name Surname,"
+    may hold the role word or abbreviation that makes an unknown name a name
+    (``name_before_role_score``); ``role_word_surname_min_popularity``, how popular in
+    English (gender-guesser's 0-13 scale) a first name must be before a role word that is
+    also a surname ("Jenny Sergeant").
     """
 
     known_name_score: float = DEFAULT_KNOWN_NAME_SCORE
@@ -82,6 +90,8 @@ class LeadSettings:
     unused_name_word_penalty: float = DEFAULT_UNUSED_NAME_WORD_PENALTY
     confident_score: float = DEFAULT_CONFIDENT_SCORE
     context_score: float = DEFAULT_CONTEXT_SCORE
+    role_lookahead_words: int = DEFAULT_ROLE_LOOKAHEAD_WORDS
+    role_word_surname_min_popularity: int = DEFAULT_ROLE_WORD_SURNAME_MIN_POPULARITY
 
     def __post_init__(self) -> None:
         check_field_types(self)
@@ -90,3 +100,4 @@ class LeadSettings:
                 check_range(self, item.name, -math.inf, 0.0)
             else:
                 check_range(self, item.name)
+        check_range(self, "role_word_surname_min_popularity", 0, 13)

@@ -47,6 +47,9 @@ PDFS = FIXTURES / "pdf"
         (lambda: LeadSettings(unused_name_word_penalty=0.5), ValueError, r"LeadSettings\.unused_name_word_penalty must be a number <= 0"),
         (lambda: LeadSettings(known_name_score="3"), TypeError, r"LeadSettings\.known_name_score must be a number, not '3'"),
         (lambda: LeadSettings(lexicon_name_score=True), TypeError, r"LeadSettings\.lexicon_name_score must be a number"),
+        (lambda: LeadSettings(role_lookahead_words=2.0), TypeError, r"LeadSettings\.role_lookahead_words must be a whole number"),
+        (lambda: LeadSettings(role_word_surname_min_popularity=14), ValueError,
+         r"LeadSettings\.role_word_surname_min_popularity must be a number between 0 and 13, not 14"),
         (lambda: Settings(pdf=None), TypeError, r"Settings\.pdf must be a PdfSettings, not None"),
         (lambda: Settings(leads=PdfSettings()), TypeError, r"Settings\.leads must be a LeadSettings"),
         (lambda: Settings(headers=LeadSettings()), TypeError, r"Settings\.headers must be a HeaderSettings"),
@@ -98,11 +101,15 @@ THREE_NAMES = tsv(("Ref", "Action", "Lead", "Timescale"), ("1", "Train every soc
 def test_lead_scores_decide_between_readings():
     pairs_first = LeadSettings(three_word_name_score=0.5)
     assert parse_lead("Mary Ann Smith").people == ("Mary Ann Smith",)
-    assert parse_lead("Mary Ann Smith", settings=pairs_first) == parse_lead("Mary Ann Smith", settings=pairs_first)
     assert parse_lead("Mary Ann Smith", settings=pairs_first).people == ("Mary Ann",)
     strict = LeadSettings(confident_score=1.9)  # "Name, Role" (1.8) is no longer evidence
     assert "Saheed Khan" in LeadKnowledge.from_document(["Saheed Khan, LSCB Performance"], [], []).known_people
     assert not LeadKnowledge.from_document(["Saheed Khan, LSCB Performance"], [], [], settings=strict).known_people
+    no_lookahead = LeadSettings(role_lookahead_words=0)  # no role may follow "Name Surname,"
+    assert not LeadKnowledge.from_document(["Saheed Khan, LSCB Performance"], [], [], settings=no_lookahead).known_people
+    assert parse_lead("Jenny Sergeant Liz Price").people == ("Jenny Sergeant", "Liz Price")
+    rarer = LeadSettings(role_word_surname_min_popularity=13)  # only the most popular first names
+    assert parse_lead("Jenny Sergeant Liz Price", settings=rarer).people == ("Liz Price",)
 
 
 def test_lead_settings_reach_normalise_through_convert_file(tmp_path):
