@@ -146,9 +146,12 @@ def test_inspect_passes_pdf_settings_to_the_reader():
 def test_inspect_opens_an_encrypted_pdf_with_the_password_given():
     runner = CliRunner()
     path = str(PDFS / "encrypted.pdf")
-    assert "unreadable (encrypted (password required))" in runner.invoke(main, ["inspect", path]).output
+    locked = runner.invoke(main, ["inspect", path]).output
+    assert "unreadable (encrypted (password required))" in locked
+    assert "extract: nothing to extract (encrypted (password required))" in locked
     opened = runner.invoke(main, ["inspect", path, "--pdf-password", "secret"])
     assert opened.exit_code == 0 and "encrypted.pdf: 1 page(s)" in opened.output
+    assert "nothing to extract" not in opened.output  # the extract view read it with the same settings
 
 
 def test_convert_passes_the_pdf_password_to_the_reader(tmp_path):
