@@ -23,6 +23,7 @@ from actionplans.export.tables import visible_text as printable
 from actionplans.pipeline import PIPELINE_VERSION, Dataset, Settings
 from extract import HeaderSettings
 from ingest.pdf import PdfSettings
+from ingest.settings import DEFAULT_MAX_EXPANDED_MB, PackageLimits
 from normalise.model import NormalisedDocument
 
 log = logging.getLogger("actionplans")
@@ -162,17 +163,20 @@ def _typed_value(text: str, default: object, name: str) -> object:
     return text
 
 
-def _settings(headers_file: Path | None, pdf_assignments: tuple[str, ...], pdf_password: str | None) -> Settings:
+def _settings(headers_file: Path | None, pdf_assignments: tuple[str, ...], pdf_password: str | None,
+              max_expanded_mb: int) -> Settings:
     """The conversion settings from the command line's options (convert and inspect alike)."""
     try:
         headers = HeaderSettings.from_file(headers_file) if headers_file else HeaderSettings()
     except (ValueError, OSError) as error:
         raise click.BadParameter(str(error), param_hint="--headers") from None
-    return Settings(headers=headers, pdf=pdf_settings(pdf_assignments, pdf_password))
+    return Settings(headers=headers, pdf=pdf_settings(pdf_assignments, pdf_password),
+                    package=PackageLimits(max_expanded_mb=max_expanded_mb))
 
 
 def _settings_options(command):
-    """The options every command that reads plans takes: --headers, --pdf-setting, --pdf-password."""
+    """The options every command that reads plans takes: --headers, --pdf-setting, --pdf-password,
+    --max-expanded-mb."""
     options = (
         click.option("--headers", "headers_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
                      help="TOML file of extra header synonyms ([synonyms] field = [\"Header\", ...])."),
@@ -180,6 +184,8 @@ def _settings_options(command):
                      help="Tune the PDF table finder, e.g. snap_tolerance=5, find_unruled=no, unruled.min_rows=4 "
                           "(repeatable; names as in ingest.pdf.PdfSettings; README: Settings)."),
         click.option("--pdf-password", metavar="TEXT", help="Password to open encrypted PDFs with (default: the empty password)."),
+        click.option("--max-expanded-mb", default=DEFAULT_MAX_EXPANDED_MB, show_default=True, type=click.IntRange(1),
+                     help="Size in MB a Word or Excel file may expand to when unzipped; a larger one is refused as a likely zip bomb."),
     )
     for option in reversed(options):
         command = option(command)
@@ -215,7 +221,7 @@ def main() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.option("--verbose", "-v", is_flag=True, help="Log detail per file and show tracebacks.")
 def convert_command(inputs: tuple[Path, ...], out: Path, formats: str, headers_file: Path | None,
-                    pdf_assignments: tuple[str, ...], pdf_password: str | None, jobs: int, timeout: float,
+                    pdf_assignments: tuple[str, ...], pdf_password: str | None, max_expanded_mb: int, jobs: int, timeout: float,
                     max_memory: str, csv_raw: bool, force: bool, cache_dir: Path | None, no_cache: bool, database_url: str | None,
                     prune: bool, csv_excel: bool, overrides_file: Path | None, with_review: bool, scheduler: str | None,
                     quiet: bool, verbose: bool) -> None:
@@ -229,7 +235,7 @@ def convert_command(inputs: tuple[Path, ...], out: Path, formats: str, headers_f
     if not verbose:  # pdfminer warns about damaged fonts on stderr; the documents table says what matters
         logging.getLogger("pdfminer").setLevel(logging.ERROR)
     chosen = _formats(formats)
-    settings = _settings(headers_file, pdf_assignments, pdf_password)
+    settings = _settings(headers_file, pdf_assignments, pdf_password, max_expanded_mb)
     if prune and not database_url:
         raise click.BadParameter("--prune only applies to a database; give --db URL too", param_hint="--prune") from None
     if database_url:  # a bad URL or a missing driver is reported now, not after the whole conversion
@@ -355,17 +361,17 @@ def evaluate_command(gold: Path, actions_file: Path, as_json: bool) -> None:
 @click.option("--draw", type=click.Path(file_okay=False, path_type=Path), help="Draw detected table cells onto page images in this folder (PDF only).")
 @_settings_options
 def inspect_command(files: tuple[Path, ...], tables_jsonl: Path | None, draw: Path | None, headers_file: Path | None,
-                    pdf_assignments: tuple[str, ...], pdf_password: str | None) -> None:
+                    pdf_assignments: tuple[str, ...], pdf_password: str | None, max_expanded_mb: int) -> None:
     """Show what the reader saw in FILES: tables, header map, stitched rows, issues."""
     from actionplans import inspect as inspection
 
-    settings = _settings(headers_file, pdf_assignments, pdf_password)
+    settings = _settings(headers_file, pdf_assignments, pdf_password, max_expanded_mb)
     if tables_jsonl:
         count = inspection.write_tables_jsonl(list(files), tables_jsonl, settings.pdf)
         click.echo(f"{count} tables written to {tables_jsonl}")
         return
     for path in files:
-        click.echo(inspection.describe(path, settings.pdf))
+        click.echo(inspection.describe(path, settings))
         click.echo(inspection.describe_extraction(path, settings))
         if draw and path.suffix.lower() == ".pdf":
             for image in inspection.draw_tables(path, draw, settings=settings.pdf, extract_settings=settings):

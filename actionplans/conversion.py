@@ -20,7 +20,7 @@ from ingest import UnreadableFile, read_document
 from ingest.issues import ERROR_CODES  # codes that make a document partial
 from ingest.model import Document, Issue
 from ingest.pdf import PdfSettings
-from ingest.settings import check_field_types
+from ingest.settings import PackageLimits, check_field_types
 from normalise.model import DocumentRecord, NormalisedDocument
 from normalise.settings import LeadSettings
 
@@ -33,6 +33,8 @@ class Settings:
     """Everything a conversion depends on besides the file itself, one validated object per
     stage; all of it is part of the cache key (:func:`actionplans.cache.settings_digest`).
 
+    - ``package``: how far a Word or Excel file may expand before it is refused as a zip
+      bomb (:class:`ingest.settings.PackageLimits`).
     - ``pdf``: how the PDF reader finds tables (:class:`ingest.pdf.PdfSettings`, with the
       text-alignment finder's :class:`ingest.pdf_unruled.UnruledSettings` as ``pdf.unruled``).
     - ``headers``: header synonyms and the fuzzy-match bar (:class:`extract.headers.HeaderSettings`).
@@ -41,6 +43,7 @@ class Settings:
 
     headers: HeaderSettings = field(default_factory=HeaderSettings)
     pdf: PdfSettings = field(default_factory=PdfSettings)
+    package: PackageLimits = field(default_factory=PackageLimits)
     leads: LeadSettings = field(default_factory=LeadSettings)
     # WALK SETTINGS GO HERE: the table walk's frozen settings object from extract (issue #15
     # item 4), as ``walk: WalkSettings = field(default_factory=WalkSettings)``, passed by
@@ -60,7 +63,7 @@ def extract_with(document: Document, settings: Settings = Settings()) -> Extract
 
 def read_with(path: Path | str, settings: Settings = Settings()) -> Document:
     """Read a file with the given settings: the one reading path (``convert`` and ``inspect``)."""
-    return read_document(path, settings.pdf)
+    return read_document(path, settings.pdf, settings.package)
 
 
 def failed_document(path: Path, reason: str, status: str = "failed", sha256: str = "", fmt: str = "") -> NormalisedDocument:

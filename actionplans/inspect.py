@@ -21,16 +21,14 @@ from ingest.pdf_stitch import PageTable
 _PREVIEW = 40
 
 
-def describe(path: Path | str, settings: PdfSettings = PdfSettings()) -> str:
+def describe(path: Path | str, settings: Settings = Settings()) -> str:
     """What the reader saw in any supported file (PDFs get the per-page view of
     :func:`describe_pdf`)."""
     path = Path(path)
     if path.suffix.lower() == ".pdf" or _starts_like_pdf(path):
-        return describe_pdf(path, settings)
-    from ingest import read_document
-
+        return describe_pdf(path, settings.pdf)
     try:
-        document = read_document(path, settings)
+        document = read_with(path, settings)
     except UnreadableFile as error:
         return f"{path.name}: unreadable ({error.reason})"
     return "\n".join([f"{path.name}: {document.format}", *_describe_document(document)])

@@ -57,6 +57,7 @@ from ingest.docx_numbering import (
 )
 from ingest.htmltext import clean_space
 from ingest.model import Block, Cell, Document, Issue, Line, Row, Table, TextBlock, UnreadableFile
+from ingest.settings import PackageLimits
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
@@ -68,34 +69,6 @@ OLD_DOC_REASON = (
     "old binary Word .doc is not supported: save it as .docx (Word: File > Save As; "
     "or `libreoffice --headless --convert-to docx FILE.doc`)"
 )
-
-DEFAULT_MAX_EXPANDED_MB = 200
-DEFAULT_MAX_RATIO = 100
-DEFAULT_RATIO_CHECK_FROM_MB = 1
-
-
-@dataclass(frozen=True)
-class PackageLimits:
-    """How far a .docx may expand before it is refused as a likely zip bomb.
-
-    ``max_expanded_mb`` bounds the sum of the members' uncompressed sizes; ``max_ratio`` bounds
-    any one member's compression ratio once it expands beyond ``ratio_check_from_mb`` (Word's
-    XML compresses about 5-20:1; a bomb, 1000:1). Python's zipfile never inflates a member
-    beyond its declared size, so checking the declared sizes is enough.
-    """
-
-    max_expanded_mb: int = DEFAULT_MAX_EXPANDED_MB
-    max_ratio: int = DEFAULT_MAX_RATIO
-    ratio_check_from_mb: int = DEFAULT_RATIO_CHECK_FROM_MB
-
-    def __post_init__(self) -> None:
-        if self.max_expanded_mb <= 0:
-            raise ValueError("PackageLimits.max_expanded_mb must be positive")
-        if self.max_ratio <= 1:
-            raise ValueError("PackageLimits.max_ratio must be greater than 1")
-        if self.ratio_check_from_mb < 0:
-            raise ValueError("PackageLimits.ratio_check_from_mb must not be negative")
-
 
 DEFAULT_LIMITS = PackageLimits()
 

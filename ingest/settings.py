@@ -1,16 +1,43 @@
-"""Checks shared by the settings objects of every stage (PDF reader, table walk, leads).
+"""Checks shared by the settings objects of every stage (PDF reader, table walk, leads), and
+the readers' settings that must not import a reader (:class:`PackageLimits`).
 
 Each settings object is a frozen dataclass whose defaults are named constants; its
-``__post_init__`` calls these so that a wrong value fails at once, in one line naming the
-setting ("PdfSettings.snap_tolerance must be a number >= 0, not -1.0"), instead of as an odd
-table hours later. Lives in ``ingest`` (the first stage) so that every stage can use it.
+``__post_init__`` calls these checks so that a wrong value fails at once, in one line naming
+the setting ("PdfSettings.snap_tolerance must be a number >= 0, not -1.0"), instead of as an
+odd table hours later. Lives in ``ingest`` (the first stage) so that every stage can use it.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
+from dataclasses import dataclass
 from typing import Any
+
+DEFAULT_MAX_EXPANDED_MB = 200
+DEFAULT_MAX_RATIO = 100
+DEFAULT_RATIO_CHECK_FROM_MB = 1
+
+
+@dataclass(frozen=True)
+class PackageLimits:
+    """How far a .docx or .xlsx may expand before it is refused as a likely zip bomb.
+
+    ``max_expanded_mb`` bounds the sum of the members' uncompressed sizes; ``max_ratio`` bounds
+    any one member's compression ratio once it expands beyond ``ratio_check_from_mb`` (Word's
+    XML compresses about 5-20:1; a bomb, 1000:1). Python's zipfile never inflates a member
+    beyond its declared size, so checking the declared sizes is enough.
+    """
+
+    max_expanded_mb: int = DEFAULT_MAX_EXPANDED_MB
+    max_ratio: int = DEFAULT_MAX_RATIO
+    ratio_check_from_mb: int = DEFAULT_RATIO_CHECK_FROM_MB
+
+    def __post_init__(self) -> None:
+        check_field_types(self)
+        check_range(self, "max_expanded_mb", 1)
+        check_range(self, "max_ratio", 2)
+        check_range(self, "ratio_check_from_mb")
 
 
 def check_field_types(settings: Any) -> None:

@@ -20,6 +20,7 @@ from actionplans.conversion import Settings, convert_file
 from extract.headers import HeaderSettings
 from ingest.pdf import PdfSettings
 from ingest.pdf_unruled import UnruledSettings
+from ingest.settings import PackageLimits
 from normalise.leads import LeadKnowledge, parse_lead
 from normalise.settings import LeadSettings
 from tests.conftest import FIXTURES
@@ -50,6 +51,10 @@ PDFS = FIXTURES / "pdf"
         (lambda: LeadSettings(role_lookahead_words=2.0), TypeError, r"LeadSettings\.role_lookahead_words must be a whole number"),
         (lambda: LeadSettings(role_word_surname_min_popularity=14), ValueError,
          r"LeadSettings\.role_word_surname_min_popularity must be a number between 0 and 13, not 14"),
+        (lambda: PackageLimits(max_ratio=1), ValueError, r"PackageLimits\.max_ratio must be a number >= 2, not 1"),
+        (lambda: PackageLimits(max_expanded_mb=0), ValueError, r"PackageLimits\.max_expanded_mb must be a number >= 1"),
+        (lambda: PackageLimits(max_expanded_mb=1.5), TypeError, r"PackageLimits\.max_expanded_mb must be a whole number"),
+        (lambda: Settings(package=PdfSettings()), TypeError, r"Settings\.package must be a PackageLimits"),
         (lambda: Settings(pdf=None), TypeError, r"Settings\.pdf must be a PdfSettings, not None"),
         (lambda: Settings(leads=PdfSettings()), TypeError, r"Settings\.leads must be a LeadSettings"),
         (lambda: Settings(headers=LeadSettings()), TypeError, r"Settings\.headers must be a HeaderSettings"),
@@ -64,7 +69,7 @@ def test_whole_numbers_serve_for_numbers_and_defaults_are_valid():
     assert PdfSettings(snap_tolerance=5).snap_tolerance == 5
     assert LeadSettings(known_name_score=4).known_name_score == 4
     assert LeadSettings(unused_name_word_penalty=0).unused_name_word_penalty == 0
-    assert Settings() == Settings(HeaderSettings(), PdfSettings(), LeadSettings())
+    assert Settings() == Settings(HeaderSettings(), PdfSettings(), PackageLimits(), LeadSettings())
 
 
 # --------------------------------------------------------------------------- cache key
@@ -77,19 +82,20 @@ def test_whole_numbers_serve_for_numbers_and_defaults_are_valid():
         Settings(pdf=PdfSettings(password="secret")),
         Settings(pdf=PdfSettings(find_unruled=False)),
         Settings(pdf=PdfSettings(unruled=UnruledSettings(min_rows=4))),
+        Settings(package=PackageLimits(max_expanded_mb=300)),
         Settings(leads=LeadSettings(confident_score=1.9)),
         Settings(leads=LeadSettings(unused_name_word_penalty=-0.5)),
         Settings(headers=HeaderSettings(min_score=90.0)),
         Settings(headers=HeaderSettings(synonyms=(*HeaderSettings().synonyms, ("ignore", ("owner of the task",))))),
     ],
-    ids=["pdf", "pdf-password", "pdf-flag", "pdf-unruled", "leads", "leads-penalty", "headers-score", "headers-synonyms"],
+    ids=["pdf", "pdf-password", "pdf-flag", "pdf-unruled", "package", "leads", "leads-penalty", "headers-score", "headers-synonyms"],
 )
 def test_the_cache_key_changes_with_any_setting(tmp_path, changed):
     plan = tmp_path / "plan.txt"
     plan.write_text(tsv(("Action", "Lead"), ("Train staff", "Jo Bloggs")), encoding="utf-8")
     cache = Cache(tmp_path / "cache", code="code")
     default = cache.key(plan, Settings())
-    assert default == cache.key(plan, Settings(HeaderSettings(), PdfSettings(), LeadSettings()))
+    assert default == cache.key(plan, Settings(HeaderSettings(), PdfSettings(), PackageLimits(), LeadSettings()))
     assert cache.key(plan, changed).digest != default.digest
 
 
@@ -129,7 +135,23 @@ def test_pdf_settings_reach_the_reader_through_convert_file():
     assert (opened.record.status, opened.record.pages) == ("skipped", 1)  # read: a title, no table
 
 
+def test_package_limits_reach_the_word_reader_through_convert_file():
+    bomb = FIXTURES / "docx" / "zip_bomb_ratio.docx"  # 9 MB of XML at 962:1
+    assert convert_file(bomb).record.error.endswith("likely a zip bomb")
+    tight = convert_file(bomb, Settings(package=PackageLimits(max_expanded_mb=1)))
+    assert (tight.record.status, tight.record.error) == ("failed", "refused: expands to 9 MB (limit 1 MB)")
+
+
 # --------------------------------------------------------------------------- the command line
+
+
+def test_inspect_passes_the_expansion_limit_to_the_word_reader():
+    result = CliRunner().invoke(main, ["inspect", str(FIXTURES / "docx" / "zip_bomb_ratio.docx"), "--max-expanded-mb", "1"])
+    assert result.exit_code == 0
+    assert result.output.splitlines() == [
+        "zip_bomb_ratio.docx: unreadable (refused: expands to 9 MB (limit 1 MB))",
+        "  extract: nothing to extract (refused: expands to 9 MB (limit 1 MB))",
+    ]
 
 
 def test_inspect_passes_pdf_settings_to_the_reader():
