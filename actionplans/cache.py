@@ -35,7 +35,7 @@ from typing import Any
 
 from actionplans.conversion import Settings
 from extract.glossary import GlossaryEntry, PersonEntry
-from extract.model import Issue
+from ingest.model import Issue
 from normalise.model import Action, ActionSource, DocumentRecord, NormalisedDocument
 
 log = logging.getLogger("actionplans")

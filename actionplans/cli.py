@@ -6,12 +6,14 @@ failed, 2 for a usage error. Errors are one line; ``-v`` adds detail and traceba
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -20,6 +22,8 @@ from actionplans.export import DEFAULT_FORMATS, FORMATS
 from actionplans.export.tables import visible_text as printable
 from actionplans.pipeline import PIPELINE_VERSION, Dataset, Settings
 from extract import HeaderSettings
+from ingest.pdf import PdfSettings
+from ingest.settings import DEFAULT_MAX_EXPANDED_MB, PackageLimits
 from normalise.model import NormalisedDocument
 
 log = logging.getLogger("actionplans")
@@ -107,6 +111,87 @@ def _check_inputs(inputs: tuple[Path, ...], out: Path) -> tuple[Path, ...]:
     return inputs
 
 
+_TRUE_WORDS = frozenset({"true", "yes", "on", "1"})
+_FALSE_WORDS = frozenset({"false", "no", "off", "0"})
+
+
+def pdf_settings(assignments: tuple[str, ...], password: str | None = None) -> PdfSettings:
+    """``("snap_tolerance=5", "unruled.min_rows=4", "find_unruled=no")`` -> :class:`PdfSettings`
+    with those fields set (each value read as its default's type) and ``password``; a usage
+    error names the setting that is unknown or invalid."""
+    settings = PdfSettings() if password is None else PdfSettings(password=password)
+    for assignment in assignments:
+        name, equals, text = assignment.partition("=")
+        if not equals or not name.strip():
+            raise click.BadParameter(f"{assignment!r} is not NAME=VALUE", param_hint="--pdf-setting")
+        try:
+            settings = _with_setting(settings, name.strip().split("."), text.strip())
+        except (TypeError, ValueError) as error:
+            raise click.BadParameter(str(error), param_hint="--pdf-setting") from None
+    return settings
+
+
+def _with_setting(settings: Any, path: list[str], text: str) -> Any:
+    """A copy of a settings object with the field at ``path`` (nested: ``unruled.min_rows``) set."""
+    names = {item.name for item in dataclasses.fields(settings)}
+    owner = type(settings).__name__
+    if path[0] not in names or path[0] == "password":
+        choices = ", ".join(sorted(names - {"password"}))
+        raise ValueError(f"{owner} has no setting {path[0]!r}; choose from {choices}")
+    current = getattr(settings, path[0])
+    if dataclasses.is_dataclass(current):
+        if len(path) < 2:
+            raise ValueError(f"{owner}.{path[0]} is a group of settings: name one ({path[0]}.NAME=VALUE)")
+        return dataclasses.replace(settings, **{path[0]: _with_setting(current, path[1:], text)})
+    if len(path) > 1:
+        raise ValueError(f"{owner}.{path[0]} has no settings inside it")
+    return dataclasses.replace(settings, **{path[0]: _typed_value(text, current, f"{owner}.{path[0]}")})
+
+
+def _typed_value(text: str, default: object, name: str) -> object:
+    """``text`` read as the type of ``default`` (a bool from true/false, yes/no, on/off, 1/0)."""
+    if isinstance(default, bool):
+        if text.lower() not in _TRUE_WORDS | _FALSE_WORDS:
+            raise ValueError(f"{name} must be true or false, not {text!r}")
+        return text.lower() in _TRUE_WORDS
+    if isinstance(default, (int, float)):
+        try:
+            return type(default)(text)
+        except ValueError:
+            kind = "a whole number" if isinstance(default, int) else "a number"
+            raise ValueError(f"{name} must be {kind}, not {text!r}") from None
+    return text
+
+
+def _settings(headers_file: Path | None, pdf_assignments: tuple[str, ...], pdf_password: str | None,
+              max_expanded_mb: int) -> Settings:
+    """The conversion settings from the command line's options (convert and inspect alike)."""
+    try:
+        headers = HeaderSettings.from_file(headers_file) if headers_file else HeaderSettings()
+    except (ValueError, OSError) as error:
+        raise click.BadParameter(str(error), param_hint="--headers") from None
+    return Settings(headers=headers, pdf=pdf_settings(pdf_assignments, pdf_password),
+                    package=PackageLimits(max_expanded_mb=max_expanded_mb))
+
+
+def _settings_options(command):
+    """The options every command that reads plans takes: --headers, --pdf-setting, --pdf-password,
+    --max-expanded-mb."""
+    options = (
+        click.option("--headers", "headers_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                     help="TOML file of extra header synonyms ([synonyms] field = [\"Header\", ...])."),
+        click.option("--pdf-setting", "pdf_assignments", multiple=True, metavar="NAME=VALUE",
+                     help="Tune the PDF table finder, e.g. snap_tolerance=5, find_unruled=no, unruled.min_rows=4 "
+                          "(repeatable; names as in ingest.pdf.PdfSettings; README: Settings)."),
+        click.option("--pdf-password", metavar="TEXT", help="Password to open encrypted PDFs with (default: the empty password)."),
+        click.option("--max-expanded-mb", default=DEFAULT_MAX_EXPANDED_MB, show_default=True, type=click.IntRange(1),
+                     help="Size in MB a Word or Excel file may expand to when unzipped; a larger one is refused as a likely zip bomb."),
+    )
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(PIPELINE_VERSION, prog_name="actionplans")
 def main() -> None:
@@ -118,7 +203,7 @@ def main() -> None:
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", "out", default="data/processed", show_default=True, type=click.Path(path_type=Path, file_okay=False), help="Folder to write the dataset into.")
 @click.option("--format", "formats", default=",".join(DEFAULT_FORMATS), show_default=True, help=f"Comma-separated output formats: {', '.join(FORMATS)}.")
-@click.option("--headers", "headers_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="TOML file of extra header synonyms ([synonyms] field = [\"Header\", ...]).")
+@_settings_options
 @click.option("--jobs", "-j", default=os.cpu_count() or 1, show_default="all cores", type=click.IntRange(1, 256), help="Files converted in parallel processes.")
 @click.option("--timeout", default=DEFAULT_TIMEOUT, show_default=True, type=click.FloatRange(0), help="Seconds one file may take before it is stopped and reported failed (0: no limit).")
 @click.option("--max-memory", default=DEFAULT_MAX_MEMORY, show_default=True, metavar="SIZE",
@@ -135,7 +220,8 @@ def main() -> None:
 @click.option("--scheduler", metavar="ADDRESS", help="Convert on the Dask cluster at ADDRESS (tcp://host:8786) instead of local processes; needs the 'dask' extra.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.option("--verbose", "-v", is_flag=True, help="Log detail per file and show tracebacks.")
-def convert_command(inputs: tuple[Path, ...], out: Path, formats: str, headers_file: Path | None, jobs: int, timeout: float,
+def convert_command(inputs: tuple[Path, ...], out: Path, formats: str, headers_file: Path | None,
+                    pdf_assignments: tuple[str, ...], pdf_password: str | None, max_expanded_mb: int, jobs: int, timeout: float,
                     max_memory: str, csv_raw: bool, force: bool, cache_dir: Path | None, no_cache: bool, database_url: str | None,
                     prune: bool, csv_excel: bool, overrides_file: Path | None, with_review: bool, scheduler: str | None,
                     quiet: bool, verbose: bool) -> None:
@@ -149,10 +235,7 @@ def convert_command(inputs: tuple[Path, ...], out: Path, formats: str, headers_f
     if not verbose:  # pdfminer warns about damaged fonts on stderr; the documents table says what matters
         logging.getLogger("pdfminer").setLevel(logging.ERROR)
     chosen = _formats(formats)
-    try:
-        headers = HeaderSettings.from_file(headers_file) if headers_file else HeaderSettings()
-    except (ValueError, OSError) as error:
-        raise click.BadParameter(str(error), param_hint="--headers") from None
+    settings = _settings(headers_file, pdf_assignments, pdf_password, max_expanded_mb)
     if prune and not database_url:
         raise click.BadParameter("--prune only applies to a database; give --db URL too", param_hint="--prune") from None
     if database_url:  # a bad URL or a missing driver is reported now, not after the whole conversion
@@ -163,7 +246,7 @@ def convert_command(inputs: tuple[Path, ...], out: Path, formats: str, headers_f
         except DatabaseError as error:
             raise click.BadParameter(str(error), param_hint="--db") from None
     corrections = _read_corrections(overrides_file)
-    run = RunOptions(inputs=_check_inputs(inputs, out), out=out, formats=chosen, settings=Settings(headers=headers), jobs=jobs,
+    run = RunOptions(inputs=_check_inputs(inputs, out), out=out, formats=chosen, settings=settings, jobs=jobs,
                      timeout=timeout or None, max_memory=parse_size(max_memory), csv_raw=csv_raw, force=force,
                      cache=None if no_cache else (cache_dir or out / CACHE_NAME), database_url=database_url,
                      prune=prune, csv_excel=csv_excel, overrides_file=overrides_file, corrections=corrections,
@@ -276,25 +359,22 @@ def evaluate_command(gold: Path, actions_file: Path, as_json: bool) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--tables-jsonl", type=click.Path(dir_okay=False, path_type=Path), help="Write every table found as JSON Lines (ICDAR scoring format).")
 @click.option("--draw", type=click.Path(file_okay=False, path_type=Path), help="Draw detected table cells onto page images in this folder (PDF only).")
-@click.option("--headers", "headers_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="TOML file of extra header synonyms, as for convert.")
-def inspect_command(files: tuple[Path, ...], tables_jsonl: Path | None, draw: Path | None, headers_file: Path | None) -> None:
+@_settings_options
+def inspect_command(files: tuple[Path, ...], tables_jsonl: Path | None, draw: Path | None, headers_file: Path | None,
+                    pdf_assignments: tuple[str, ...], pdf_password: str | None, max_expanded_mb: int) -> None:
     """Show what the reader saw in FILES: tables, header map, stitched rows, issues."""
     from actionplans import inspect as inspection
 
-    try:
-        settings = Settings(headers=HeaderSettings.from_file(headers_file) if headers_file else HeaderSettings())
-    except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="--headers") from None
-
+    settings = _settings(headers_file, pdf_assignments, pdf_password, max_expanded_mb)
     if tables_jsonl:
-        count = inspection.write_tables_jsonl(list(files), tables_jsonl)
+        count = inspection.write_tables_jsonl(list(files), tables_jsonl, settings.pdf)
         click.echo(f"{count} tables written to {tables_jsonl}")
         return
     for path in files:
-        click.echo(inspection.describe(path))
+        click.echo(inspection.describe(path, settings))
         click.echo(inspection.describe_extraction(path, settings))
         if draw and path.suffix.lower() == ".pdf":
-            for image in inspection.draw_tables(path, draw):
+            for image in inspection.draw_tables(path, draw, settings=settings.pdf, extract_settings=settings):
                 click.echo(f"  drawn: {image}")
 
 

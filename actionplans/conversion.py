@@ -15,11 +15,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from extract.headers import HeaderSettings
-from extract.model import Extraction, Issue
+from extract.model import Extraction
+from extract.settings import WalkSettings
 from ingest import UnreadableFile, read_document
 from ingest.issues import ERROR_CODES  # codes that make a document partial
-from ingest.model import Document
+from ingest.model import Document, Issue
+from ingest.pdf import PdfSettings
+from ingest.settings import PackageLimits, check_field_types
 from normalise.model import DocumentRecord, NormalisedDocument
+from normalise.settings import LeadSettings
 
 PIPELINE_VERSION = "0.1.0"
 """Bumped whenever a change alters output; part of the cache key."""
@@ -27,9 +31,27 @@ PIPELINE_VERSION = "0.1.0"
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything a conversion depends on besides the file itself."""
+    """Everything a conversion depends on besides the file itself, one validated object per
+    stage; all of it is part of the cache key (:func:`actionplans.cache.settings_digest`).
+
+    - ``package``: how far a Word or Excel file may expand before it is refused as a zip
+      bomb (:class:`ingest.settings.PackageLimits`).
+    - ``pdf``: how the PDF reader finds tables (:class:`ingest.pdf.PdfSettings`, with the
+      text-alignment finder's :class:`ingest.pdf_unruled.UnruledSettings` as ``pdf.unruled``).
+    - ``headers``: header synonyms and the fuzzy-match bar (:class:`extract.headers.HeaderSettings`).
+    - ``leads``: what each reading of a name scores (:class:`normalise.settings.LeadSettings`).
+    - ``walk``: the table walk's thresholds: header search depth, label and heading lengths
+      (:class:`extract.settings.WalkSettings`).
+    """
 
     headers: HeaderSettings = field(default_factory=HeaderSettings)
+    pdf: PdfSettings = field(default_factory=PdfSettings)
+    package: PackageLimits = field(default_factory=PackageLimits)
+    leads: LeadSettings = field(default_factory=LeadSettings)
+    walk: WalkSettings = field(default_factory=WalkSettings)
+
+    def __post_init__(self) -> None:
+        check_field_types(self)
 
 
 def extract_with(document: Document, settings: Settings = Settings()) -> Extraction:
@@ -37,7 +59,12 @@ def extract_with(document: Document, settings: Settings = Settings()) -> Extract
     from extract import extract_document
     from normalise.timescale import split_timescale_entries
 
-    return extract_document(document, settings.headers, split_timescale_entries)
+    return extract_document(document, settings.headers, split_timescale_entries, walk_settings=settings.walk)
+
+
+def read_with(path: Path | str, settings: Settings = Settings()) -> Document:
+    """Read a file with the given settings: the one reading path (``convert`` and ``inspect``)."""
+    return read_document(path, settings.pdf, settings.package)
 
 
 def failed_document(path: Path, reason: str, status: str = "failed", sha256: str = "", fmt: str = "") -> NormalisedDocument:
@@ -62,7 +89,7 @@ def convert_file(path: Path | str, settings: Settings = Settings()) -> Normalise
 
     path = Path(path)
     try:
-        document = read_document(path)
+        document = read_with(path, settings)
     except UnreadableFile as error:
         return failed_document(path, error.reason, error.status, _sha256(path))
     except MemoryError:
@@ -74,7 +101,7 @@ def convert_file(path: Path | str, settings: Settings = Settings()) -> Normalise
         record = DocumentRecord(document=document.name, format=document.format, pages=document.pages,
                                 tables=0, actions=0, status="success", error="", sha256=document.sha256,
                                 title="", plan_date="")
-        result = normalise_extraction(extraction, record)
+        result = normalise_extraction(extraction, record, settings.leads)
     except MemoryError:
         return failed_document(path, out_of_memory_reason(), sha256=document.sha256, fmt=document.format)
     except Exception:  # an extract/normalise bug must not stop the batch; say where it was

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from actionplans.conversion import Settings, extract_with
+from actionplans.conversion import Settings, extract_with, read_with
 from ingest.model import BBox, Cell, Document, Table, TextBlock, UnreadableFile
 from ingest.pdf import PdfSettings, open_pdf, pages_to_document, read_page_contents, read_pdf_page_views
 from ingest.pdf_stitch import PageTable
@@ -21,16 +21,14 @@ from ingest.pdf_stitch import PageTable
 _PREVIEW = 40
 
 
-def describe(path: Path | str) -> str:
+def describe(path: Path | str, settings: Settings = Settings()) -> str:
     """What the reader saw in any supported file (PDFs get the per-page view of
     :func:`describe_pdf`)."""
     path = Path(path)
     if path.suffix.lower() == ".pdf" or _starts_like_pdf(path):
-        return describe_pdf(path)
-    from ingest import read_document
-
+        return describe_pdf(path, settings.pdf)
     try:
-        document = read_document(path)
+        document = read_with(path, settings)
     except UnreadableFile as error:
         return f"{path.name}: unreadable ({error.reason})"
     return "\n".join([f"{path.name}: {document.format}", *_describe_document(document)])
@@ -164,9 +162,9 @@ def _extraction_marks(document: Document, settings: Settings, unturns: dict) -> 
                 if cell is not None and cell.page and cell.bbox and cell.page not in labelled:
                     labelled.add(cell.page)
                     marks.append(Mark(cell.page, _unturned(cell, unturns), "table", f"T{table.index}"))
-        span = find_header(rows, settings.headers)
+        span = find_header(rows, settings.headers, walk=settings.walk)
         if span:
-            column_map = header_to_map(rows, span, rows[span[1] + 1:], settings.headers)
+            column_map = header_to_map(rows, span, rows[span[1] + 1:], settings.headers, walk=settings.walk)
             for r in range(span[0], span[1] + 1):
                 for c, cell in enumerate(rows[r]):
                     if cell is not None and cell.page and cell.bbox:
@@ -218,7 +216,8 @@ def _action_number(row: Sequence[Cell | None], keys: Sequence[tuple[int, str]]) 
     return None
 
 
-def draw_tables(path: Path | str, out_dir: Path | str, resolution: int = 72, settings: PdfSettings = PdfSettings()) -> list[Path]:
+def draw_tables(path: Path | str, out_dir: Path | str, resolution: int = 72, settings: PdfSettings = PdfSettings(),
+                extract_settings: Settings = Settings()) -> list[Path]:
     """One PNG per page with what the reader saw (see :func:`page_marks`): ruled cells in red,
     text-aligned cells in blue, text blocks in grey, header cells in orange labelled with
     their field, action rows outlined in green ("A12"), table numbers in purple ("T3").
@@ -226,7 +225,7 @@ def draw_tables(path: Path | str, out_dir: Path | str, resolution: int = 72, set
     cannot be read (:func:`describe` says why)."""
     path, out_dir = Path(path), Path(out_dir)
     try:
-        marks = page_marks(path, settings)
+        marks = page_marks(path, settings, extract_settings)
     except UnreadableFile:
         return []
     by_page: dict[int, list[Mark]] = {}
@@ -310,7 +309,7 @@ def tables_of(path: Path, settings: PdfSettings = PdfSettings()) -> Iterator[dic
         return
     from ingest import read_document
 
-    for table in read_document(path).tables:
+    for table in read_document(path, settings).tables:
         rows = [[None if cell is None else cell.text for cell in row] for row in table.rows]
         yield {"document": path.stem, "page": table.page, "bbox": list(table.bbox) if table.bbox else None, "rows": rows}
 
@@ -340,10 +339,9 @@ def describe_extraction(path: Path, settings: Settings = Settings()) -> str:
     """What extract made of a file: logical tables with their header map, rows and actions
     per table, and the issues raised (by code, with the first few values)."""
     from extract.tables import document_to_rows, find_content_header, find_header, header_to_map
-    from ingest import read_document
 
     try:
-        document = read_document(path)
+        document = read_with(path, settings)
     except UnreadableFile as error:
         return f"  extract: nothing to extract ({error.reason})"
     lines = ["  extract:"]
@@ -351,14 +349,14 @@ def describe_extraction(path: Path, settings: Settings = Settings()) -> str:
     repeats = []
     for table in document.tables:
         rows = [tuple(row) for row in table.rows]
-        span = find_header(rows, settings.headers)
+        span = find_header(rows, settings.headers, walk=settings.walk)
         found_by = ""
         if not span:
-            span = find_content_header(rows, settings.headers)
+            span = find_content_header(rows, settings.headers, walk=settings.walk)
             found_by = " (found by content)"
         if not span:
             continue
-        column_map = header_to_map(rows, span, rows[span[1] + 1:], settings.headers)
+        column_map = header_to_map(rows, span, rows[span[1] + 1:], settings.headers, walk=settings.walk)
         mapped = "; ".join(f"{label or '(no header)'} -> {name or 'unmapped'}" for label, name in zip(column_map.labels, column_map.fields))
         if mapped == shown:
             repeats.append(str(table.index))
@@ -370,13 +368,13 @@ def describe_extraction(path: Path, settings: Settings = Settings()) -> str:
             lines.append(f"      {label or '(no header)'} -> {name or 'unmapped'}{evidence}")
     if repeats:
         lines.append(f"    the same header repeated in reader tables {', '.join(repeats)} (dropped from the data)")
-    walk = document_to_rows(document, settings.headers)
+    walk = document_to_rows(document, settings.headers, settings.walk)
     extraction = extract_with(document, settings)
     per_table = Counter(row.table for row in walk.rows)
     for table_index, count in sorted(per_table.items()):
         actions = sum(1 for action in extraction.actions if action.provenance.table == table_index)
         lines.append(f"    logical table {table_index}: {count} stitched rows -> {actions} actions")
-    codes = Counter(issue.code for issue in extraction.issues) + Counter(code for action in extraction.actions for code, _ in action.issues)
+    codes = Counter(issue.code for issue in extraction.issues) + Counter(issue.code for action in extraction.actions for issue in action.issues)
     for code, count in codes.most_common():
         examples = [issue.value[:60] for issue in extraction.issues if issue.code == code and issue.value][:2]
         lines.append(f"    issue {code}: {count}" + (f" (e.g. {'; '.join(examples)})" if examples else ""))

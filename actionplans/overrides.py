@@ -25,10 +25,10 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from actionplans.export.tables import LIST_FIELDS, LIST_SEPARATOR
-from extract.model import Issue
+from ingest.model import Issue
 from normalise.model import Action, NormalisedDocument
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ class OverrideProblem:
     """A line that is not applied, and why."""
 
     line: int
-    code: str  # "invalid-override" or "unknown-override-action"
+    code: Literal["invalid-override", "unknown-override-action"]
     message: str
     action_id: str = ""
     field: str = ""

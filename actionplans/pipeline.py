@@ -22,7 +22,7 @@ from actionplans.cache import Cache, CacheKey
 from actionplans.conversion import PIPELINE_VERSION, Settings, convert_file, failed_document
 from actionplans.export.tables import documents_to_frames
 from actionplans.workers import WorkerFailure, run_in_workers
-from extract.model import Issue
+from ingest.model import Issue
 from normalise.model import NormalisedDocument
 
 SKIP_NAMES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini", ".gitkeep"})

@@ -6,7 +6,8 @@ and HTML plans all go through the same rules. Entry point: :func:`extract_docume
 
 from extract.document import extract_document
 from extract.headers import HeaderSettings
-from extract.model import Extraction, Issue, Provenance, RawAction
+from extract.model import Extraction, Provenance, RawAction
 from extract.settings import WalkSettings
+from ingest.model import Issue
 
 __all__ = ["Extraction", "HeaderSettings", "Issue", "Provenance", "RawAction", "WalkSettings", "extract_document"]

@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from extract.grammar import ONGOING_WORD
 from extract.headers import HeaderMatch
 
 CONTENT_DECIDES_SHARE = 0.6
@@ -59,7 +60,7 @@ _DATE_TOKEN = re.compile(
 )
 _ANCHOR_TOKEN = re.compile(
     r"^(?:(?:19|20)\d\d|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|q[1-4]|fy|(?:" + "|".join(_MONTHS) + r")"
-    r"|ongoing|on-going|immediate|immediately|monthly|quarterly|weekly|annually)"
+    r"|" + ONGOING_WORD + r"|immediate|immediately|monthly|quarterly|weekly|annually)"
 )
 _RAG_WORDS = frozenset(("r", "a", "g", "b", "red", "amber", "green", "blue", "ra", "ag", "rag"))
 _STATUS_WORDS = frozenset((

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from extract.glossary import (
     GlossaryEntry,
     PersonEntry,
@@ -11,11 +13,11 @@ from extract.glossary import (
     text_to_inline_glossary,
 )
 from extract.headers import HeaderSettings
-from extract.model import Extraction, Issue
+from extract.model import Extraction
 from extract.records import EntrySplitter, row_to_actions
 from extract.settings import DEFAULT_WALK_SETTINGS, WalkSettings
 from extract.tables import TableWalk, document_to_rows
-from ingest.model import Document
+from ingest.model import Document, Issue
 
 
 def extract_document(
@@ -49,7 +51,8 @@ def extract_document(
 
 
 def document_issues(document: Document) -> list[Issue]:
-    return [Issue(document.name, issue.code, issue.message, issue.value, issue.page) for issue in document.issues]
+    """The reader's issues, with the document they concern named."""
+    return [replace(issue, document=document.name) for issue in document.issues]
 
 
 def side_tables_to_context(walk: TableWalk, name: str) -> tuple[list[GlossaryEntry], list[PersonEntry], list[Issue]]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from extract.context import Context
 from extract.rows import MERGED_DOWN_FIELDS
 from extract.walk_model import Column, ColumnMap, DataRow, union_bbox
+from ingest.issues import IssueCode
 from ingest.model import BBox, Cell, Line
 
 CellKey = tuple[str | None, str]
@@ -31,13 +32,13 @@ class Draft:
     page: int | None
     context: Context = Context()
     cells: Cells = ()
-    issues: tuple[tuple[str, str], ...] = ()
+    issues: tuple[tuple[IssueCode, str], ...] = ()
     bbox: BBox | None = None
 
-    def with_issue(self, code: str, message: str) -> Draft:
+    def with_issue(self, code: IssueCode, message: str) -> Draft:
         return replace(self, issues=self.issues + ((code, message),))
 
-    def with_row(self, row: Sequence[Cell | None], cells: Iterable[tuple[CellKey, tuple[Line, ...]]], issue: tuple[str, str] | None = None) -> Draft:
+    def with_row(self, row: Sequence[Cell | None], cells: Iterable[tuple[CellKey, tuple[Line, ...]]], issue: tuple[IssueCode, str] | None = None) -> Draft:
         """Add a table row: its cells (see :meth:`append`), its box (the reader cells on the
         draft's first page) and an issue about it, if any."""
         boxes = [self.bbox, *(cell.bbox for cell in row if cell is not None and cell.page == self.page)]

@@ -10,6 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+# The one issue record from ingest to export is defined in ingest (the first stage). It is
+# re-exported here only so that modules still importing it from extract (extract/tables.py,
+# being restructured on another branch) keep working; new code imports it from ingest.model.
+from ingest.model import Issue
+
+__all__ = ["FIELDS", "Extraction", "Issue", "Provenance", "RawAction"]
+
 if TYPE_CHECKING:  # only for annotations; keeps this module importable on its own
     from extract.glossary import GlossaryEntry, PersonEntry
 
@@ -60,22 +67,7 @@ class RawAction:
     progress: str = ""
     review_date: str = ""
     other: str = ""
-    issues: tuple[tuple[str, str], ...] = ()  # (code, message) raised while extracting
-
-
-@dataclass(frozen=True)
-class Issue:
-    """A data-quality issue row (schema table ``issues``)."""
-
-    document: str
-    code: str
-    message: str
-    value: str = ""
-    page: int | None = None
-    table: int | None = None
-    row: int | None = None
-    column: str = ""
-    action_id: str = ""  # set in normalise when the issue concerns one action
+    issues: tuple[Issue, ...] = ()  # raised while extracting, placed at this action's row
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,8 @@ from extract.items import (
 )
 from extract.model import Provenance, RawAction
 from extract.tables import Column, DataRow, is_short_key
-from ingest.model import Line
+from ingest.issues import IssueCode
+from ingest.model import Issue, Line
 
 EntrySplitter = Callable[[str], list[str]]
 ALIGNED_FIELDS = ("timescale", "lead", "status", "rag")
@@ -275,7 +276,7 @@ def row_to_actions(row: DataRow, split_entries: EntrySplitter | None = None) -> 
     row = timescale_from_lead_column(merge_start_column(apply_revised_date(move_status_lines(row))))
     ref, links, criterion = row_reference(row)
     source, action_lines = _action_source(row)
-    issues = list(row.issues)
+    issues: list[tuple[IssueCode, str]] = list(row.issues)
     if not source:
         issues.append(("empty-action", "row has no action text"))
     if ref and action_lines:
@@ -324,7 +325,8 @@ def row_to_actions(row: DataRow, split_entries: EntrySplitter | None = None) -> 
             action=item.text,
             lead=texts["lead"], timescale=texts["timescale"], status=texts["status"], rag=texts["rag"],
             timescale_prefix=aligned["timescale"].prefix if "timescale" in aligned else "",
-            issues=tuple(dict.fromkeys(item_issues)),
+            issues=tuple(Issue(row.document, code, message, page=row.page, table=row.table, row=row.row)
+                         for code, message in dict.fromkeys(item_issues)),
             **shared,
         ))
     return actions

@@ -52,6 +52,7 @@ from extract.rows import (
 )
 from extract.settings import DEFAULT_WALK_SETTINGS, WalkSettings
 from extract.walk_model import Column, ColumnMap, DataRow, TableWalk, row_page, row_texts
+from ingest.issues import IssueCode
 from ingest.model import Cell, Document, Line, Row, Table, TextBlock
 
 __all__ = [
@@ -75,7 +76,7 @@ class WalkState:
     draft: Draft | None = None
     first_cell_above: Cell | None = None  # for first-column cells merged downwards (None below)
 
-    def issue(self, code: str, message: str, value: str = "", page: int | None = None, column: str = "") -> Issue:
+    def issue(self, code: IssueCode, message: str, value: str = "", page: int | None = None, column: str = "") -> Issue:
         return Issue(self.document, code, message, value, page, self.tables or None, None, column)
 
 
@@ -260,7 +261,7 @@ def data_row(state: WalkState, row: Row, spanned_first: bool, column_map: Column
             found = Found(rows=(draft.freeze(state.document),))
         rows += 1
         draft = Draft(state.tables, rows, row_page(row), context, inherited)
-    leak_issue = ("header-in-cell", "header text printed inside data cells was removed: " + "; ".join(leaks)) if leaks else None
+    leak_issue: tuple[IssueCode, str] | None = ("header-in-cell", "header text printed inside data cells was removed: " + "; ".join(leaks)) if leaks else None
     draft = draft.with_row(row, row_cells(lines, column_map), leak_issue)
     first_cell_above = row[0] if row and row[0] is not None else None
     return WalkState(state.document, context, state.table, state.tables, rows, draft, first_cell_above), found

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from extract.columns import FieldChoice
 from extract.model import Issue
+from ingest.issues import IssueCode
 from ingest.model import BBox, Cell, Line
 
 
@@ -59,7 +60,7 @@ class DataRow:
     section: str = ""
     area_heading: str = ""
     section_lead: str = ""
-    issues: tuple[tuple[str, str], ...] = ()
+    issues: tuple[tuple[IssueCode, str], ...] = ()
     bbox: BBox | None = None  # the row's box on its first page (paged formats), for the review page
 
     def texts(self, name: str) -> list[str]:

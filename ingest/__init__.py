@@ -5,9 +5,9 @@ from the file's content (magic bytes, zip members, markup), the extension only b
 """
 
 from ingest.detect import detect_format, read_document
-from ingest.model import Cell, Document, Line, SourceIssue, Table, TextBlock, UnreadableFile
+from ingest.model import Cell, Document, Issue, Line, Table, TextBlock, UnreadableFile
 
 __all__ = [
-    "Cell", "Document", "Line", "SourceIssue", "Table", "TextBlock", "UnreadableFile",
+    "Cell", "Document", "Line", "Issue", "Table", "TextBlock", "UnreadableFile",
     "detect_format", "read_document",
 ]

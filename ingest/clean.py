@@ -16,7 +16,7 @@ import re
 from dataclasses import replace
 
 from ingest.htmltext import clean_space
-from ingest.model import Block, Cell, Document, Line, SourceIssue, Table, TextBlock
+from ingest.model import Block, Cell, Document, Issue, Line, Table, TextBlock
 
 _SEPARATORS = "\x0b\x0c\x1c\x1d\x1e\x1f\x85\u2028\u2029\r\n"
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
@@ -46,7 +46,7 @@ def shown(text: str) -> str:
 def remove_control_characters(document: Document) -> Document:
     """``document`` with control characters removed from every cell, text block and metadata
     value, and one ``control-characters`` issue per text that had any."""
-    issues: list[SourceIssue] = []
+    issues: list[Issue] = []
     blocks = tuple(_clean_block(block, issues) for block in document.blocks)
     metadata = tuple((key, without_controls(value)) for key, value in document.metadata)
     if not issues and metadata == document.metadata:
@@ -54,7 +54,7 @@ def remove_control_characters(document: Document) -> Document:
     return replace(document, blocks=blocks, metadata=metadata, issues=document.issues + tuple(issues))
 
 
-def _clean_block(block: Block, issues: list[SourceIssue]) -> Block:
+def _clean_block(block: Block, issues: list[Issue]) -> Block:
     if isinstance(block, TextBlock):
         lines = _clean_lines(block.lines, block.page, issues)
         return block if lines is block.lines else replace(block, lines=lines)
@@ -62,18 +62,18 @@ def _clean_block(block: Block, issues: list[SourceIssue]) -> Block:
     return replace(block, rows=rows)
 
 
-def _clean_cell(cell: Cell | None, table: Table, issues: list[SourceIssue]) -> Cell | None:
+def _clean_cell(cell: Cell | None, table: Table, issues: list[Issue]) -> Cell | None:
     if cell is None:
         return None
     lines = _clean_lines(cell.lines, cell.page or table.page, issues)
     return cell if lines is cell.lines else replace(cell, lines=lines)
 
 
-def _clean_lines(lines: tuple[Line, ...], page: int | None, issues: list[SourceIssue]) -> tuple[Line, ...]:
+def _clean_lines(lines: tuple[Line, ...], page: int | None, issues: list[Issue]) -> tuple[Line, ...]:
     if not any(_CONTROL.search(line.text) for line in lines):
         return lines
     original = "\n".join(line.text for line in lines)
     count = len(_CONTROL.findall(original))
-    issues.append(SourceIssue("control-characters", f"{count} control characters removed from the text", page, shown(original)))
+    issues.append(Issue.from_reader("control-characters", f"{count} control characters removed from the text", page, shown(original)))
     cleaned = (replace(line, text=without_controls(line.text)) for line in lines)
     return tuple(line for line in cleaned if line.text)

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from ingest.decode import decode_bytes
 from ingest.grid import DATASET_OUTPUT_REASON, grid_to_blocks, is_dataset_output
-from ingest.model import Document, SourceIssue, Table, UnreadableFile
+from ingest.model import Document, Issue, Table, UnreadableFile
 
 SNIFF_SAMPLE_CHARS = 64 * 1024
 """How much of the file the delimiter is chosen from."""
@@ -149,9 +149,9 @@ def read_delimited(path: Path, data: bytes | None = None, sha256: str = "", deli
     """Read a CSV/TSV file into a :class:`Document`. ``delimiter`` None: sniffed."""
     raw = Path(path).read_bytes() if data is None else data
     text, encoding = decode_bytes(raw)
-    issues: list[SourceIssue] = []
+    issues: list[Issue] = []
     if encoding not in ("utf-8", "ascii", "utf-8-sig"):
-        issues.append(SourceIssue("decoded-encoding", f"file is not UTF-8; decoded as {encoding}"))
+        issues.append(Issue.from_reader("decoded-encoding", f"file is not UTF-8; decoded as {encoding}"))
     text, hinted = strip_separator_hint(text)
     delimiter = hinted or delimiter or sniff_delimiter(text).delimiter
     rows = leading_text_rows(parse_rows(text, delimiter, strict=True), delimiter)

@@ -16,8 +16,13 @@ import json
 import zipfile
 from io import BytesIO
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ingest.model import Document, UnreadableFile
+from ingest.settings import PackageLimits
+
+if TYPE_CHECKING:  # the PDF reader (and pdfplumber) is imported only when a PDF is read
+    from ingest.pdf import PdfSettings
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")  # stream name in an encrypted OOXML file
@@ -123,17 +128,19 @@ def looks_like_json(lines: list[str]) -> bool:
     return True
 
 
-def read_document(path: Path | str) -> Document:
+def read_document(path: Path | str, pdf_settings: PdfSettings | None = None,
+                  package_limits: PackageLimits = PackageLimits()) -> Document:
     """Read any supported file. Raises :class:`UnreadableFile` with a one-line reason.
 
-    Whatever the format, control characters are removed from the text read (with issue rows:
-    :func:`ingest.clean.remove_control_characters`)."""
+    ``pdf_settings`` tune the PDF reader (its defaults when None); ``package_limits`` bound
+    how far a Word or Excel file may expand. Whatever the format, control characters are
+    removed from the text read (with issue rows: :func:`ingest.clean.remove_control_characters`)."""
     from ingest.clean import remove_control_characters
 
-    return remove_control_characters(_read_any(Path(path)))
+    return remove_control_characters(_read_any(Path(path), pdf_settings, package_limits))
 
 
-def _read_any(path: Path) -> Document:
+def _read_any(path: Path, pdf_settings: PdfSettings | None = None, package_limits: PackageLimits = PackageLimits()) -> Document:
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -141,13 +148,13 @@ def _read_any(path: Path) -> Document:
     sha256 = hashlib.sha256(data).hexdigest()
     fmt = detect_format(data, path.suffix.lower())
     if fmt == "pdf":
-        from ingest.pdf import read_pdf
+        from ingest.pdf import PdfSettings, read_pdf
 
-        return read_pdf(path, sha256=sha256)
+        return read_pdf(path, sha256=sha256, settings=pdf_settings or PdfSettings())
     if fmt == "docx":
         from ingest.docx import read_docx
 
-        return read_docx(path, sha256=sha256)
+        return read_docx(path, sha256=sha256, limits=package_limits)
     if fmt == "html":
         from ingest.html import read_html
 
@@ -155,7 +162,7 @@ def _read_any(path: Path) -> Document:
     if fmt == "xlsx":
         from ingest.xlsx import read_xlsx
 
-        return read_xlsx(path, data=data, sha256=sha256)
+        return read_xlsx(path, data=data, sha256=sha256, limits=package_limits)
     if fmt in ("csv", "tsv"):
         from ingest.delimited import read_delimited
 

@@ -56,7 +56,8 @@ from ingest.docx_numbering import (
     w_val,
 )
 from ingest.htmltext import clean_space
-from ingest.model import Block, Cell, Document, Line, Row, SourceIssue, Table, TextBlock, UnreadableFile
+from ingest.model import Block, Cell, Document, Issue, Line, Row, Table, TextBlock, UnreadableFile
+from ingest.settings import PackageLimits
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
@@ -68,34 +69,6 @@ OLD_DOC_REASON = (
     "old binary Word .doc is not supported: save it as .docx (Word: File > Save As; "
     "or `libreoffice --headless --convert-to docx FILE.doc`)"
 )
-
-DEFAULT_MAX_EXPANDED_MB = 200
-DEFAULT_MAX_RATIO = 100
-DEFAULT_RATIO_CHECK_FROM_MB = 1
-
-
-@dataclass(frozen=True)
-class PackageLimits:
-    """How far a .docx may expand before it is refused as a likely zip bomb.
-
-    ``max_expanded_mb`` bounds the sum of the members' uncompressed sizes; ``max_ratio`` bounds
-    any one member's compression ratio once it expands beyond ``ratio_check_from_mb`` (Word's
-    XML compresses about 5-20:1; a bomb, 1000:1). Python's zipfile never inflates a member
-    beyond its declared size, so checking the declared sizes is enough.
-    """
-
-    max_expanded_mb: int = DEFAULT_MAX_EXPANDED_MB
-    max_ratio: int = DEFAULT_MAX_RATIO
-    ratio_check_from_mb: int = DEFAULT_RATIO_CHECK_FROM_MB
-
-    def __post_init__(self) -> None:
-        if self.max_expanded_mb <= 0:
-            raise ValueError("PackageLimits.max_expanded_mb must be positive")
-        if self.max_ratio <= 1:
-            raise ValueError("PackageLimits.max_ratio must be greater than 1")
-        if self.ratio_check_from_mb < 0:
-            raise ValueError("PackageLimits.ratio_check_from_mb must not be negative")
-
 
 DEFAULT_LIMITS = PackageLimits()
 
@@ -114,7 +87,7 @@ def read_docx(path: Path, sha256: str = "", limits: PackageLimits = DEFAULT_LIMI
     numbering = parse_numbering(numbering_root, styles.numbering_style_num_ids)
     walk = _Walk(styles, numbering)
     for start in unbounded_starts(numbering_root):
-        walk.issues.append(SourceIssue("clamped-numbering", f"a list numbered from {start:,} was numbered from 1", value=str(start)))
+        walk.issues.append(Issue.from_reader("clamped-numbering", f"a list numbered from {start:,} was numbered from 1", value=str(start)))
     blocks = body_to_blocks(document_part.element.body, walk)
     if not any(isinstance(block, Table) for block in blocks):
         raise UnreadableFile("no tables found in the Word document", status="skipped")
@@ -362,7 +335,7 @@ class _Walk:
     styles: StyleSheet
     definitions: NumberingDefinitions
     counter: NumberingCounter = field(init=False)
-    issues: list[SourceIssue] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
     metadata: list[tuple[str, str]] = field(default_factory=list)
     table_count: int = 0
 
@@ -395,7 +368,7 @@ def body_to_blocks(body: etree._Element, walk: _Walk) -> tuple[Block, ...]:
             continue
         if element.tag == _ALT_CHUNK:
             walk.issues.append(
-                SourceIssue("unread-content", "an embedded document (w:altChunk, e.g. pasted HTML) was not read")
+                Issue.from_reader("unread-content", "an embedded document (w:altChunk, e.g. pasted HTML) was not read")
             )
             continue
         flush_paragraphs()
@@ -582,7 +555,7 @@ def table_to_rows(tbl: etree._Element, walk: _Walk, location: str) -> tuple[tupl
     clamped: list[str] = []
     placed = [row_to_grid_cells(tr, real_width, clamped) for tr in row_elements]
     if clamped:
-        walk.issues.append(SourceIssue("clamped-span", f"{location}: {len(clamped)} cells reached past the table's "
+        walk.issues.append(Issue.from_reader("clamped-span", f"{location}: {len(clamped)} cells reached past the table's "
                                        f"{real_width} columns and were cut to it ({clamped[0]})", value=clamped[0]))
     header_rows = next((i for i, tr in enumerate(row_elements) if not _repeats_as_header(tr)), len(row_elements))
     header_bold = table_first_row_bold(tbl, walk.styles)
@@ -707,7 +680,7 @@ def nested_table_lines(tbl: etree._Element, walk: _Walk, location: str) -> list[
     lines = [line for row in trim_empty_edges(rows) for cell in row if cell is not None for line in cell.lines]
     if lines:
         walk.issues.append(
-            SourceIssue("nested-table", f"{location}: a table inside the cell was flattened into its lines")
+            Issue.from_reader("nested-table", f"{location}: a table inside the cell was flattened into its lines")
         )
     return lines
 

@@ -24,7 +24,6 @@ from lxml import etree
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-MAX_LEVEL = 8
 MAX_LIST_START = 10_000
 """Largest list start honoured. No real plan numbers a list from beyond ten thousand, and a
 start of 10^9 would render each letter label as tens of megabytes ("aaaa..."); a start above

@@ -41,7 +41,7 @@ from pathlib import Path
 
 from ingest.decode import decode_bytes
 from ingest.grid import pad_and_trim, text_to_lines
-from ingest.model import Block, Cell, Document, SourceIssue, Table, TextBlock, UnreadableFile
+from ingest.model import Block, Cell, Document, Issue, Table, TextBlock, UnreadableFile
 
 MIN_GAP = 2
 """Spaces that separate two columns; one space separates words."""
@@ -77,9 +77,9 @@ def read_fixed_width(path: Path, data: bytes | None = None, sha256: str = "") ->
     """Read fixed-width text into a :class:`Document`; "no tables found" for prose."""
     raw = Path(path).read_bytes() if data is None else data
     text, encoding = decode_bytes(raw)
-    issues: tuple[SourceIssue, ...] = ()
+    issues: tuple[Issue, ...] = ()
     if encoding not in ("utf-8", "ascii", "utf-8-sig"):
-        issues = (SourceIssue("decoded-encoding", f"file is not UTF-8; decoded as {encoding}"),)
+        issues = (Issue.from_reader("decoded-encoding", f"file is not UTF-8; decoded as {encoding}"),)
     blocks = text_to_blocks(text)
     if not any(isinstance(block, Table) for block in blocks):
         raise UnreadableFile("no tables found (no TAB-separated rows or aligned columns)", status="skipped")

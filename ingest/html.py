@@ -33,7 +33,7 @@ from bs4.dammit import EncodingDetector
 from ingest.decode import decode_bytes
 from ingest.docx import trim_empty_edges
 from ingest.htmltext import html_to_lines
-from ingest.model import Block, Cell, Document, Line, Row, SourceIssue, Table, TextBlock, UnreadableFile
+from ingest.model import Block, Cell, Document, Issue, Line, Row, Table, TextBlock, UnreadableFile
 
 MAX_COLSPAN = 1000  # the HTML standard's limits
 MAX_ROWSPAN = 65534
@@ -61,9 +61,9 @@ def read_html(path: Path, data: bytes | None = None, sha256: str = "") -> Docume
     text, encoding = decode_html(raw)
     soup = BeautifulSoup(text, "lxml")
     render_ordered_lists(soup)
-    issues: list[SourceIssue] = []
+    issues: list[Issue] = []
     if encoding.lower().replace("_", "-") not in ("utf-8", "utf-8-sig", "ascii"):
-        issues.append(SourceIssue("decoded-encoding", f"page is not UTF-8; decoded as {encoding}"))
+        issues.append(Issue.from_reader("decoded-encoding", f"page is not UTF-8; decoded as {encoding}"))
     blocks = number_tables(list(flow_to_blocks(soup.body or soup, issues)))
     if not any(isinstance(block, Table) for block in blocks):
         raise UnreadableFile("no tables found in the web page", status="skipped")
@@ -178,7 +178,7 @@ def _alphabetic(value: int) -> str:
 # Document flow: tables and text blocks in order
 
 
-def flow_to_blocks(node: Tag, issues: list[SourceIssue]) -> Iterator[Block]:
+def flow_to_blocks(node: Tag, issues: list[Issue]) -> Iterator[Block]:
     """Walk the page in order, yielding tables and one text block per leaf block element."""
     inline: list[str] = []
 
@@ -280,7 +280,7 @@ def is_layout_table(table: Tag) -> bool:
     return len(rows) == 1 or all(len(row_cells(row)) == 1 for row in rows)
 
 
-def table_to_blocks(table: Tag, issues: list[SourceIssue]) -> Iterator[Block]:
+def table_to_blocks(table: Tag, issues: list[Issue]) -> Iterator[Block]:
     """A data table (with its caption), or the contents of a layout table."""
     if is_layout_table(table):
         for row in table_rows(table):
@@ -306,7 +306,7 @@ class _TooLarge(Exception):
     pass
 
 
-def table_to_grid(table: Tag, issues: list[SourceIssue]) -> tuple[Row, ...]:
+def table_to_grid(table: Tag, issues: list[Issue]) -> tuple[Row, ...]:
     """Expand a table's rows onto a grid: spanned positions None, unreached ones empty.
 
     A column span is cut to the table's real width (the most cells any row has) and a row
@@ -320,14 +320,14 @@ def table_to_grid(table: Tag, issues: list[SourceIssue]) -> tuple[Row, ...]:
         rows = _expand(groups, real_width, issues, clamped, honour_spans=True)
     except _TooLarge:
         message = f"the table's merged cells would expand it past {MAX_GRID_POSITIONS:,} positions; spans ignored"
-        issues.append(SourceIssue("clamped-span", message, value=clamped[0] if clamped else ""))
+        issues.append(Issue.from_reader("clamped-span", message, value=clamped[0] if clamped else ""))
         return _expand(groups, real_width, issues, [], honour_spans=False)
     if clamped:
-        issues.append(SourceIssue("clamped-span", f"{len(clamped)} merged cells cut to the table's size (first: {clamped[0]})", value=clamped[0]))
+        issues.append(Issue.from_reader("clamped-span", f"{len(clamped)} merged cells cut to the table's size (first: {clamped[0]})", value=clamped[0]))
     return rows
 
 
-def _expand(groups: list[list[Tag]], real_width: int, issues: list[SourceIssue], clamped: list[str],
+def _expand(groups: list[list[Tag]], real_width: int, issues: list[Issue], clamped: list[str],
             honour_spans: bool) -> tuple[Row, ...]:
     placed: dict[tuple[int, int], Cell | None] = {}
     width = 0
@@ -369,8 +369,8 @@ def _spans(cell: Tag, rows_left: int, real_width: int, clamped: list[str]) -> tu
     return colspan, rowspan
 
 
-def cell_lines(cell: Tag, issues: list[SourceIssue]):
+def cell_lines(cell: Tag, issues: list[Issue]):
     """A cell's lines; a nested table's text is flattened into them."""
     if cell.find("table") is not None:
-        issues.append(SourceIssue("nested-table", "a table inside a table cell was flattened into its lines"))
+        issues.append(Issue.from_reader("nested-table", "a table inside a table cell was flattened into its lines"))
     return html_to_lines(str(cell))

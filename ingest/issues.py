@@ -13,11 +13,25 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Literal
+
+IssueCode = Literal[
+    "unreadable-file", "skipped-file", "duplicate-file", "unreadable-page", "truncated-pdf",
+    "no-text-layer", "decoded-encoding", "nested-table", "unread-content", "control-characters",
+    "clamped-span", "clamped-numbering", "too-many-lines", "uncomputed-formula", "unmapped-column",
+    "shifted-header", "column-count-mismatch", "header-in-cell", "garbled-row",
+    "orphan-continuation", "split-heading", "unused-text", "non-action-table", "empty-action",
+    "split-by-alignment", "inferred-marker", "unaligned-items", "invalid-date", "truncated-date",
+    "range-reversed", "relative-date", "ambiguous-date", "unparsed-timescale", "inferred-year",
+    "repaired-word", "truncated-cell", "overridden", "unknown-override-action", "invalid-override",
+]
+"""Every issue code any stage writes; the same codes as the catalogue below (a test checks).
+An issue is created with one of these, so a typo in a code is a type error, not a new code."""
 
 
 @dataclass(frozen=True)
 class IssueType:
-    code: str
+    code: IssueCode
     title: str
     severity: str  # "error", "warning" or "info"
 

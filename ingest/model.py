@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ingest.issues import IssueCode
+
 BBox = tuple[float, float, float, float]
 """(x0, top, x1, bottom) in PDF points, pdfplumber's coordinates (origin top-left)."""
 
@@ -95,13 +97,29 @@ Block = Table | TextBlock
 
 
 @dataclass(frozen=True)
-class SourceIssue:
-    """Something the reader noticed and could not fix (a data-quality issue, not a failure)."""
+class Issue:
+    """A data-quality issue: one row of the schema's ``issues`` table, from any stage.
 
-    code: str
+    The one issue record from ingest to export. A reader raises it with
+    :meth:`from_reader` (it knows the page, not the document's name or the table); extract
+    fills in the document, table, row and column it concerns, and normalise the action. The
+    ``code`` is one of the catalogue's (:data:`ingest.issues.IssueCode`).
+    """
+
+    document: str
+    code: IssueCode
     message: str
-    page: int | None = None
     value: str = ""
+    page: int | None = None
+    table: int | None = None
+    row: int | None = None
+    column: str = ""
+    action_id: str = ""  # set in normalise when the issue concerns one action
+
+    @classmethod
+    def from_reader(cls, code: IssueCode, message: str, page: int | None = None, value: str = "") -> Issue:
+        """An issue a reader noticed and could not fix; extract names the document."""
+        return cls("", code, message, value, page)
 
 
 @dataclass(frozen=True)
@@ -113,7 +131,7 @@ class Document:
     blocks: tuple[Block, ...]
     pages: int | None = None
     sha256: str = ""
-    issues: tuple[SourceIssue, ...] = ()
+    issues: tuple[Issue, ...] = ()
     metadata: tuple[tuple[str, str], ...] = field(default=())
 
     @property

@@ -13,7 +13,6 @@ escapes. A PDF without tables is read fine: its Document simply has no Table blo
 
 from __future__ import annotations
 
-import math
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -23,7 +22,7 @@ from pathlib import Path
 import pdfplumber
 from pdfplumber.page import Page
 
-from ingest.model import BBox, Block, Cell, Document, Row, SourceIssue, TextBlock, UnreadableFile
+from ingest.model import BBox, Block, Cell, Document, Issue, Row, TextBlock, UnreadableFile
 from ingest.pdf_grid import CellGrid, Slot, assign_chars_to_cells
 from ingest.pdf_refine import (
     merge_partly_ruled,
@@ -45,6 +44,7 @@ from ingest.pdf_text import (
     typical_pitch,
 )
 from ingest.pdf_unruled import Rule, UnruledSettings, lines_to_aligned_runs, run_to_grid, split_side_by_side
+from ingest.settings import check_field_types, check_range
 
 DEFAULT_SNAP_TOLERANCE = 3.0
 DEFAULT_JOIN_TOLERANCE = 3.0
@@ -108,13 +108,12 @@ class PdfSettings:
     min_turned_share: float = DEFAULT_MIN_TURNED_SHARE
 
     def __post_init__(self) -> None:
+        check_field_types(self)
         for item in fields(self):
-            value = getattr(self, item.name)
-            if isinstance(value, float) and (value < 0 or math.isnan(value)):
-                raise ValueError(f"PdfSettings.{item.name} must be a non-negative number, not {value!r}")
+            if isinstance(getattr(self, item.name), (int, float)) and not isinstance(getattr(self, item.name), bool):
+                check_range(self, item.name)
         for name in ("min_filled_share", "max_uncovered_share", "min_turned_share"):
-            if not 0 <= getattr(self, name) <= 1:
-                raise ValueError(f"PdfSettings.{name} must be between 0 and 1, not {getattr(self, name)!r}")
+            check_range(self, name, 0.0, 1.0)
         if not 0 < self.space_ratio < 2:
             raise ValueError(f"PdfSettings.space_ratio must be between 0 and 2, not {self.space_ratio!r}")
 
@@ -138,11 +137,11 @@ def read_pdf(path: Path, sha256: str = "", settings: PdfSettings = PdfSettings()
     return pages_to_document(path.name, pages, page_count, sha256=sha256, issues=issues, settings=settings)
 
 
-def read_page_contents(path: Path, settings: PdfSettings = PdfSettings()) -> tuple[list[PageContent], list[SourceIssue], int]:
+def read_page_contents(path: Path, settings: PdfSettings = PdfSettings()) -> tuple[list[PageContent], list[Issue], int]:
     """Every page's content (before stitching), the issues noticed, and the page count.
     Raises :class:`UnreadableFile` for a file that cannot be read at all."""
     pages: list[PageContent] = []
-    issues: list[SourceIssue] = []
+    issues: list[Issue] = []
     with open_pdf(Path(path), settings) as pdf:
         page_count = _page_count(pdf)
         pages.extend(_read_pages(pdf, settings, issues))
@@ -158,7 +157,7 @@ def pages_to_document(
     pages: Sequence[PageContent],
     page_count: int,
     sha256: str = "",
-    issues: Sequence[SourceIssue] = (),
+    issues: Sequence[Issue] = (),
     settings: PdfSettings = PdfSettings(),
 ) -> Document:
     """Stitch page contents into a :class:`Document`."""
@@ -188,7 +187,7 @@ def read_pdf_page_views(path: Path, settings: PdfSettings = PdfSettings()) -> It
     """:func:`read_pdf_pages` with, for each page, the map from the coordinates of its
     content to those of the page as printed (not the identity for a page read turned).
     Like :func:`read_pdf`, raises "no text layer" (at the end) when no page has text."""
-    issues: list[SourceIssue] = []
+    issues: list[Issue] = []
     any_text = False
     with open_pdf(Path(path), settings) as pdf:
         _page_count(pdf)
@@ -291,7 +290,7 @@ def _page_count(pdf: pdfplumber.PDF) -> int:
     return count
 
 
-def _read_pages(pdf: pdfplumber.PDF, settings: PdfSettings, issues: list[SourceIssue], with_views: bool = False) -> Iterator:
+def _read_pages(pdf: pdfplumber.PDF, settings: PdfSettings, issues: list[Issue], with_views: bool = False) -> Iterator:
     """Each page's content (with ``with_views``: and its map back to the printed page)."""
     failures = 0
     first_failure = ""
@@ -306,7 +305,7 @@ def _read_pages(pdf: pdfplumber.PDF, settings: PdfSettings, issues: list[SourceI
             failures += 1
             reason = reason_for(error)
             first_failure = first_failure or reason
-            issues.append(SourceIssue("unreadable-page", f"page {page.page_number}: {reason}", page=page.page_number))
+            issues.append(Issue.from_reader("unreadable-page", f"page {page.page_number}: {reason}", page=page.page_number))
             content = None
         finally:
             page.close()  # release the page's parsed objects now: memory stays flat
@@ -320,7 +319,7 @@ def _read_pages(pdf: pdfplumber.PDF, settings: PdfSettings, issues: list[SourceI
             raise UnreadableFile(f"corrupt PDF: truncated (no end-of-file marker; {first_failure.removeprefix('corrupt PDF: ')[:80]})")
         raise UnreadableFile(first_failure if first_failure.startswith("corrupt PDF") else f"corrupt PDF: {first_failure}")
     if pdf.path is not None and not _has_eof_marker(pdf.path):
-        issues.append(SourceIssue("truncated-pdf", "the file has no end-of-file marker: it may be cut short"))
+        issues.append(Issue.from_reader("truncated-pdf", "the file has no end-of-file marker: it may be cut short"))
 
 
 def _same_box(box: BBox) -> BBox:
@@ -338,7 +337,7 @@ def reading_page(page: Page, settings: PdfSettings = PdfSettings()) -> Page:
     return page if direction is None else TurnedPage(page, direction)
 
 
-def page_to_content(page: Page, settings: PdfSettings, issues: list[SourceIssue] | None = None) -> PageContent:
+def page_to_content(page: Page, settings: PdfSettings, issues: list[Issue] | None = None) -> PageContent:
     """Everything one page holds: tables and text blocks, in reading order. Ruled tables
     first; then tables by text alignment among the lines left over; the rest is text. A page
     printed sideways is read turned (coordinates are then those of the turned page)."""
@@ -348,11 +347,11 @@ def page_to_content(page: Page, settings: PdfSettings, issues: list[SourceIssue]
     chars = [char for char in page.chars if is_visible(char)]
     if not chars:
         if page.images and issues is not None:
-            issues.append(SourceIssue("no-text-layer", f"page {number} is an image without text (OCR not supported)", page=number))
+            issues.append(Issue.from_reader("no-text-layer", f"page {number} is an image without text (OCR not supported)", page=number))
         return PageContent(page=number, width=float(page.width), height=float(page.height), blocks=())
     if too_many_segments(page, settings.max_segments):
         if issues is not None:
-            issues.append(SourceIssue("too-many-lines", f"page {number} draws over {settings.max_segments:,} lines and "
+            issues.append(Issue.from_reader("too-many-lines", f"page {number} draws over {settings.max_segments:,} lines and "
                                       "boxes; tables found by text alignment only", page=number))
         strokes, found, closures = [], [], []
     else:

@@ -80,17 +80,6 @@ def boxes_to_grid(boxes: Iterable[BBox], strategy: str = "lines") -> CellGrid | 
     return CellGrid(bbox=bbox, rows=rows, strategy=strategy)
 
 
-def snap_boundaries(values: Sequence[float], tolerance: float) -> dict[float, float]:
-    """Map each coordinate to the first of a run of coordinates closer than ``tolerance``."""
-    mapping: dict[float, float] = {}
-    anchor = None
-    for value in sorted(set(values)):
-        if anchor is None or value - anchor > tolerance:
-            anchor = value
-        mapping[value] = anchor
-    return mapping
-
-
 def drop_slivers(
     values: Sequence[float],
     min_gap: float,

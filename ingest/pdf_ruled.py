@@ -16,7 +16,7 @@ from pdfplumber.table import TableFinder
 from pdfplumber.utils import filter_edges
 
 from ingest.pdf_grid import CellGrid, boxes_to_grid, tidy_boxes
-from ingest.pdf_text import Char, TextLine, is_visible
+from ingest.pdf_text import Char, TextLine
 
 
 def page_closures(page: Page, table_settings: dict) -> list[dict]:
@@ -201,8 +201,3 @@ def _is_headed_box_list(grid: CellGrid, lines_by_cell: dict[tuple[int, int], lis
     if len(first) != 1 or len(first[0]) != 1 or not first[0][0].bold:
         return False
     return any(len(lines) >= 2 for (r, _), lines in lines_by_cell.items() if r > 0)
-
-
-def visible_chars(chars: Sequence[Char]) -> list[Char]:
-    """Chars with ink (no spaces, no control characters)."""
-    return [char for char in chars if is_visible(char)]

@@ -27,6 +27,7 @@ from ingest.pdf_text import (
     starts_new_row,
     wrapped_columns,
 )
+from ingest.settings import check_field_types, check_range
 
 Rule = tuple[float, float, float]
 """A horizontal rule: (x0, y, x1)."""
@@ -71,6 +72,13 @@ class UnruledSettings:
     min_rows: int = 3
     max_line_gap_ratio: float = 1.6
     min_rule_cover: float = 0.6
+
+    def __post_init__(self) -> None:
+        check_field_types(self)
+        for name in ("min_column_gap", "column_gap_ratio", "min_gutter_width", "max_line_gap_ratio"):
+            check_range(self, name)
+        check_range(self, "min_rows", 1)
+        check_range(self, "min_rule_cover", 0.0, 1.0)
 
 
 def line_to_segments(line: TextLine, settings: UnruledSettings) -> tuple[Segment, ...]:

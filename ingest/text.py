@@ -11,16 +11,16 @@ from pathlib import Path
 
 from ingest.decode import decode_bytes
 from ingest.htmltext import html_to_lines
-from ingest.model import Block, Cell, Document, SourceIssue, Table, TextBlock, UnreadableFile
+from ingest.model import Block, Cell, Document, Issue, Table, TextBlock, UnreadableFile
 
 
 def read_text_export(path: Path, data: bytes | None = None, sha256: str = "") -> Document:
     """Read a TAB-separated text export into a :class:`Document`."""
     raw = path.read_bytes() if data is None else data
     text, encoding = decode_bytes(raw)
-    issues: tuple[SourceIssue, ...] = ()
+    issues: tuple[Issue, ...] = ()
     if encoding not in ("utf-8", "ascii", "utf-8-sig"):
-        issues = (SourceIssue("decoded-encoding", f"file is not UTF-8; decoded as {encoding}"),)
+        issues = (Issue.from_reader("decoded-encoding", f"file is not UTF-8; decoded as {encoding}"),)
     blocks = lines_to_blocks(split_rows(text))
     if not any(isinstance(block, Table) for block in blocks):
         raise UnreadableFile("no tables found (no TAB-separated rows)", status="skipped")

@@ -44,7 +44,8 @@ from typing import Any
 
 from ingest.docx import DEFAULT_LIMITS, OLE_MAGIC, check_expansion
 from ingest.grid import DATASET_OUTPUT_REASON, grid_to_blocks, is_dataset_output
-from ingest.model import Block, Document, Line, SourceIssue, Table, TextBlock, UnreadableFile
+from ingest.model import Block, Document, Issue, Line, Table, TextBlock, UnreadableFile
+from ingest.settings import PackageLimits
 
 MAX_FULL_LOAD_MB = 20
 """Sheets expanding beyond this are streamed (read-only mode: merges not reported)."""
@@ -61,14 +62,14 @@ XLS_REASON = (
 )
 
 
-def read_xlsx(path: Path, data: bytes | None = None, sha256: str = "") -> Document:
+def read_xlsx(path: Path, data: bytes | None = None, sha256: str = "", limits: PackageLimits = DEFAULT_LIMITS) -> Document:
     """Read an Excel workbook into a :class:`Document` (see the module docstring)."""
     path = Path(path)
     raw = path.read_bytes() if data is None else data
-    sheet_bytes, has_formulas = check_workbook_package(raw)
+    sheet_bytes, has_formulas = check_workbook_package(raw, limits)
     full_load = sheet_bytes <= MAX_FULL_LOAD_MB * _MB
     workbook = _load(raw, read_only=not full_load, data_only=True)
-    issues: list[SourceIssue] = []
+    issues: list[Issue] = []
     sheets: list[tuple[str, tuple[Block, ...]]] = []
     tables = outputs = 0
     try:
@@ -80,7 +81,7 @@ def read_xlsx(path: Path, data: bytes | None = None, sha256: str = "") -> Docume
                 continue
             for (row, column), formula in uncomputed.get(sheet.title, {}).items():
                 if (row, column) not in filled:
-                    issues.append(SourceIssue(
+                    issues.append(Issue.from_reader(
                         "uncomputed-formula",
                         f"{sheet.title}!{_cell_name(row, column)}: formula with no saved value (open and save the workbook in Excel)",
                         value=formula,
@@ -119,7 +120,7 @@ def sheets_to_blocks(sheets: list[tuple[str, tuple[Block, ...]]]) -> tuple[Block
     return tuple(blocks)
 
 
-def check_workbook_package(data: bytes) -> tuple[int, bool]:
+def check_workbook_package(data: bytes, limits: PackageLimits = DEFAULT_LIMITS) -> tuple[int, bool]:
     """Refuse encrypted, damaged and bomb-like packages; return (sheet XML bytes, has formulas)."""
     if data.startswith(OLE_MAGIC):
         raise UnreadableFile(ole_workbook_reason(data))
@@ -130,7 +131,7 @@ def check_workbook_package(data: bytes) -> tuple[int, bool]:
                              else "not a valid .xlsx (not a zip archive)") from None
     with archive:
         members = archive.infolist()
-        check_expansion(members, DEFAULT_LIMITS)
+        check_expansion(members, limits)
         if any(member.flag_bits & 0x1 for member in members):
             raise UnreadableFile("password-protected Excel workbook (encrypted zip)")
         names = {member.filename for member in members}

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from extract.model import Extraction, Issue, RawAction
+from extract.model import Extraction, RawAction
+from ingest.issues import IssueCode
+from ingest.model import Issue
 from normalise.leads import LeadKnowledge, parse_lead
 from normalise.model import Action, ActionSource, DocumentRecord, NormalisedDocument
 from normalise.plandate import PlanDate, document_date_context
 from normalise.repair import Vocabulary, looks_clipped, repair_text
+from normalise.settings import LeadSettings
 from normalise.status import (
     combine_status,
     find_rag,
@@ -37,17 +40,20 @@ class DocumentContext:
     vocabulary: Vocabulary
     leads: LeadKnowledge
     plan_date: PlanDate | None = None  # what documents.plan_date reports, with its source text
+    lead_settings: LeadSettings = LeadSettings()  # what each reading of a name scores
 
 
-def build_context(extraction: Extraction) -> DocumentContext:
+def build_context(extraction: Extraction, lead_settings: LeadSettings = LeadSettings()) -> DocumentContext:
     texts = list(extraction.context_texts) + [text for action in extraction.actions for text in _action_texts(action)]
     lead_cells = [action.lead for action in extraction.actions if action.lead] + [action.section_lead for action in extraction.actions if action.section_lead]
     dates, plan_date = document_date_context(list(extraction.context_texts), texts)
     return DocumentContext(
         dates=dates,
         vocabulary=Vocabulary.from_texts(texts),
-        leads=LeadKnowledge.from_document(lead_cells, list(extraction.people), list(extraction.glossary), list(extraction.context_texts)),
+        leads=LeadKnowledge.from_document(lead_cells, list(extraction.people), list(extraction.glossary),
+                                          list(extraction.context_texts), lead_settings),
         plan_date=plan_date,
+        lead_settings=lead_settings,
     )
 
 
@@ -56,9 +62,10 @@ def _action_texts(action: RawAction) -> Sequence[str]:
             action.lead, action.timescale, action.progress)
 
 
-def normalise_extraction(extraction: Extraction, record: DocumentRecord) -> NormalisedDocument:
+def normalise_extraction(extraction: Extraction, record: DocumentRecord,
+                         lead_settings: LeadSettings = LeadSettings()) -> NormalisedDocument:
     """Normalise every action of a document; returns the document with its issue rows."""
-    context = build_context(extraction)
+    context = build_context(extraction, lead_settings)
     actions: list[Action] = []
     sources: list[ActionSource] = []
     issues: list[Issue] = list(extraction.issues)
@@ -93,11 +100,10 @@ def normalise_action(raw: RawAction, context: DocumentContext, action_id: str = 
     where = raw.provenance
     issues: list[Issue] = []
 
-    def issue(code: str, message: str, value: str = "", column: str = "") -> None:
+    def issue(code: IssueCode, message: str, value: str = "", column: str = "") -> None:
         issues.append(Issue(where.document, code, message, value, where.page, where.table, where.row, column, action_id))
 
-    for code, message in raw.issues:
-        issue(code, message, raw.ref)
+    issues.extend(replace(raised, value=raw.ref, action_id=action_id) for raised in raw.issues)
     area = clean_text(raw.area)
     if area and looks_clipped(area, context.vocabulary):
         repaired, repairs = repair_text(area, context.vocabulary)
@@ -127,7 +133,7 @@ def normalise_action(raw: RawAction, context: DocumentContext, action_id: str = 
     lead_source = "row" if lead_text else ("section" if raw.section_lead else "")
     # Paragraph breaks separate leads ("All sub groups" / "BSCB Board"): keep them for the parser.
     lead_lines = "\n".join(clean_text(line) for line in (raw.lead or raw.section_lead).splitlines() if line.strip())
-    lead = parse_lead(lead_lines, context.leads) if lead_lines else None
+    lead = parse_lead(lead_lines, context.leads, context.lead_settings) if lead_lines else None
     codes = tuple(dict.fromkeys(i.code for i in issues))
     action = Action(
         action_id=action_id, document=where.document, page=where.page, table=where.table, row=where.row,

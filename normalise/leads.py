@@ -30,7 +30,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import spacy
@@ -49,17 +49,19 @@ from extract.glossary import (
     lines_to_people,
 )
 from extract.items import split_enumerated
+from normalise.settings import LeadSettings
 
-__all__ = ["Lead", "LeadKnowledge", "parse_lead", "split_lead_items", "get_nlp", "clean_lead_text"]
+__all__ = ["Lead", "LeadKnowledge", "LeadSettings", "parse_lead", "split_lead_items", "get_nlp", "clean_lead_text"]
 
 KNOWLEDGE_KEY = "lead_knowledge"
 """``Doc.user_data`` key the segmenter reads the document's :class:`LeadKnowledge` from."""
 
 
+SETTINGS_KEY = "lead_settings"
+"""``Doc.user_data`` key the segmenter reads its :class:`LeadSettings` (the scores) from."""
 SCORES_KEY = "lead_person_scores"
 """``Doc.user_data`` key of {(start, end): score} for the PERSON entities found."""
-CONFIDENT_SCORE = 1.8
-"""Readings at least this good (known, lexicon pair, "Name, Role") are evidence for the document."""
+DEFAULT_SETTINGS = LeadSettings()
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ class LeadKnowledge:
         people: Sequence[PersonEntry],
         glossary: Sequence[GlossaryEntry],
         other_texts: Sequence[str] = (),
+        settings: LeadSettings = DEFAULT_SETTINGS,
     ) -> LeadKnowledge:
         """Collect the document's own evidence about names and abbreviations.
 
@@ -112,7 +115,7 @@ class LeadKnowledge:
         seed = cls(frozenset(names), abbreviations)
         for cell in [*lead_cells, *section_leads]:
             for chunk in split_lead_items(cell) or [clean_lead_text(cell)]:
-                names.update(_confident_people(analyse_lead(chunk, seed)))
+                names.update(_confident_people(analyse_lead(chunk, seed, settings), settings))
         return cls(frozenset(names), abbreviations, _resolved_initials(names, glossary))
 
     @property
@@ -294,12 +297,6 @@ _NAME_LIKE_ZIPF = 4.0
 _RELAXED_FIRST_NAME_ZIPF = 4.5
 """A lexicon first name below this word frequency ("Mohammed", "José") may open a name whose
 surname is marked by its shape, though it fails the stricter popularity rules."""
-SHAPE_NAME_SCORE = 2.0
-"""A first name (or name-like word) before a surname marked by its shape (:func:`_marked_surname`)."""
-CAPITALS_NAME_SCORE = 1.9
-"""A name printed in capitals ("KAREN HOLLOWAY"): lexicon first name and surname, title-cased."""
-LONE_FIRST_NAME_SCORE = 1.0
-"""A first name standing alone in a list beside full names ("Sarah, John Smith and Priya")."""
 _UNKNOWN_SURNAME_ZIPF = 4.5
 
 
@@ -416,6 +413,7 @@ class _Tokens:
     first_names: frozenset[str]
     name_edges: frozenset[int] = frozenset()  # starts (+i) and ends (-i) of confident names
     abbreviations: frozenset[str] = frozenset()  # the document's glossary abbreviations
+    settings: LeadSettings = DEFAULT_SETTINGS  # what each reading scores
 
     def __len__(self) -> int:
         return len(self.words)
@@ -445,7 +443,8 @@ class LeadSegmenter:
         knowledge = doc.user_data.get(KNOWLEDGE_KEY, _EMPTY_KNOWLEDGE)
         tokens = _Tokens(tuple(t.text for t in doc), tuple(_separators(doc)),
                          _known_name_tokens(knowledge, self.tokenizer), knowledge.first_names,
-                         abbreviations=knowledge.abbreviations)
+                         abbreviations=knowledge.abbreviations,
+                         settings=doc.user_data.get(SETTINGS_KEY, DEFAULT_SETTINGS))
         tokens = _with_context(tokens)
         people = _best_people(tokens)
         people = sorted(people + _lone_first_names(tokens, people), key=lambda c: c.start)
@@ -485,9 +484,9 @@ def _known_name_tokens(knowledge: LeadKnowledge, tokenizer) -> dict[tuple[str, .
 
 def _with_context(tokens: _Tokens) -> _Tokens:
     """Note where confident names (known, or lexicon first name + surname) start and end."""
-    confident = [c for i in range(len(tokens)) for c in _candidates_at(i, tokens) if c.score >= 2.0]
+    confident = [c for i in range(len(tokens)) for c in _candidates_at(i, tokens) if c.score >= tokens.settings.context_score]
     edges = frozenset({c.start for c in confident} | {-c.end for c in confident})
-    return _Tokens(tokens.words, tokens.breaks, tokens.known, tokens.first_names, edges, tokens.abbreviations)
+    return replace(tokens, name_edges=edges)
 
 
 def _beside_names(i: int, end: int, tokens: _Tokens) -> bool:
@@ -502,12 +501,12 @@ def _beside_names(i: int, end: int, tokens: _Tokens) -> bool:
 
 def _candidates_at(i: int, tokens: _Tokens) -> list[_Candidate]:
     """Every reading of a person name that starts at token ``i``."""
-    words, breaks, n = tokens.words, tokens.breaks, len(tokens)
+    words, breaks, n, scores = tokens.words, tokens.breaks, len(tokens), tokens.settings
     found: list[_Candidate] = []
     lower = [w.lower() for w in words[i:i + 4]]
     for size in (4, 3, 2):
         if i + size <= n and tuple(lower[:size]) in tokens.known:
-            found.append(_Candidate(i, i + size, 3.0 + 0.1 * size, i))
+            found.append(_Candidate(i, i + size, scores.known_name_score + scores.known_name_word_bonus * size, i))
     if breaks[i]:
         return found
     if lower[0].rstrip(".") in HONORIFICS:
@@ -520,23 +519,23 @@ def _candidates_at(i: int, tokens: _Tokens) -> list[_Candidate]:
         return k < n and not breaks[k] and _surname_ok(words[k])
 
     if is_first(i) and is_surname(i + 1) and not _names_an_organisation(i + 2, tokens):
-        found.append(_Candidate(i, i + 2, 2.0, i))
+        found.append(_Candidate(i, i + 2, scores.lexicon_name_score, i))
         # "Mary Ann Smith": a third token only as a lone run of three name-like words
         if is_surname(i + 2) and is_first(i + 1) and _lone_triple(i, tokens):
-            found.append(_Candidate(i, i + 3, 2.2, i))
+            found.append(_Candidate(i, i + 3, scores.three_word_name_score, i))
     if is_first(i) and i + 2 < n and _is_initial(words[i + 1]) and is_surname(i + 2):
-        found.append(_Candidate(i, i + 3, 2.1, i))  # "John A. Smith"
+        found.append(_Candidate(i, i + 3, scores.middle_initial_name_score, i))  # "John A. Smith"
     if is_first(i):
         found.extend(_particle_surname(i, tokens) + _role_word_surname(i, tokens))
     found.extend(_shape_names(i, tokens))
     if _is_initial(words[i]) and is_surname(i + 1) and (words[i].endswith(".") or _name_like(words[i + 1])):
-        found.append(_Candidate(i, i + 2, 1.6, i))  # "J. Smith"
+        found.append(_Candidate(i, i + 2, scores.initial_surname_score, i))  # "J. Smith"
     if _unknown_name_before_role(i, tokens):
-        found.append(_Candidate(i, i + 2, 1.8, i))
+        found.append(_Candidate(i, i + 2, scores.name_before_role_score, i))
     elif (i + 1 < n and not breaks[i + 1] and _name_like(words[i]) and _name_like(words[i + 1])
           and _beside_names(i, i + 2, tokens)):
         # names the lexicon lacks, run together with ones it knows: "Jim Gould Nkechi Okafor"
-        found.append(_Candidate(i, i + 2, 1.0, i))
+        found.append(_Candidate(i, i + 2, scores.run_together_name_score, i))
     return found
 
 
@@ -554,12 +553,12 @@ def _shape_names(i: int, tokens: _Tokens) -> list[_Candidate]:
     found = []
     runs_on = i + 2 < n and not breaks[i + 2] and (_is_role_word(words[i + 2]) or words[i + 2].lower() in ORG_HEADS)
     if _relaxed_first_name(words[i]) and _marked_surname(words[i + 1]) and not runs_on:
-        found.append(_Candidate(i, i + 2, SHAPE_NAME_SCORE, i))
+        found.append(_Candidate(i, i + 2, tokens.settings.shape_name_score, i))
     if (words[i + 1] in CAPITAL_PARTICLES and i + 2 < n and not breaks[i + 2] and _surname_ok(words[i + 2])
             and _relaxed_first_name(words[i])):
-        found.append(_Candidate(i, i + 3, SHAPE_NAME_SCORE, i))
+        found.append(_Candidate(i, i + 3, tokens.settings.shape_name_score, i))
     if _capitals_name(words[i], words[i + 1], tokens.abbreviations):
-        found.append(_Candidate(i, i + 2, CAPITALS_NAME_SCORE, i))
+        found.append(_Candidate(i, i + 2, tokens.settings.capitals_name_score, i))
     return found
 
 
@@ -580,7 +579,7 @@ def _lone_first_names(tokens: _Tokens, people: Sequence[_Candidate]) -> list[_Ca
         return k < 0 or k >= n or words[k].lower() in _LIST_JOINS or words[k].isspace() or k in taken
 
     return [
-        _Candidate(k, k + 1, LONE_FIRST_NAME_SCORE, k)
+        _Candidate(k, k + 1, tokens.settings.lone_first_name_score, k)
         for k in range(n)
         if k not in taken and _first_name_ok(words[k]) and words[k].lower() not in CALENDAR_WORDS
         and list_edge(k - 1) and list_edge(k + 1)
@@ -596,7 +595,7 @@ def _particle_surname(i: int, tokens: _Tokens) -> list[_Candidate]:
         k += 1
     if k == i + 1 or k >= n or tokens.breaks[k] or not _surname_ok(words[k]):
         return []
-    return [_Candidate(i, k + 1, 2.0, i)]
+    return [_Candidate(i, k + 1, tokens.settings.particle_name_score, i)]
 
 
 def _role_word_surname(i: int, tokens: _Tokens) -> list[_Candidate]:
@@ -608,9 +607,9 @@ def _role_word_surname(i: int, tokens: _Tokens) -> list[_Candidate]:
     after = k + 1
     if after < n and not breaks[after] and not _first_name_ok(words[after]):
         return []  # "Paul Head of Service", "Grace Nurse Practitioner"
-    if popularity_english(words[i]) < 3:
+    if popularity_english(words[i]) < tokens.settings.role_word_surname_min_popularity:
         return []
-    return [_Candidate(i, k + 1, 1.2, i)]
+    return [_Candidate(i, k + 1, tokens.settings.role_word_surname_score, i)]
 
 
 def popularity_english(word: str) -> int:
@@ -624,9 +623,10 @@ def _after_honorific(i: int, tokens: _Tokens) -> list[_Candidate]:
     head = i + 1 + (i + 1 < n and words[i + 1] == ".")
     if head >= n or breaks[head]:
         return []
-    found = [_Candidate(i, c.end, c.score + 0.1, c.name_start) for c in _candidates_at(head, tokens)]
+    scores = tokens.settings
+    found = [_Candidate(i, c.end, c.score + scores.honorific_bonus, c.name_start) for c in _candidates_at(head, tokens)]
     if not found and _surname_ok(words[head]):
-        found.append(_Candidate(i, head + 1, 1.5, i))
+        found.append(_Candidate(i, head + 1, scores.honorific_surname_score, i))
     return found
 
 
@@ -667,13 +667,15 @@ def _unknown_name_before_role(i: int, tokens: _Tokens) -> bool:
         return False
     if _zipf(last) >= _UNKNOWN_SURNAME_ZIPF and first_name_popularity(first) is None:
         return False
-    return any(_is_role_word(w) or is_abbreviation(w) for w in words[i + 3:i + 8])
+    window = tokens.settings.role_lookahead_words
+    return any(_is_role_word(w) or is_abbreviation(w) for w in words[i + 3:i + 3 + window])
 
 
 def _best_people(tokens: _Tokens) -> list[_Candidate]:
     """Highest-scoring set of non-overlapping names; ties go to the leftmost pairing."""
     n = len(tokens)
-    leftover = [-1.0 if not tokens.breaks[k] and _name_like(tokens.words[k]) else 0.0 for k in range(n)]
+    penalty = tokens.settings.unused_name_word_penalty
+    leftover = [penalty if not tokens.breaks[k] and _name_like(tokens.words[k]) else 0.0 for k in range(n)]
     best: list[tuple[float, tuple[_Candidate, ...]]] = [(0.0, ())] * (n + 1)
     for i in range(n - 1, -1, -1):
         options = [(leftover[i] + best[i + 1][0], 0, best[i + 1][1])]
@@ -874,8 +876,8 @@ def get_nlp() -> Language:
 # --------------------------------------------------------------------------- API
 
 
-def parse_lead(text: str, knowledge: LeadKnowledge = LeadKnowledge.empty()) -> Lead:
-    """A lead cell to people and roles.
+def parse_lead(text: str, knowledge: LeadKnowledge = LeadKnowledge.empty(), settings: LeadSettings = DEFAULT_SETTINGS) -> Lead:
+    """A lead cell to people and roles (``settings``: what each reading of a name scores).
 
     >>> parse_lead("Frank Hand, Service Manager, Safeguarding & Reviewing Unit")
     Lead(people=('Frank Hand',), roles=('Service Manager', 'Safeguarding & Reviewing Unit'))
@@ -894,7 +896,7 @@ def parse_lead(text: str, knowledge: LeadKnowledge = LeadKnowledge.empty()) -> L
         if reordered:
             people.append(reordered)
             continue
-        doc = analyse_lead(chunk, knowledge)
+        doc = analyse_lead(chunk, knowledge, settings)
         for span in doc.ents:
             printed = _span_text(span)
             if span.label_ == "PERSON":
@@ -946,20 +948,21 @@ def _surname_first(text: str) -> str | None:
     return f"{first} {surname}"
 
 
-def analyse_lead(text: str, knowledge: LeadKnowledge = LeadKnowledge.empty()) -> Doc:
+def analyse_lead(text: str, knowledge: LeadKnowledge = LeadKnowledge.empty(), settings: LeadSettings = DEFAULT_SETTINGS) -> Doc:
     """Run the pipeline on one (already cleaned, non-enumerated) lead text; see ``doc.ents``."""
     nlp = get_nlp()
     doc = nlp.make_doc(text)
     doc.user_data[KNOWLEDGE_KEY] = knowledge
+    doc.user_data[SETTINGS_KEY] = settings
     for _, component in nlp.pipeline:
         doc = component(doc)
     return doc
 
 
-def _confident_people(doc: Doc) -> list[str]:
+def _confident_people(doc: Doc, settings: LeadSettings) -> list[str]:
     scores = doc.user_data.get(SCORES_KEY, {})
     return [_span_text(e) for e in doc.ents
-            if e.label_ == "PERSON" and scores.get((e.start, e.end), 0.0) >= CONFIDENT_SCORE]
+            if e.label_ == "PERSON" and scores.get((e.start, e.end), 0.0) >= settings.confident_score]
 
 
 def _span_text(span: Span) -> str:

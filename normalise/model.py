@@ -7,7 +7,8 @@ from dataclasses import dataclass, fields
 from typing import Literal
 
 from extract.glossary import GlossaryEntry, PersonEntry
-from extract.model import Issue
+from ingest.issues import IssueCode
+from ingest.model import Issue
 from normalise.status import Rag, Status
 
 
@@ -43,7 +44,7 @@ class Action:
     rag: Rag | Literal[""]
     progress: str
     review_date: str
-    issues: tuple[str, ...]  # issue codes, first appearance order
+    issues: tuple[IssueCode, ...]  # issue codes, first appearance order
     other: str = ""
     lead_source: str = ""
     overridden: tuple[str, ...] = ()  # fields an analyst's correction set (actionplans.overrides)

@@ -19,6 +19,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Final, Literal, get_args
 
+from extract.grammar import ONGOING_WORD
+
 # The schema's status codes and RAG ratings: the only values the pipeline may write.
 Status = Literal["completed", "in_progress", "not_started", "ongoing"]
 Rag = Literal["red", "amber", "green"]
@@ -48,9 +50,6 @@ def plain_text(text: str) -> str:
 
 
 # --- status cues -----------------------------------------------------------------------------
-ONGOING_WORD = r"on[\s\-\u2010-\u2015]{0,3}going"
-"""The one grammar of "on-going" (ongoing, on-going, on going, On- going, on\u2011going); every
-pattern that needs the word (here and in :mod:`normalise.timescale`) is built from it."""
 ONGOING_PATTERN = re.compile(rf"\b{ONGOING_WORD}\b", re.I)
 
 # Verbs that report an action finished; "to be" / "will be" before one make it a future task.

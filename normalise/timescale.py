@@ -29,19 +29,23 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
-from normalise.status import ONGOING_WORD, Status, plain_text, status_from_text
+from extract.grammar import ONGOING_WORD
+from ingest.issues import IssueCode
+from normalise.status import Status, plain_text, status_from_text
 
 # --- issue catalogue ---------------------------------------------------------------------------
-INVALID_DATE = "invalid-date"
-TRUNCATED_DATE = "truncated-date"
-RANGE_REVERSED = "range-reversed"
-RELATIVE_DATE = "relative-date"
-AMBIGUOUS_DATE = "ambiguous-date"
-UNPARSED_TIMESCALE = "unparsed-timescale"
-INFERRED_YEAR = "inferred-year"
-DateIssue = tuple[str, str]  # (issue code, message), made an extract Issue by normalise.document
+INVALID_DATE: Final = "invalid-date"
+TRUNCATED_DATE: Final = "truncated-date"
+RANGE_REVERSED: Final = "range-reversed"
+RELATIVE_DATE: Final = "relative-date"
+AMBIGUOUS_DATE: Final = "ambiguous-date"
+UNPARSED_TIMESCALE: Final = "unparsed-timescale"
+INFERRED_YEAR: Final = "inferred-year"
+DateNote = tuple[IssueCode, str]
+"""(issue code, message): what a value parser noticed; normalise.document makes it an
+:class:`ingest.model.Issue` row placed at its action and column."""
 
 YEAR_MIN, YEAR_MAX = 1990, 2099
 TWO_DIGIT_YEARS_BEFORE_PLAN = 5
@@ -246,7 +250,7 @@ class DateSpan(NamedTuple):
     start: PartialDate | None = None
     due: PartialDate | None = None
     yearless: tuple[int, int | None] | None = None
-    issue: DateIssue | None = None
+    issue: DateNote | None = None
 
 
 def _month(word: str) -> int:
@@ -454,7 +458,7 @@ _START_SUFFIX = re.compile(r"^\W*(?:and\s+)?(?:onwards?|on\s+wards|rolling\s+pro
 class LinkedDates(NamedTuple):
     start: PartialDate | None
     due: PartialDate | None
-    issues: tuple[DateIssue, ...]
+    issues: tuple[DateNote, ...]
 
 
 def _with_year(yearless: tuple[int, int | None], year: int) -> PartialDate | None:
@@ -519,7 +523,7 @@ def spans_to_dates(text: str, spans: Sequence[DateSpan], anchor: PartialDate | N
     """
     starts: list[PartialDate] = []
     dues: list[PartialDate] = []
-    issues: list[DateIssue] = [span.issue for span in spans if span.issue]
+    issues: list[DateNote] = [span.issue for span in spans if span.issue]
     index = 0
     while index < len(spans):
         span = spans[index]
@@ -573,7 +577,7 @@ _DATELESS = re.compile(
 )
 
 
-def _relative(text: str, context: DateContext) -> tuple[PartialDate | None, DateIssue | None]:
+def _relative(text: str, context: DateContext) -> tuple[PartialDate | None, DateNote | None]:
     """A deadline stated relative to the plan ("Within 3 months", "Immediate") or to an event."""
     event = _EVENT_RELATIVE.search(text)
     if event:
@@ -625,7 +629,7 @@ class Timescale:
     due: str | None
     precision: str | None
     status: Status | None
-    issues: tuple[tuple[str, str], ...] = ()
+    issues: tuple[DateNote, ...] = ()
     original_due: str | None = None  # the first deadline, where the cell prints a revised one
 
     @property

@@ -18,8 +18,8 @@ from types import MappingProxyType
 import pandas as pd
 
 from extract.glossary import GlossaryEntry, PersonEntry
-from extract.model import Issue
 from ingest.issues import ISSUE_TYPES
+from ingest.model import Issue
 from normalise.model import Action, DocumentRecord, NormalisedDocument
 
 DAY_DATE_COLUMNS: Mapping[str, tuple[str, str]] = MappingProxyType({
