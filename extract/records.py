@@ -83,18 +83,28 @@ def row_reference(row: DataRow) -> tuple[str, tuple[str, ...], str]:
     first = next((column for column in row.columns if column.field in ("finding", "area", "action", "outcome")), None)
     if first is None or first.field == "action":
         return "", (), ""
-    numbered = [(leading_ref(line.text), line.text) for line in first.lines if leading_ref(line.text)]
+    numbered = numbered_lines(first.lines)
     if not numbered:
         return "", (), ""
-    choice = 0
-    parent = _PARENT_CRITERION.match(numbered[0][0])
-    if parent and len(numbered) > 1 and numbered[1][0].startswith(parent.group(1) + "."):
-        choice = 1
-    ref, text = numbered[choice]
+    ref, text = numbered[_first_criterion(numbered)]
     # Only a criterion column ("Likely to be judged 'Good' if") names the row's area; an
     # "Area for improvement" text is the finding the action answers (schema, GUIDE).
     criterion = strip_leading_ref(text, ref) if _CRITERION_LABEL.search(first.label) else ""
     return ref, (), criterion
+
+
+def numbered_lines(lines: Sequence[Line]) -> list[tuple[str, str]]:
+    """(ref, text) of each line of a cell that starts with a number: "3.1 Referrals are ..."."""
+    return [(leading_ref(line.text), line.text) for line in lines if leading_ref(line.text)]
+
+
+def _first_criterion(numbered: Sequence[tuple[str, str]]) -> int:
+    """Which numbered line names the row: the first, unless it is an "N.0" parent heading
+    followed by its own "N.1" item."""
+    parent = _PARENT_CRITERION.match(numbered[0][0])
+    if parent and len(numbered) > 1 and numbered[1][0].startswith(parent.group(1) + "."):
+        return 1
+    return 0
 
 
 def _action_source(row: DataRow) -> tuple[str, list[Line]]:
@@ -260,7 +270,10 @@ def area_from_columns(row: DataRow) -> str:
     column = next((column for column in row.columns if column.field in AREA_FIELDS and column.text.strip()), None)
     if column is None or _CRITERION_LABEL.search(column.label):
         return ""
-    text = format_lines(column.lines)
+    numbered = numbered_lines(column.lines)
+    # A cell listing several numbered recommendations or criteria (a parent "3.0" and its
+    # "3.1", "3.2") is named by the row's own item, as a criterion column is (GUIDE).
+    text = numbered[_first_criterion(numbered)][1] if len(numbered) >= 2 else format_lines(column.lines)
     ref = leading_ref(text)
     if ref:
         text = strip_leading_ref(text, ref)
