@@ -30,7 +30,7 @@ from extract.context import (
     row_key_ref,
     section_title,
 )
-from extract.headers import HeaderSettings, map_header, normalise_header
+from extract.headers import HeaderSettings, leading_synonym, map_header, normalise_header
 from extract.items import split_enumerated
 from extract.model import Issue
 from ingest.model import BBox, Cell, Document, Line, Table, TextBlock
@@ -443,6 +443,8 @@ class _Walker:
             self.side_tables.append(tuple(tuple(row_texts(row)) for row in rows))
             return
         column_map = self._fit_map(self.column_map, table.n_columns)
+        if self.row_index == 0 and not self.ref_keyed and body:  # a header piece with no body of its own
+            self.ref_keyed = "ref" in column_map.fields or _mostly_refs(body, column_map)
         if garbled:
             self._garbled_draft(garbled, table.page, column_map)
         for row in body:
@@ -522,7 +524,7 @@ class _Walker:
             return
         self.last_heading = ""
         self.first_cell_above = row[0] if row and row[0] is not None else None
-        cells, leaks = _strip_leaked_labels(row, column_map)
+        cells, leaks = _strip_leaked_labels(row, column_map, self.settings)
         cell_texts = [" ".join(line.text for line in lines) for lines in cells]
         if self._starts_row(cell_texts, column_map):
             # Under a first cell merged down, the other key cells (area, finding) may be
@@ -713,7 +715,7 @@ def _map_fit(column_map: ColumnMap, body: Sequence[Sequence[Cell | None]]) -> in
     return score
 
 
-def _strip_leaked_labels(row: Sequence[Cell | None], column_map: ColumnMap) -> tuple[list[tuple[Line, ...]], list[str]]:
+def _strip_leaked_labels(row: Sequence[Cell | None], column_map: ColumnMap, settings: HeaderSettings = HeaderSettings()) -> tuple[list[tuple[Line, ...]], list[str]]:
     """Remove header labels printed at the start of data cells ("Lead Liz Price").
 
     Only when the row shows several leaks, one of them a multi-word label: a single cell
@@ -725,7 +727,7 @@ def _strip_leaked_labels(row: Sequence[Cell | None], column_map: ColumnMap) -> t
     for index, cell in enumerate(row):
         lines = cell.lines if cell is not None else ()
         label = column_map.label_of(index) if index < column_map.width else ""
-        stripped = _strip_label(lines, label)
+        stripped = _strip_label(lines, label, column_map.field_of(index) if index < column_map.width else None, settings)
         if stripped is not lines:
             leaks.append(label)
         out.append(stripped)
@@ -735,11 +737,11 @@ def _strip_leaked_labels(row: Sequence[Cell | None], column_map: ColumnMap) -> t
     return out, leaks
 
 
-def _strip_label(lines: tuple[Line, ...], label: str) -> tuple[Line, ...]:
+def _strip_label(lines: tuple[Line, ...], label: str, field: str | None = None, settings: HeaderSettings = HeaderSettings()) -> tuple[Line, ...]:
     if not lines or not label:
         return lines
     text = lines[0].text
-    for candidate in (label, _first_row_part(label)):
+    for candidate in sorted((label, _first_row_part(label), leading_synonym(text, field, settings)), key=len, reverse=True):  # the longest label printed
         if candidate and normalise_header(text).startswith(normalise_header(candidate)) and normalise_header(text[: len(candidate)]) == normalise_header(candidate):
             rest = text[len(candidate):].strip()
             return ((Line(rest, lines[0].bold, lines[0].bullet),) if rest else ()) + lines[1:]
