@@ -941,9 +941,22 @@ def _surname_first(text: str) -> str | None:
     if _first_name_ok(surname) and popularity_english(surname) >= popularity_english(first):
         return None  # "Sarah, Priya": a list of first names ("Sutherland, Jane" is not)
     capitals = printed_surname.isupper() and not printed_first.isupper() and len(printed_surname) > 2
-    if not (_first_name_ok(first) or _relaxed_first_name(first) and first_name_popularity(first) or capitals):
+    if not (_first_name_ok(first) or _relaxed_first_name(first) and first_name_popularity(first) or capitals
+            or _rare_name_pair(surname, first)):
         return None
     return f"{first} {surname}"
+
+
+RARE_NAME_ZIPF = 3.0
+"""Both words of a "Surname, First" cell rarer than this in English ("Okafor, Ngozi") read as
+a name the first-name list lacks, unless one is shaped like a department's name."""
+_NOUN_SUFFIX = re.compile(r"(?:ology|ics|ing|tion|sion|ment|ance|ence|ity|ship|ness|ure|acy|ery|ist)$", re.I)
+
+
+def _rare_name_pair(surname: str, first: str) -> bool:
+    """"Okafor, Ngozi": two rare words, neither an English noun by its ending (not
+    "Audiology, Haematology")."""
+    return all(_zipf(word) < RARE_NAME_ZIPF and not _NOUN_SUFFIX.search(word) for word in (surname, first))
 
 
 def analyse_lead(text: str, knowledge: LeadKnowledge = LeadKnowledge.empty()) -> Doc:
