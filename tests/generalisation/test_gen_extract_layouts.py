@@ -135,3 +135,51 @@ def test_the_longest_label_printed_in_a_cell_is_removed(tmp_path):
     )
     actions = convert(tmp_path, text)
     assert [(a.ref, a.area, a.action) for a in actions] == [("3.4", "Reviews are timely", "Book reviews early")]
+
+
+# --------------------------------------------------------------------------- spanning group headers
+
+GROUPED_DATES = (
+    ("Ref", "Action", "Lead", "Target date", "", "Status"),
+    ("", "", "", "Original", "Revised", ""),
+    ("1", "Publish the new escalation policy", "Head of Quality", "31/03/2025", "30/06/2025", "In progress"),
+    ("2", "Audit the use of the policy", "Clinical Audit Lead", "30/09/2025", "", "Not started"),
+)
+"""A group heading ("Target date") printed over its sub-columns ("Original | Revised")."""
+GROUPED_EXPECTED = [("1", "2025-06-30", "2025-03-31"), ("2", "2025-09-30", "")]
+
+
+def _due_dates(actions):
+    return [(a.ref, a.due_date, a.original_due_date) for a in actions]
+
+
+def test_group_header_over_sub_columns_in_a_text_export(tmp_path):
+    """The sub-column names join their group's ("Target date / Revised"), so the revised date
+    is the due date and the first date the original one."""
+    assert _due_dates(convert(tmp_path, tsv(*GROUPED_DATES))) == GROUPED_EXPECTED
+
+
+def test_group_header_over_sub_columns_in_html(tmp_path):
+    header = ("<tr><th rowspan='2'>Ref</th><th rowspan='2'>Action</th><th rowspan='2'>Lead</th>"
+              "<th colspan='2'>Target date</th><th rowspan='2'>Status</th></tr>"
+              "<tr><th>Original</th><th>Revised</th></tr>")
+    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in GROUPED_DATES[2:])
+    html = f"<html><body><h1>Quality improvement plan</h1><table>{header}{body}</table></body></html>"
+    assert _due_dates(convert(tmp_path, html, name="plan.html")) == GROUPED_EXPECTED
+
+
+def test_group_header_over_sub_columns_in_xlsx(tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in GROUPED_DATES:
+        sheet.append(list(row))
+    for merge in ("A1:A2", "B1:B2", "C1:C2", "D1:E1", "F1:F2"):
+        sheet.merge_cells(merge)
+    path = tmp_path / "plan.xlsx"
+    workbook.save(path)
+    from actionplans.conversion import convert_file
+
+    result = convert_file(path)
+    assert _due_dates(result.actions) == GROUPED_EXPECTED
