@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import Any, Literal
 
 from extract.context import leading_ref, split_ref_cell, strip_leading_ref
+from extract.headers import map_header
 from extract.items import (
     Alignment,
     Item,
@@ -283,9 +284,31 @@ def area_from_columns(row: DataRow) -> str:
     return text.strip().rstrip(",;:-–").strip()
 
 
+_CELL_LABEL = re.compile(r"^\s*(?P<label>[^:\n]{1,40}?)\s*:\s*(?=\S)")
+LABELLED_FIELDS = ("lead", "timescale")
+"""Cells whose value a plan may open with its own label ("Who: Grace Okoye", "Due: May")."""
+
+
+def strip_cell_labels(row: DataRow) -> DataRow:
+    """A lead or timescale cell that opens with a name for its own field and a colon ("Who:
+    Grace Okoye", "By when: June 2025") holds the value after it: the label is the column's
+    header printed again, not a lead or a date."""
+    columns = []
+    for column in row.columns:
+        first = column.lines[0] if column.field in LABELLED_FIELDS and column.lines else None
+        match = _CELL_LABEL.match(first.text) if first is not None else None
+        label = map_header(match.group("label")) if match is not None else None
+        if first is None or match is None or label is None or not label.clear or label.field != column.field:
+            columns.append(column)
+            continue
+        lines = (Line(first.text[match.end():], first.bold, first.bullet),) + column.lines[1:]
+        columns.append(Column(column.field, column.label, lines))
+    return replace(row, columns=tuple(columns))
+
+
 def row_to_actions(row: DataRow, split_entries: EntrySplitter | None = None) -> list[RawAction]:
     """One stitched row to its action records."""
-    row = timescale_from_lead_column(merge_start_column(apply_revised_date(move_status_lines(row))))
+    row = timescale_from_lead_column(merge_start_column(apply_revised_date(move_status_lines(strip_cell_labels(row)))))
     ref, links, criterion = row_reference(row)
     source, action_lines = _action_source(row)
     issues = list(row.issues)

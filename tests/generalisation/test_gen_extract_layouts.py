@@ -183,3 +183,16 @@ def test_group_header_over_sub_columns_in_xlsx(tmp_path):
 
     result = convert_file(path)
     assert _due_dates(result.actions) == GROUPED_EXPECTED
+
+
+@pytest.mark.parametrize(("cell", "kept"), [
+    ("Who: Grace Okoye", "Grace Okoye"), ("Action owner: Head of Estates", "Head of Estates"),
+    ("Jane Smith: interim lead", "Jane Smith: interim lead"), ("Note: to be confirmed", "Note: to be confirmed"),
+])
+def test_a_lead_cell_opening_with_its_own_label_keeps_the_value(cell, kept):
+    from extract.records import strip_cell_labels
+    from extract.tables import Column, DataRow
+    from ingest.model import Line
+
+    row = DataRow("plan", 1, 1, None, (Column("lead", "Owner", (Line(cell),)),))
+    assert strip_cell_labels(row).columns[0].text == kept

@@ -99,7 +99,8 @@ def test_status_line_inside_a_cell(cell, line, rest):
 
 @pytest.mark.parametrize(
     ("column", "expected"),
-    [("Completed", "completed"), ("Closed", "completed"), ("Open", None), ("C", None), ("In progress - slipped", "in_progress")],
+    [("Completed", "completed"), ("Closed", "completed"), ("Open", None), ("C", None), ("In progress - slipped", "in_progress"),
+     ("Yes", "completed"), ("Y", "completed"), ("No", None), ("N", None)],
 )
 def test_status_column_words(column, expected):
     assert normalise_status(column) == expected

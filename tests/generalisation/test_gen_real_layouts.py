@@ -1,0 +1,130 @@
+"""Plans in the layouts real organisations publish (issue #11, item 9), written by hand.
+
+Layouts read from published guidance and templates (searched for this issue, none copied):
+an HMI Probation response plan (recommendation, agreed / partly agreed, action, action
+owner, target date), a board's action register as CSV (action number, meeting date, minute
+item, action, assigned to, target date, status), a council's Ofsted improvement plan as HTML
+(priority, what we will do, lead officer(s), by when, RAG, progress update) and a GP
+practice's action plan as XLSX (issue identified, action to be taken, who, when, done?).
+The expected records (ref, area, action, lead_people, lead_roles, due_date, status, rag) were
+written by gold/GUIDE.md before the code was run on them; none is cut from a seed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from written_plans import convert, tsv
+
+from actionplans.conversion import convert_file
+
+FIELDS = ("ref", "area", "action", "lead_people", "lead_roles", "due_date", "status", "rag")
+
+
+def records(actions) -> list[tuple]:
+    return [tuple(getattr(action, name) for name in FIELDS) for action in actions]
+
+
+# --------------------------------------------------------------------------- HMI Probation response plan
+
+PROBATION_PLAN = tsv(
+    "Action plan: response to the HM Inspectorate of Probation inspection of Northvale Probation Delivery Unit",
+    "Published 14 November 2024",
+    ("No.", "Recommendation", "Agreed / Partly agreed / Not agreed", "Action", "Action owner", "Target date"),
+    ("1", "Improve the quality of risk of harm assessments", "Agreed",
+     "a) Deliver refresher training to all probation officers b) Audit 20 cases each quarter",
+     "Priya Raman, Head of Operations", "a) March 2025 b) June 2025"),
+    ("2", "Strengthen management oversight of high-risk cases", "Partly agreed",
+     "Introduce a monthly oversight checklist for senior probation officers", "SPO team", "Q4 24/25"),
+)
+
+
+def test_probation_response_plan(tmp_path):
+    assert records(convert(tmp_path, PROBATION_PLAN)) == [
+        ("1/a", "Improve the quality of risk of harm assessments", "Deliver refresher training to all probation officers",
+         ("Priya Raman",), ("Head of Operations",), "2025-03", "", ""),
+        ("1/b", "Improve the quality of risk of harm assessments", "Audit 20 cases each quarter",
+         ("Priya Raman",), ("Head of Operations",), "2025-06", "", ""),
+        ("2", "Strengthen management oversight of high-risk cases",
+         "Introduce a monthly oversight checklist for senior probation officers", (), ("SPO team",), "2025-03", "", ""),
+    ]
+
+
+# --------------------------------------------------------------------------- board action register (CSV)
+
+BOARD_REGISTER = (
+    '"Action No","Meeting date","Minute item","Action","Assigned to","Target date","Status"\n'
+    '"A-014","12/03/2025","BOD 25/031","Circulate the revised risk appetite statement to all directors",'
+    '"Company Secretary","30/04/2025","Closed"\n'
+    '"A-015","12/03/2025","BOD 25/034","Bring the estates strategy back to the May board",'
+    '"Tom Barker, Director of Estates","May 2025","Open"\n'
+    '"A-016","09/04/2025","BOD 25/047","Report staff survey results by directorate","Who: Grace Okoye","30/06/2025","In progress"\n'
+)
+
+
+def test_board_action_register_csv(tmp_path):
+    actions = convert(tmp_path, BOARD_REGISTER, name="register.csv")
+    assert [(a.ref, a.action, a.lead_people, a.lead_roles, a.due_date, a.status, a.status_text) for a in actions] == [
+        ("A-014", "Circulate the revised risk appetite statement to all directors", (), ("Company Secretary",),
+         "2025-04-30", "completed", "Closed"),
+        ("A-015", "Bring the estates strategy back to the May board", ("Tom Barker",), ("Director of Estates",),
+         "2025-05", "", "Open"),
+        ("A-016", "Report staff survey results by directorate", ("Grace Okoye",), (), "2025-06-30", "in_progress",
+         "In progress"),
+    ]
+
+
+# --------------------------------------------------------------------------- Ofsted improvement plan (HTML)
+
+OFSTED_HTML = """<html><body>
+<h1>Children's Services Improvement Plan 2024-26</h1>
+<p>Version 3, agreed at the Improvement Board on 18 July 2024</p>
+<table>
+<tr><th>Priority</th><th>What we will do</th><th>Lead officer(s)</th><th>By when</th><th>RAG</th><th>Progress update</th></tr>
+<tr><td>1. Strengthen the front door</td><td>Recruit two more MASH social workers</td><td>Aisha Bello, Head of MASH</td>
+<td>Sep-24</td><td>G</td><td>Both posts filled in August. Complete.</td></tr>
+<tr><td>2. Improve the timeliness of assessments</td><td>Audit 30 assessments a month against the new standard</td>
+<td>Service Manager, Assessment</td><td>Apr-25 to Mar-26</td><td>A</td><td>First audit reported to the June board</td></tr>
+</table></body></html>"""
+
+
+def test_ofsted_improvement_plan_html(tmp_path):
+    assert records(convert(tmp_path, OFSTED_HTML, name="plan.html")) == [
+        ("1", "Strengthen the front door", "Recruit two more MASH social workers", ("Aisha Bello",), ("Head of MASH",),
+         "2024-09", "completed", "green"),
+        ("2", "Improve the timeliness of assessments", "Audit 30 assessments a month against the new standard",
+         # a comma after a job title ends it (the leads convention: "Service Manager, Safeguarding Unit")
+         (), ("Service Manager", "Assessment"), "2026-03", "", "amber"),
+    ]
+
+
+# --------------------------------------------------------------------------- GP practice action plan (XLSX)
+
+def write_gp_plan(path: Path) -> Path:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "CQC action plan"
+    sheet.append(["Riverside Surgery: action plan following the CQC inspection"])
+    sheet.append([])
+    sheet.append(["Issue identified", "Action to be taken", "Who", "When", "Done?"])
+    sheet.append(["Fridge temperatures not recorded daily", "Nominate a daily checker and keep a log on each fridge",
+                  "Practice Nurse", "Immediately", "Yes"])
+    sheet.append(["Chaperone policy out of date", "Review and re-issue the chaperone policy", "Fatima Hussain",
+                  dt.datetime(2025, 1, 31), "No"])
+    sheet["D5"].number_format = "dd/mm/yyyy"
+    workbook.save(path)
+    return path
+
+
+def test_gp_practice_plan_xlsx(tmp_path):
+    result = convert_file(write_gp_plan(tmp_path / "gp.xlsx"))
+    assert result.record.status in ("success", "partial"), result.record.error
+    assert [(a.area, a.action, a.lead_people, a.lead_roles, a.due_date, a.status) for a in result.actions] == [
+        ("Fridge temperatures not recorded daily", "Nominate a daily checker and keep a log on each fridge",
+         (), ("Practice Nurse",), "", "completed"),
+        ("Chaperone policy out of date", "Review and re-issue the chaperone policy", ("Fatima Hussain",), (),
+         "2025-01-31", ""),
+    ]
