@@ -35,6 +35,9 @@ DEFAULT_SYNONYMS: Mapping[str, tuple[str, ...]] = MappingProxyType({
         "improvement required", "what needs to improve", "requirement", "concern", "weakness", "gap",
         "what we found", "what was found", "you said", "area of concern", "areas of concern",
         "key issue", "key issues", "problem",
+        # CQC: the regulation breached and its "must do" / "should do" requirements
+        "must do", "should do", "must do should do", "regulation", "regulation breached",
+        "requirement notice", "breach",
     ),
     "action": (
         "action", "actions", "action required", "actions required", "actions to be taken",

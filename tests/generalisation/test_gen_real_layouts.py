@@ -128,3 +128,34 @@ def test_gp_practice_plan_xlsx(tmp_path):
         ("Chaperone policy out of date", "Review and re-issue the chaperone policy", ("Fatima Hussain",), (),
          "2025-01-31", ""),
     ]
+
+
+# --------------------------------------------------------------------------- CQC requirement plan
+
+CQC_PLAN = tsv(
+    "Warrenford Hospital: action plan in response to the CQC requirement notices",
+    ("Regulation / Must do", "Action", "Lead", "Timescale", "Evidence of completion", "RAG"),
+    ("Reg 12: The trust must ensure medicines are stored at safe temperatures",
+     "1. Install fridge temperature data loggers 2. Weekly pharmacy audit of the logs",
+     "1. Estates Manager 2. Lead Pharmacist", "1. End of Q2 2024/25 2. w/c 14 October 2024",
+     "Logger installation certificate; audit reports", "Amber"),
+    ("Reg 17: The trust must ensure audits identify and act on risks", "Refresh the ward audit programme",
+     "Deputy Chief Nurse", "By 31st March 2025", "Audit programme approved at committee", "Red"),
+    ("", "Report audit results to the Quality and Safety Committee", "Deputy Chief Nurse",
+     "Quarterly from April 2025", "Committee minutes", "Green"),
+)
+
+
+def test_cqc_requirement_plan(tmp_path):
+    """The regulation column names the area; its numbered actions split and align with the
+    numbered leads and timescales; the last row leaves the regulation merged down."""
+    assert [(a.ref, a.area, a.lead_roles, a.start_date, a.due_date, a.rag) for a in convert(tmp_path, CQC_PLAN)] == [
+        ("1", "Reg 12: The trust must ensure medicines are stored at safe temperatures", ("Estates Manager",),
+         "", "2024-09", "amber"),
+        ("2", "Reg 12: The trust must ensure medicines are stored at safe temperatures", ("Lead Pharmacist",),
+         "", "2024-10-14", "amber"),
+        ("", "Reg 17: The trust must ensure audits identify and act on risks", ("Deputy Chief Nurse",),
+         "", "2025-03-31", "red"),
+        ("", "Reg 17: The trust must ensure audits identify and act on risks", ("Deputy Chief Nurse",),
+         "2025-04", "", "green"),
+    ]
