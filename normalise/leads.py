@@ -493,8 +493,10 @@ def _with_context(tokens: _Tokens) -> _Tokens:
 def _beside_names(i: int, end: int, tokens: _Tokens) -> bool:
     """Tokens i..end-1 sit in a run of names: a confident name touches one side, and the
     other side is a name too or the end of the segment."""
-    left_name = -i in tokens.name_edges
-    right_name = end in tokens.name_edges
+    words = tokens.words
+    # a name list's joiner may stand between ("Lisa O'Neill & Kwame Mensah")
+    left_name = -i in tokens.name_edges or (i >= 1 and words[i - 1] in _LIST_JOINS and -(i - 1) in tokens.name_edges)
+    right_name = end in tokens.name_edges or (end + 1 < len(tokens) and words[end] in _LIST_JOINS and end + 1 in tokens.name_edges)
     left_edge = i == 0 or tokens.breaks[i - 1] or _starts_role(tokens.words[i - 1])
     right_edge = end >= len(tokens) or tokens.breaks[end] or _starts_role(tokens.words[end])
     return (left_name and (right_name or right_edge)) or (right_name and left_edge)

@@ -28,6 +28,10 @@ from normalise.leads import LeadKnowledge, parse_lead
         # "Surname, First" and names in capitals
         ("Okafor, Grace", ["Grace Okafor"], []),
         ("Okafor, Ngozi", ["Ngozi Okafor"], []),
+        # a name the lexicon lacks, listed beside one it knows
+        ("Lisa O'Neill & Kwame Mensah", ["Lisa O'Neill", "Kwame Mensah"], []),
+        ("Kwame Mensah and Jo Bloggs", ["Kwame Mensah", "Jo Bloggs"], []),
+        ("Jo Bloggs and Estates Team", ["Jo Bloggs"], ["Estates Team"]),
         ("Adeyemi, Nkechi", ["Nkechi Adeyemi"], []),
         ("Kowalski, Agnieszka", ["Agnieszka Kowalski"], []),
         ("Audiology, Haematology", [], ["Audiology, Haematology"]),
