@@ -15,9 +15,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from written_plans import convert, tsv
 
 from actionplans.conversion import convert_file
+from ingest.text import read_text_export
+from tests.fixtures.variants import VARIANTS, action_fields, compare_actions
 
 FIELDS = ("ref", "area", "action", "lead_people", "lead_roles", "due_date", "status", "rag")
 
@@ -159,3 +162,19 @@ def test_cqc_requirement_plan(tmp_path):
         ("", "Reg 17: The trust must ensure audits identify and act on risks", ("Deputy Chief Nurse",),
          "2025-04", "", "green"),
     ]
+
+
+# --------------------------------------------------------------------------- the same plans, other renderings
+
+@pytest.mark.parametrize("variant", [variant.name for variant in VARIANTS])
+@pytest.mark.parametrize("name, text", [("probation", PROBATION_PLAN), ("cqc", CQC_PLAN)])
+def test_hand_written_plans_read_the_same_in_every_variant(tmp_path, name, text, variant):
+    """The variant harness on plans that are not seeds: rendered as CSV, XLSX, fixed-width
+    text, with headers swapped and columns reordered, each gives its text export's actions."""
+    source = tmp_path / f"{name}.txt"
+    source.write_text(text, encoding="utf-8")
+    reference = action_fields(convert_file(source).actions)
+    path = {v.name: v for v in VARIANTS}[variant].build(read_text_export(source), tmp_path, name)
+    score = compare_actions(reference, action_fields(convert_file(path).actions))
+    assert score.differences == ()
+    assert score.matched == score.reference > 0
