@@ -229,12 +229,18 @@ def merge_start_column(row: DataRow) -> DataRow:
     starts = [column for column in row.columns if column.field == "start"]
     if not starts:
         return row
-    start = _plain([line for column in starts for line in column.lines])
+    start_lines = [line for column in starts for line in column.lines if line.text.strip()]
+    start = _plain(start_lines)
     dues = [column for column in row.columns if column.field == "timescale"]
-    due = _plain([line for column in dues for line in column.lines])
-    text = f"{start} – {due}" if due else f"From {start}"
+    due_lines = [line for column in dues for line in column.lines if line.text.strip()]
+    due = _plain(due_lines)
     label = " / ".join(column.label for column in starts + dues)
-    merged = Column("timescale", label, (Line(text),))
+    if len(start_lines) == 1 and len(due_lines) > 1:
+        # one start, a due date per listed item: the start applies to every item
+        lines = tuple(Line(f"{start} – {line.text.strip()}", line.bold, line.bullet) for line in due_lines)
+    else:
+        lines = (Line(f"{start} – {due}" if due else f"From {start}"),)
+    merged = Column("timescale", label, lines)
     columns = [column for column in row.columns if column.field not in ("start", "timescale")]
     return replace(row, columns=tuple(columns) + (merged,))
 
