@@ -178,3 +178,21 @@ def test_hand_written_plans_read_the_same_in_every_variant(tmp_path, name, text,
     score = compare_actions(reference, action_fields(convert_file(path).actions))
     assert score.differences == ()
     assert score.matched == score.reference > 0
+
+
+# --------------------------------------------------------------------------- leads under any lead header
+
+@pytest.mark.parametrize("header", ["Responsible", "Who", "Owner", "Lead officer(s)", "By whom", "Action by",
+                                    "Person responsible", "Accountable lead"])
+def test_leads_are_found_under_every_lead_header(tmp_path, header):
+    """Names, initials the plan's own names resolve, and job titles all give lead fields."""
+    text = tsv(
+        ("Ref", "Action", header, "Target date"),
+        ("1", "Refresh the supervision policy", "Jo Harris", "March 2025"),
+        ("2", "Audit supervision records", "JH", "June 2025"),
+        ("3", "Report to the improvement board", "Head of Service", "July 2025"),
+        ("4", "Train new managers", "Kwame Mensah and Jo Harris", "September 2025"),
+    )
+    assert [(a.lead_people, a.lead_roles) for a in convert(tmp_path, text)] == [
+        (("Jo Harris",), ()), (("Jo Harris",), ()), ((), ("Head of Service",)), (("Kwame Mensah", "Jo Harris"), ()),
+    ]
