@@ -729,3 +729,25 @@ def test_json_is_not_taken_for_csv(tmp_path, text):
     path = tmp_path / "issues.jsonl"
     path.write_text(text, encoding="utf-8")
     assert detect_format(path.read_bytes(), ".jsonl") == "text"
+
+
+def test_xlsx_title_rows_above_a_summary_table_are_the_plans_narrative(tmp_path):
+    """Title lines typed in column A straight above a sheet's first table (here a summary
+    sheet's key-value rows, which no header makes a plan table) give the plan's date, as a
+    document's title lines do; the summary rows stay a table."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    summary = workbook.active
+    summary.title = "Summary"
+    for row in (["SEND improvement plan"], ["Version 4, 3 March 2025"], ["Overall RAG", "Amber"]):
+        summary.append(row)
+    plan = workbook.create_sheet("Priority 1")
+    for row in (["Ref", "Action", "Lead", "Due"], ["P1.1", "Publish the graduated approach toolkit", "SENCO lead", "June"]):
+        plan.append(row)
+    path = tmp_path / "send.xlsx"
+    workbook.save(path)
+    result = convert_file(path)
+    assert (result.record.plan_date, result.record.plan_date_source) == ("2025-03-03", "Version 4, 3 March 2025")
+    assert [(a.ref, a.due_date) for a in result.actions] == [("P1.1", "2025-06")]
+    assert table_texts(read_document(path))[0] == [["Overall RAG", "Amber"]]
