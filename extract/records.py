@@ -280,7 +280,9 @@ def area_from_columns(row: DataRow) -> str:
     numbered = numbered_lines(column.lines)
     # A cell listing several numbered recommendations or criteria (a parent "3.0" and its
     # "3.1", "3.2") is named by the row's own item, as a criterion column is (GUIDE).
-    text = numbered[_first_criterion(numbered)][1] if len(numbered) >= 2 else format_lines(column.lines)
+    lines = [line for line in column.lines if line.text.strip()]
+    listed = len(numbered) >= 2 and bool(leading_ref(lines[0].text))  # numbered from its first line
+    text = numbered[_first_criterion(numbered)][1] if listed else format_lines(column.lines)
     ref = leading_ref(text)
     if ref:
         text = strip_leading_ref(text, ref)

@@ -38,6 +38,16 @@ def test_area_is_the_rows_own_numbered_recommendation(tmp_path):
     ]
 
 
+def test_an_area_heading_over_numbered_points_stays_the_area(tmp_path):
+    """Numbered points under an unnumbered heading in the area cell: the heading is the area."""
+    text = tsv(
+        ("Area for improvement", "Action", "Lead", "Timescale"),
+        ("<p>Quality of assessments</p><p>1. Timeliness</p><p>2. Analysis of risk</p>",
+         "Introduce an assessment quality audit", "Head of Service", "May 2025"),
+    )
+    assert [a.area for a in convert(tmp_path, text)] == ["Quality of assessments 1. Timeliness 2. Analysis of risk"]
+
+
 # --------------------------------------------------------------------------- header words inside cells
 
 LABELS_IN_CELLS = tsv(
