@@ -93,6 +93,9 @@ DEFAULT_SYNONYMS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "ignore": (
         "source", "date raised", "date opened", "date added", "date logged", "meeting date",
         "date of meeting", "raised by", "meeting", "date agreed",
+        # an inspectorate's response category ("Agreed / Partly agreed / Not agreed") answers
+        # the recommendation; it is no status of the action
+        "agreed", "accepted", "response to recommendation",
     ),
 })
 

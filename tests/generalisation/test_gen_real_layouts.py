@@ -44,7 +44,10 @@ PROBATION_PLAN = tsv(
 
 
 def test_probation_response_plan(tmp_path):
-    assert records(convert(tmp_path, PROBATION_PLAN)) == [
+    actions = convert(tmp_path, PROBATION_PLAN)
+    # "Agreed" answers the recommendation: kept in other, never the action's status wording
+    assert [(a.status_text, a.other) for a in actions][-1] == ("", "Agreed / Partly agreed / Not agreed: Partly agreed")
+    assert records(actions) == [
         ("1/a", "Improve the quality of risk of harm assessments", "Deliver refresher training to all probation officers",
          ("Priya Raman",), ("Head of Operations",), "2025-03", "", ""),
         ("1/b", "Improve the quality of risk of harm assessments", "Audit 20 cases each quarter",
