@@ -221,6 +221,12 @@ def column_evidence(values: Sequence[str]) -> ColumnEvidence:
 
 # --------------------------------------------------------------------------- the choice
 
+def _share_of(evidence: ColumnEvidence, field: str) -> float:
+    """The share of cells bearing out ``field`` (0 for fields content cannot show)."""
+    kind = next((kind for kind, name in KIND_FIELDS.items() if name == field), "")
+    return float(getattr(evidence, kind)) if kind else 0.0
+
+
 def choose_field(header: HeaderMatch | None, evidence: ColumnEvidence) -> FieldChoice:
     """A column's field from its header match and its content evidence.
 
@@ -241,7 +247,7 @@ def choose_field(header: HeaderMatch | None, evidence: ColumnEvidence) -> FieldC
             return FieldChoice("rag", score, "rag", evidence.rag, "content")
         return FieldChoice(header_field, score, kind, share, "header")
     if header_field:
-        if content_field and content_field != header_field and share >= CONTENT_OVERRULES_SHARE:
+        if content_field and content_field != header_field and share >= CONTENT_OVERRULES_SHARE and share > _share_of(evidence, header_field):
             return FieldChoice(content_field, score, kind, share, "content")
         return FieldChoice(header_field, score, kind, share, "header")
     if content_field and share >= CONTENT_DECIDES_SHARE:

@@ -50,7 +50,7 @@ def coded_ref(text: str) -> str:
 def row_key_ref(text: str) -> str:
     """The reference a ref-column cell starts with, outline ("1.2", "01.05") or coded; a cell
     of cross-references only ("OR 2 IN 18") has none."""
-    if _only_links(text or ""):
+    if is_links_only(text or ""):
         return leading_ref(text)
     return leading_ref(text) or coded_ref(text)
 
@@ -88,9 +88,11 @@ def _only_links(text: str) -> bool:
 
 
 def is_links_only(text: str) -> bool:
-    """True for a cell that holds only cross-references ("Links to OR 12 IN 13")."""
+    """True for a cell that holds only cross-references ("Links to OR 12 IN 13", "OR 2 IN
+    18"). One code alone with no "Links to" label ("EH2", "AFI 3") is a reference of its own."""
     rest = _LINKS_LABEL.sub("", text or "")
-    return bool(parse_links(rest)) and _only_links(rest)
+    links = parse_links(rest)
+    return bool(links) and _only_links(rest) and (rest != (text or "") or len(links) >= 2)
 
 
 # What a one-cell row or narrative line sets: the section, the area, the section's lead; a

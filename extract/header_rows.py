@@ -43,7 +43,10 @@ def find_header(rows: Rows, settings: HeaderSettings, walk: WalkSettings = DEFAU
         texts = row_texts(row)
         if not _is_header_row(texts, settings, walk):
             continue
-        if index + 1 < len(rows) and _is_split_header_tail(texts, row_texts(rows[index + 1]), settings, walk):
+        if index + 1 < len(rows) and (
+            _is_split_header_tail(texts, row_texts(rows[index + 1]), settings, walk)
+            or group_labels(texts, row_texts(rows[index + 1]), walk) is not None
+        ):
             return index, index + 1
         return index, index
     return None
@@ -80,6 +83,32 @@ def _is_split_header_tail(head: list[str], tail: list[str], settings: HeaderSett
     return all(map_header(f"{h} {t}", settings).score >= 99 or t[:1].islower() or t[:1] == "(" for h, t in pairs)
 
 
+def group_labels(head: Sequence[str], tail: Sequence[str], walk: WalkSettings = DEFAULT_WALK_SETTINGS) -> list[str] | None:
+    """Labels of a header whose first row has group headings spanning sub-columns named in
+    the second ("Target date" over "Original | Revised"): each sub-column's label joined to
+    its group's, "Target date / Revised", so the sub-column keeps what the group says. None
+    unless every label of the second row sits under a group heading that spans two or more
+    sub-columns (its cell, then empty or merged cells), and is short and not data."""
+    labels = list(head)
+    group = ""
+    subs = 0
+    widest = 0
+    for column, sub in enumerate(tail):
+        own = head[column] if column < len(head) else ""
+        if own:
+            group, subs = own, 0
+        if not sub:
+            if own:
+                group = own if column + 1 < len(head) and not head[column + 1] else ""
+            continue
+        if not group or len(sub.split()) > walk.max_sub_label_words or leading_ref(sub) or is_date_like(sub):
+            return None
+        subs += 1
+        widest = max(widest, subs)
+        labels[column] = f"{group} / {sub}"
+    return labels if widest >= 2 else None
+
+
 def header_to_map(
     rows: Rows, span: tuple[int, int], data_rows: Rows, settings: HeaderSettings, walk: WalkSettings = DEFAULT_WALK_SETTINGS
 ) -> ColumnMap:
@@ -96,6 +125,8 @@ def header_to_map(
     for column in range(width):
         parts = [row_texts(rows[index])[column] if column < len(rows[index]) else "" for index in range(first, last + 1)]
         labels.append(" ".join(part for part in parts if part).strip())
+    grouped = group_labels(row_texts(rows[first]), row_texts(rows[last]), walk) if last == first + 1 else None
+    labels = grouped + labels[len(grouped):] if grouped is not None else labels
     choices = []
     for column, label in enumerate(labels):
         header = map_header(label, settings) if label and is_label(label, walk) else None

@@ -35,6 +35,9 @@ DEFAULT_SYNONYMS: Mapping[str, tuple[str, ...]] = MappingProxyType({
         "improvement required", "what needs to improve", "requirement", "concern", "weakness", "gap",
         "what we found", "what was found", "you said", "area of concern", "areas of concern",
         "key issue", "key issues", "problem",
+        # CQC: the regulation breached and its "must do" / "should do" requirements
+        "must do", "should do", "must do should do", "regulation", "regulation breached",
+        "requirement notice", "breach",
     ),
     "action": (
         "action", "actions", "action required", "actions required", "actions to be taken",
@@ -60,13 +63,16 @@ DEFAULT_SYNONYMS: Mapping[str, tuple[str, ...]] = MappingProxyType({
         "responsibility", "responsible officer", "responsible", "owner", "owners", "accountable officer",
         "accountable", "by whom", "who", "lead person", "lead agency", "champion", "those involved",
         "assigned to", "responsible person", "officer", "person responsible",
+        # trackers: "Action by" names who acts ("Action by: JS"), not the action
+        "action by", "actioned by",
     ),
     "timescale": (
         "timescale", "timescales", "date for completion", "completion date", "targets and timelines",
         "deadline", "target date", "by when", "when", "due date", "due", "due by", "timeline",
         "timeframe", "time frame", "date", "milestone", "milestones", "target completion date",
         "start date", "new date", "revised date", "revised deadline", "revised target date",
-        "new target date", "new deadline", "end date",
+        "new target date", "new deadline", "end date", "completion", "target completion",
+        "expected completion", "completion by",
     ),
     "status": (
         "status", "current status", "completion status", "open closed", "open close", "open or closed",
@@ -77,7 +83,8 @@ DEFAULT_SYNONYMS: Mapping[str, tuple[str, ...]] = MappingProxyType({
         "progress", "progress update", "update", "updates", "comments", "comment", "progress to date",
         "current position", "commentary", "actions completed", "action taken", "actions taken",
         "notes", "position statement", "latest update", "status update", "status updates",
-        "we did", "progress made", "progress report",
+        "we did", "progress made", "progress report", "position", "latest position",
+        "position at last review",
     ),
     "review_date": ("date of next review", "next review", "review date", "date of review"),
     # Columns that hold dates or names which are not the action's own (a tracker's meeting date,
@@ -86,6 +93,9 @@ DEFAULT_SYNONYMS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "ignore": (
         "source", "date raised", "date opened", "date added", "date logged", "meeting date",
         "date of meeting", "raised by", "meeting", "date agreed",
+        # an inspectorate's response category ("Agreed / Partly agreed / Not agreed") answers
+        # the recommendation; it is no status of the action
+        "agreed", "accepted", "response to recommendation",
     ),
 })
 
@@ -258,3 +268,29 @@ def _best_phrase(key: str, choices: Iterable[str], first: str = "") -> tuple[flo
         if candidate[:2] > best[:2]:
             best = candidate
     return best[0], best[2]
+
+
+LABEL_VALUE_FIELDS = frozenset(("status", "rag"))
+"""Fields whose header words are also their values ("Complete", "RAG"): never stripped as labels."""
+MAX_LEAKED_LABEL_WORDS = 6
+"""A header label printed inside a data cell is at most this many words."""
+
+
+def leading_synonym(text: str, field: str | None, settings: HeaderSettings = HeaderSettings()) -> str:
+    """The words starting ``text`` that are a header name for ``field`` in the thesaurus
+    ("Date for completion April 2025" in a timescale column -> "Date for completion"), longest
+    first; "" when none. A label left behind in a cell by an earlier layout is worded the way
+    that layout named the column, not necessarily as this table's header does."""
+    if not field or field in LABEL_VALUE_FIELDS:
+        return ""
+    choices: dict[str, str] = settings._table  # type: ignore[attr-defined]
+    words = text.split()
+    for count in range(min(MAX_LEAKED_LABEL_WORDS, len(words)), 0, -1):
+        candidate = " ".join(words[:count])
+        key = normalise_header(candidate)
+        if key and choices.get(key) == field:
+            rest = words[count:]
+            if len(rest) == 1 and rest[0].lower() in _QUALIFIERS:  # "Progress at": the label's own preposition
+                candidate = " ".join(words[: count + 1])
+            return candidate
+    return ""

@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import Any, Literal
 
 from extract.context import leading_ref, split_ref_cell, strip_leading_ref
+from extract.headers import map_header
 from extract.items import (
     Alignment,
     Item,
@@ -84,18 +85,28 @@ def row_reference(row: DataRow) -> tuple[str, tuple[str, ...], str]:
     first = next((column for column in row.columns if column.field in ("finding", "area", "action", "outcome")), None)
     if first is None or first.field == "action":
         return "", (), ""
-    numbered = [(leading_ref(line.text), line.text) for line in first.lines if leading_ref(line.text)]
+    numbered = numbered_lines(first.lines)
     if not numbered:
         return "", (), ""
-    choice = 0
-    parent = _PARENT_CRITERION.match(numbered[0][0])
-    if parent and len(numbered) > 1 and numbered[1][0].startswith(parent.group(1) + "."):
-        choice = 1
-    ref, text = numbered[choice]
+    ref, text = numbered[_first_criterion(numbered)]
     # Only a criterion column ("Likely to be judged 'Good' if") names the row's area; an
     # "Area for improvement" text is the finding the action answers (schema, GUIDE).
     criterion = strip_leading_ref(text, ref) if _CRITERION_LABEL.search(first.label) else ""
     return ref, (), criterion
+
+
+def numbered_lines(lines: Sequence[Line]) -> list[tuple[str, str]]:
+    """(ref, text) of each line of a cell that starts with a number: "3.1 Referrals are ..."."""
+    return [(leading_ref(line.text), line.text) for line in lines if leading_ref(line.text)]
+
+
+def _first_criterion(numbered: Sequence[tuple[str, str]]) -> int:
+    """Which numbered line names the row: the first, unless it is an "N.0" parent heading
+    followed by its own "N.1" item."""
+    parent = _PARENT_CRITERION.match(numbered[0][0])
+    if parent and len(numbered) > 1 and numbered[1][0].startswith(parent.group(1) + "."):
+        return 1
+    return 0
 
 
 def _action_source(row: DataRow) -> tuple[str, list[Line]]:
@@ -219,12 +230,18 @@ def merge_start_column(row: DataRow) -> DataRow:
     starts = [column for column in row.columns if column.field == "start"]
     if not starts:
         return row
-    start = _plain([line for column in starts for line in column.lines])
+    start_lines = [line for column in starts for line in column.lines if line.text.strip()]
+    start = _plain(start_lines)
     dues = [column for column in row.columns if column.field == "timescale"]
-    due = _plain([line for column in dues for line in column.lines])
-    text = f"{start} – {due}" if due else f"From {start}"
+    due_lines = [line for column in dues for line in column.lines if line.text.strip()]
+    due = _plain(due_lines)
     label = " / ".join(column.label for column in starts + dues)
-    merged = Column("timescale", label, (Line(text),))
+    if len(start_lines) == 1 and len(due_lines) > 1:
+        # one start, a due date per listed item: the start applies to every item
+        lines = tuple(Line(f"{start} – {line.text.strip()}", line.bold, line.bullet) for line in due_lines)
+    else:
+        lines = (Line(f"{start} – {due}" if due else f"From {start}"),)
+    merged = Column("timescale", label, lines)
     columns = [column for column in row.columns if column.field not in ("start", "timescale")]
     return replace(row, columns=tuple(columns) + (merged,))
 
@@ -261,7 +278,12 @@ def area_from_columns(row: DataRow) -> str:
     column = next((column for column in row.columns if column.field in AREA_FIELDS and column.text.strip()), None)
     if column is None or _CRITERION_LABEL.search(column.label):
         return ""
-    text = format_lines(column.lines)
+    numbered = numbered_lines(column.lines)
+    # A cell listing several numbered recommendations or criteria (a parent "3.0" and its
+    # "3.1", "3.2") is named by the row's own item, as a criterion column is (GUIDE).
+    lines = [line for line in column.lines if line.text.strip()]
+    listed = len(numbered) >= 2 and bool(leading_ref(lines[0].text))  # numbered from its first line
+    text = numbered[_first_criterion(numbered)][1] if listed else format_lines(column.lines)
     ref = leading_ref(text)
     if ref:
         text = strip_leading_ref(text, ref)
@@ -271,9 +293,31 @@ def area_from_columns(row: DataRow) -> str:
     return text.strip().rstrip(",;:-–").strip()
 
 
+_CELL_LABEL = re.compile(r"^\s*(?P<label>[^:\n]{1,40}?)\s*:\s*(?=\S)")
+LABELLED_FIELDS = ("lead", "timescale")
+"""Cells whose value a plan may open with its own label ("Who: Grace Okoye", "Due: May")."""
+
+
+def strip_cell_labels(row: DataRow) -> DataRow:
+    """A lead or timescale cell that opens with a name for its own field and a colon ("Who:
+    Grace Okoye", "By when: June 2025") holds the value after it: the label is the column's
+    header printed again, not a lead or a date."""
+    columns = []
+    for column in row.columns:
+        first = column.lines[0] if column.field in LABELLED_FIELDS and column.lines else None
+        match = _CELL_LABEL.match(first.text) if first is not None else None
+        label = map_header(match.group("label")) if match is not None else None
+        if first is None or match is None or label is None or not label.clear or label.field != column.field:
+            columns.append(column)
+            continue
+        lines = (Line(first.text[match.end():], first.bold, first.bullet),) + column.lines[1:]
+        columns.append(Column(column.field, column.label, lines))
+    return replace(row, columns=tuple(columns))
+
+
 def row_to_actions(row: DataRow, split_entries: EntrySplitter | None = None) -> list[RawAction]:
     """One stitched row to its action records."""
-    row = timescale_from_lead_column(merge_start_column(apply_revised_date(move_status_lines(row))))
+    row = timescale_from_lead_column(merge_start_column(apply_revised_date(move_status_lines(strip_cell_labels(row)))))
     ref, links, criterion = row_reference(row)
     source, action_lines = _action_source(row)
     issues: list[tuple[IssueCode, str]] = list(row.issues)

@@ -14,7 +14,7 @@ from typing import Literal
 
 from extract.context import HeadingKind, classify_heading, is_links_only, join_split_cells, leading_ref, row_key_ref
 from extract.header_rows import header_parts, is_label, is_repeated_header
-from extract.headers import normalise_header
+from extract.headers import HeaderSettings, leading_synonym, normalise_header
 from extract.items import split_enumerated
 from extract.settings import DEFAULT_WALK_SETTINGS, WalkSettings
 from extract.walk_model import ColumnMap
@@ -181,7 +181,9 @@ def fill_merged_first_cell(row: Sequence[Cell | None], first_cell_above: Cell | 
     return (first_cell_above,) + tuple(row[1:])
 
 
-def strip_leaked_labels(row: Sequence[Cell | None], column_map: ColumnMap) -> tuple[list[tuple[Line, ...]], list[str]]:
+def strip_leaked_labels(
+    row: Sequence[Cell | None], column_map: ColumnMap, settings: HeaderSettings = HeaderSettings()
+) -> tuple[list[tuple[Line, ...]], list[str]]:
     """Remove header labels printed at the start of data cells ("Lead Liz Price").
 
     Only when the row shows several leaks, one of them a multi-word label: a single cell
@@ -193,7 +195,7 @@ def strip_leaked_labels(row: Sequence[Cell | None], column_map: ColumnMap) -> tu
     for index, cell in enumerate(row):
         lines = cell.lines if cell is not None else ()
         label = column_map.label_of(index) if index < column_map.width else ""
-        stripped = _strip_label(lines, label)
+        stripped = _strip_label(lines, label, column_map.field_of(index) if index < column_map.width else None, settings)
         if stripped is not lines:
             leaks.append(label)
         out.append(stripped)
@@ -203,11 +205,11 @@ def strip_leaked_labels(row: Sequence[Cell | None], column_map: ColumnMap) -> tu
     return out, leaks
 
 
-def _strip_label(lines: tuple[Line, ...], label: str) -> tuple[Line, ...]:
+def _strip_label(lines: tuple[Line, ...], label: str, field: str | None = None, settings: HeaderSettings = HeaderSettings()) -> tuple[Line, ...]:
     if not lines or not label:
         return lines
     text = lines[0].text
-    for candidate in (label, _first_row_part(label)):
+    for candidate in sorted((label, _first_row_part(label), leading_synonym(text, field, settings)), key=len, reverse=True):  # the longest label printed
         if candidate and normalise_header(text).startswith(normalise_header(candidate)) and normalise_header(text[: len(candidate)]) == normalise_header(candidate):
             rest = text[len(candidate):].strip()
             return ((Line(rest, lines[0].bold, lines[0].bullet),) if rest else ()) + lines[1:]

@@ -25,6 +25,8 @@ class WalkSettings:
     """A header cell longer than this many words is data (a garbled row), not a label."""
     max_split_header_tail_words: int = 4
     """The second row of a header split over two rows ("Date for" / "completion") is this short."""
+    max_sub_label_words: int = 4
+    """A sub-column label under a group heading ("Target date" over "Original | Revised") is this short."""
     min_content_header_columns: int = 3
     """A header found by content alone must label at least this many columns."""
     max_content_header_columns: int = 9

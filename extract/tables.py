@@ -159,11 +159,13 @@ def table_piece(state: WalkState, table: Table, settings: HeaderSettings, walk: 
     parts.append(found)
     assert state.table is not None
     column_map = fit_map(state.table.column_map, table.n_columns)
+    if state.rows == 0 and not state.table.ref_keyed and piece.body:  # the table's header piece had no body of its own
+        state = replace(state, table=replace(state.table, ref_keyed=is_ref_keyed(column_map, piece.body, walk)))
     if piece.garbled:
         state, found = garbled_row(state, list(piece.garbled), table.page, column_map)
         parts.append(found)
     for row in piece.body:
-        state, found = table_row(state, row, column_map, walk)
+        state, found = table_row(state, row, column_map, walk, settings=settings)
         parts.append(found)
     return state, Found.join(parts)
 
@@ -215,7 +217,9 @@ def garbled_row(state: WalkState, texts: list[str], page: int | None, column_map
     return replace(state, draft=draft), Found.join([Found(issues=(issue,)), found])
 
 
-def table_row(state: WalkState, row: Row, column_map: ColumnMap, walk: WalkSettings = DEFAULT_WALK_SETTINGS) -> Step:
+def table_row(
+    state: WalkState, row: Row, column_map: ColumnMap, walk: WalkSettings = DEFAULT_WALK_SETTINGS, *, settings: HeaderSettings = HeaderSettings()
+) -> Step:
     """One row of a logical table, by its kind (step 2)."""
     assert state.table is not None
     spanned_first = bool(row) and row[0] is None
@@ -242,15 +246,18 @@ def table_row(state: WalkState, row: Row, column_map: ColumnMap, walk: WalkSetti
         issue = state.issue("split-heading", f"heading text spread over several cells re-joined as {joined!r}", " | ".join(filled), page)
         state, found = heading_row(state, joined, page)
         return state, Found.join([Found(issues=(issue,)), found])
-    return data_row(state, row, spanned_first, column_map, walk)
+    return data_row(state, row, spanned_first, column_map, walk, settings=settings)
 
 
-def data_row(state: WalkState, row: Row, spanned_first: bool, column_map: ColumnMap, walk: WalkSettings = DEFAULT_WALK_SETTINGS) -> Step:
+def data_row(
+    state: WalkState, row: Row, spanned_first: bool, column_map: ColumnMap, walk: WalkSettings = DEFAULT_WALK_SETTINGS,
+    *, settings: HeaderSettings = HeaderSettings(),
+) -> Step:
     """A data row: a new action row (with the key cells it shares with the row above), or
     more text for the row above (step 3). The busiest step, so it builds its new state once."""
     assert state.table is not None
     context = replace(state.context, last_heading="") if state.context.last_heading else state.context
-    lines, leaks = strip_leaked_labels(row, column_map)
+    lines, leaks = strip_leaked_labels(row, column_map, settings)
     texts = [" ".join(line.text for line in cell) for cell in lines]
     start = row_start(texts, column_map, ref_keyed=state.table.ref_keyed, has_draft=state.draft is not None, walk=walk)
     draft, rows, found = state.draft, state.rows, NOTHING

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ingest.decode import decode_bytes
@@ -55,6 +55,9 @@ MIN_EDGE_LINES = 1
 MIN_EDGE_SHARE = 0.5
 """A column edge: at least MIN_EDGE_LINES lines, and this share of the lines with text right
 of a gutter, start (or end) that text at the same position."""
+MIN_PIECE_ALIGNED_LINES = 2
+"""Lines filling MIN_COLUMNS or more columns that make a region straight after a table a
+narrower piece of it (two rows of a table cut by a page break)."""
 REGION_BREAK_BLANKS = 2
 """Blank lines that end a region (one blank line separates rows)."""
 TAB_SIZE = 8
@@ -97,12 +100,28 @@ def text_to_blocks(text: str) -> tuple[Block, ...]:
     previous: Layout | None = None
     for region in split_regions(_plain_lines(text)):
         layout = continued_layout(region, previous) or region_layout(region)
+        if layout is None and blocks and isinstance(blocks[-1], Table):
+            piece = region_layout(region, MIN_PIECE_ALIGNED_LINES)
+            layout = piece if piece is not None and is_narrower_piece(piece, previous) else None
         if layout is None:
             blocks.extend(_text_blocks(region))
             continue
-        blocks.extend(region_to_blocks(region, layout, table_index=sum(isinstance(b, Table) for b in blocks) + 1))
+        pieces = region_to_blocks(region, layout, table_index=sum(isinstance(b, Table) for b in blocks) + 1)
+        if blocks and isinstance(blocks[-1], Table) and isinstance(pieces[0], Table) and is_narrower_piece(layout, previous):
+            pieces[0] = replace(pieces[0], continued=True)
+        blocks.extend(pieces)
         previous = layout
     return tuple(blocks)
+
+
+def is_narrower_piece(layout: Layout, previous: Layout | None) -> bool:
+    """A table region straight after a table (nothing but blank lines between), starting at
+    the table's left edge with fewer columns: a piece of that table printed with only the
+    columns it fills, at positions of its own (a report writer sizes each piece anew). The
+    reader marks it ``continued``; extract lines it up first column to first, last to last,
+    unless the piece has a header of its own."""
+    return (previous is not None and layout is not previous and len(layout.columns) < len(previous.columns)
+            and layout.columns[0][0] == previous.columns[0][0])
 
 
 def continued_layout(region: Sequence[str], previous: Layout | None) -> Layout | None:
@@ -178,10 +197,11 @@ def is_rule(line: str) -> bool:
     return bool(line.strip()) and bool(_RULE.match(line)) and bool(_RULE_CHARS.search(line))
 
 
-def region_layout(region: Sequence[str]) -> Layout | None:
-    """The region's columns, or None when it is not a table (see the module docstring)."""
+def region_layout(region: Sequence[str], min_aligned: int = MIN_ALIGNED_LINES) -> Layout | None:
+    """The region's columns, or None when it is not a table (see the module docstring);
+    ``min_aligned`` lines must fill MIN_COLUMNS or more columns."""
     voters = [line for line in region if line and not is_rule(line) and len(line_segments(line)) >= 2]
-    if len(voters) < MIN_ALIGNED_LINES:
+    if len(voters) < min_aligned:
         return None
     # Strict first: no line may cross a gutter. Only if that finds no table may a few lines
     # (a title with a double space) cross; tolerating them always would let a chance run of
@@ -194,7 +214,7 @@ def region_layout(region: Sequence[str]) -> Layout | None:
             continue
         columns = _columns_between(gutters, max(len(line) for line in region))
         filled = [line for line in voters if not crosses(line, columns) and _filled_columns(line, columns) >= MIN_COLUMNS]
-        if len(filled) >= MIN_ALIGNED_LINES:
+        if len(filled) >= min_aligned:
             return Layout(columns=columns, gutters=gutters)
     return None
 

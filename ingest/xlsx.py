@@ -38,6 +38,7 @@ import re
 import warnings
 import zipfile
 from collections.abc import Iterator
+from dataclasses import replace
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -86,7 +87,7 @@ def read_xlsx(path: Path, data: bytes | None = None, sha256: str = "", limits: P
                         f"{sheet.title}!{_cell_name(row, column)}: formula with no saved value (open and save the workbook in Excel)",
                         value=formula,
                     ))
-            sheet_blocks = grid_to_blocks(grid, first_index=tables + 1, bold=bold)
+            sheet_blocks = title_rows_to_text(grid_to_blocks(grid, first_index=tables + 1, bold=bold))
             tables += sum(isinstance(block, Table) for block in sheet_blocks)
             if sheet_blocks:
                 sheets.append((sheet.title, sheet_blocks))
@@ -103,6 +104,30 @@ def read_xlsx(path: Path, data: bytes | None = None, sha256: str = "", limits: P
     metadata = (("title", title), sheet_names) if title else (sheet_names,)
     return Document(name=path.name, format="xlsx", blocks=blocks, sha256=sha256, issues=tuple(issues),
                     metadata=metadata)
+
+
+def title_rows_to_text(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+    """A sheet's title lines typed straight above its first table, in the first column only
+    ("SEND improvement plan", "Version 4, 3 March 2025"), are narrative like a document's
+    title lines, not rows: so the plan's own date and title are found in them. Only the
+    sheet's first table, and never its last row (a table of one row stays a table)."""
+    first = next((index for index, block in enumerate(blocks) if isinstance(block, Table)), None)
+    if first is None:
+        return blocks
+    table = blocks[first]
+    assert isinstance(table, Table)
+    lead = 0
+    while lead < len(table.rows) - 1 and _title_row(table.rows[lead]):
+        lead += 1
+    if not lead:
+        return blocks
+    titles = tuple(TextBlock(lines=row[0].lines) for row in table.rows[:lead] if row[0] is not None)
+    rest = replace(table, rows=table.rows[lead:])
+    return blocks[:first] + titles + (rest,) + blocks[first + 1:]
+
+
+def _title_row(row) -> bool:
+    return bool(row) and row[0] is not None and not row[0].is_empty and all(cell is None or cell.is_empty for cell in row[1:])
 
 
 def sheets_to_blocks(sheets: list[tuple[str, tuple[Block, ...]]]) -> tuple[Block, ...]:

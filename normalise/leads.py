@@ -492,8 +492,10 @@ def _with_context(tokens: _Tokens) -> _Tokens:
 def _beside_names(i: int, end: int, tokens: _Tokens) -> bool:
     """Tokens i..end-1 sit in a run of names: a confident name touches one side, and the
     other side is a name too or the end of the segment."""
-    left_name = -i in tokens.name_edges
-    right_name = end in tokens.name_edges
+    words = tokens.words
+    # a name list's joiner may stand between ("Lisa O'Neill & Kwame Mensah")
+    left_name = -i in tokens.name_edges or (i >= 1 and words[i - 1] in _LIST_JOINS and -(i - 1) in tokens.name_edges)
+    right_name = end in tokens.name_edges or (end + 1 < len(tokens) and words[end] in _LIST_JOINS and end + 1 in tokens.name_edges)
     left_edge = i == 0 or tokens.breaks[i - 1] or _starts_role(tokens.words[i - 1])
     right_edge = end >= len(tokens) or tokens.breaks[end] or _starts_role(tokens.words[end])
     return (left_name and (right_name or right_edge)) or (right_name and left_edge)
@@ -943,9 +945,22 @@ def _surname_first(text: str) -> str | None:
     if _first_name_ok(surname) and popularity_english(surname) >= popularity_english(first):
         return None  # "Sarah, Priya": a list of first names ("Sutherland, Jane" is not)
     capitals = printed_surname.isupper() and not printed_first.isupper() and len(printed_surname) > 2
-    if not (_first_name_ok(first) or _relaxed_first_name(first) and first_name_popularity(first) or capitals):
+    if not (_first_name_ok(first) or _relaxed_first_name(first) and first_name_popularity(first) or capitals
+            or _rare_name_pair(surname, first)):
         return None
     return f"{first} {surname}"
+
+
+RARE_NAME_ZIPF = 3.0
+"""Both words of a "Surname, First" cell rarer than this in English ("Okafor, Ngozi") read as
+a name the first-name list lacks, unless one is shaped like a department's name."""
+_NOUN_SUFFIX = re.compile(r"(?:ology|ics|ing|tion|sion|ment|ance|ence|ity|ship|ness|ure|acy|ery|ist)$", re.I)
+
+
+def _rare_name_pair(surname: str, first: str) -> bool:
+    """"Okafor, Ngozi": two rare words, neither an English noun by its ending (not
+    "Audiology, Haematology")."""
+    return all(_zipf(word) < RARE_NAME_ZIPF and not _NOUN_SUFFIX.search(word) for word in (surname, first))
 
 
 def analyse_lead(text: str, knowledge: LeadKnowledge = LeadKnowledge.empty(), settings: LeadSettings = DEFAULT_SETTINGS) -> Doc:

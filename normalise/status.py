@@ -226,7 +226,14 @@ def normalise_status(value: str | None) -> Status | None:
         return _STATUS_CODES[code]
     if code in {"not_started", "notstarted"}:
         return NOT_STARTED
+    if code in _AFFIRMATIVE:
+        return COMPLETED  # the answer in a "Done?" / "Complete (Y/N)" column
     return status_from_progress(text)
+
+
+_AFFIRMATIVE = frozenset({"yes", "y"})
+"""A status column's "Yes" states the action done; "No" says only that it is not (started or
+not is not stated), so it gives None."""
 
 
 def status_of_line(line: str) -> Status | None:

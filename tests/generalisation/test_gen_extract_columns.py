@@ -259,3 +259,15 @@ def test_lead_column_that_promises_dates_is_the_timescale_too(tmp_path):
     assert [(a.lead, a.timescale, a.due_date) for a in actions] == [
         ("Siobhan Murphy, Head of Operations – by end of June 2023", "Siobhan Murphy, Head of Operations – by end of June 2023", "2023-06"),
     ]
+
+
+def test_one_start_date_applies_to_every_listed_due_date(tmp_path):
+    """A single start beside a finish cell listing one date per bullet item: each item gets
+    the start and its own finish (GUIDE: a single value applies to every item)."""
+    html = ("<table><tr><th>No.</th><th>Action</th><th>Lead</th><th>Start</th><th>Finish</th></tr>"
+            "<tr><td>PS2</td><td><ul><li>Review the falls audit tool</li><li>Re-audit every ward</li></ul></td>"
+            "<td>Falls Lead</td><td>May-24</td><td><ul><li>Jun-24</li><li>Dec-24</li></ul></td></tr></table>")
+    actions = convert(tmp_path, f"<html><body>{html}</body></html>", name="plan.html")
+    assert [(a.action, a.start_date, a.due_date) for a in actions] == [
+        ("Review the falls audit tool", "2024-05", "2024-06"), ("Re-audit every ward", "2024-05", "2024-12"),
+    ]

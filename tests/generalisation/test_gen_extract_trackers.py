@@ -79,3 +79,18 @@ def test_log_numbers_and_worded_refs_each_key_a_record(tmp_path):
         ("Action 3", "Review the fire risk assessments"),
         ("New", "Replace the door entry system"),
     ]
+
+
+def test_coded_refs_that_look_like_a_link_key_their_own_rows(tmp_path):
+    """"EH1", "EH2" in a ref column are refs, one per row; a cross-reference cell needs its
+    "Links to" label or several codes ("OR 2 IN 18")."""
+    text = tsv(
+        ("Ref", "Key action", "Accountable lead", "Deadline"),
+        ("EH1", "Launch the early help hub", "Amara Okafor", "March 2025"),
+        ("EH2", "Train 40 lead professionals", "Early Help Manager", "Sep-25"),
+        ("EH3", "Publish the early help offer", "Early Help Manager", "June 2025"),
+    )
+    assert [(a.ref, a.action, a.due_date) for a in convert(tmp_path, text)] == [
+        ("EH1", "Launch the early help hub", "2025-03"), ("EH2", "Train 40 lead professionals", "2025-09"),
+        ("EH3", "Publish the early help offer", "2025-06"),
+    ]

@@ -497,6 +497,43 @@ def test_right_aligned_column_and_list_lines_in_a_cell(tmp_path):
     assert grid[2][2] == "Offer every child an interview within 72 hours."
 
 
+NARROWER_PIECE = """\
+Ref    Action                            Lead              Due          Evidence
+-----  --------------------------------  ----------------  -----------  ------------------------
+2.1    Agree the audit tool with team    Quality Lead      May 2025     Tool signed off
+       managers.
+
+2.2    Audit ten cases a month against   Head of Service   July 2025    Audit reports to the
+
+
+Links to OR 4   the new practice standard and report           quality board
+                the findings to the board.
+
+2.3 IN 6        Publish the findings to all staff.             Staff survey shows the
+                                                               findings are known
+
+2.4             Repeat the audit after six months.             Second audit report
+"""
+"""A table broken after 2.2 whose next piece was printed with only the columns it fills
+(ref, action, evidence), at positions of its own: it continues the table, first column to
+first and last to last, as a narrower table piece does in every other format."""
+
+
+@pytest.mark.parametrize("rows", [4, 3])
+def test_narrower_piece_after_a_break_continues_the_table(tmp_path, rows):
+    """With three rows in the piece, or two (too few to be a table on its own)."""
+    text = NARROWER_PIECE if rows == 4 else NARROWER_PIECE.split("\n\n2.4")[0] + "\n"
+    path = tmp_path / "tracker.txt"
+    path.write_text(text, encoding="utf-8")
+    assert records(path, "ref", "action", "measures") == [
+        ("2.1", "Agree the audit tool with team managers.", "Tool signed off"),
+        ("2.2", "Audit ten cases a month against the new practice standard and report the findings to the board.",
+         "Audit reports to the quality board"),
+        ("2.3", "Publish the findings to all staff.", "Staff survey shows the findings are known"),
+        ("2.4", "Repeat the audit after six months.", "Second audit report"),
+    ][:rows]
+
+
 PROSE = """\
 1. Introduction
 
@@ -692,3 +729,25 @@ def test_json_is_not_taken_for_csv(tmp_path, text):
     path = tmp_path / "issues.jsonl"
     path.write_text(text, encoding="utf-8")
     assert detect_format(path.read_bytes(), ".jsonl") == "text"
+
+
+def test_xlsx_title_rows_above_a_summary_table_are_the_plans_narrative(tmp_path):
+    """Title lines typed in column A straight above a sheet's first table (here a summary
+    sheet's key-value rows, which no header makes a plan table) give the plan's date, as a
+    document's title lines do; the summary rows stay a table."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    summary = workbook.active
+    summary.title = "Summary"
+    for row in (["SEND improvement plan"], ["Version 4, 3 March 2025"], ["Overall RAG", "Amber"]):
+        summary.append(row)
+    plan = workbook.create_sheet("Priority 1")
+    for row in (["Ref", "Action", "Lead", "Due"], ["P1.1", "Publish the graduated approach toolkit", "SENCO lead", "June"]):
+        plan.append(row)
+    path = tmp_path / "send.xlsx"
+    workbook.save(path)
+    result = convert_file(path)
+    assert (result.record.plan_date, result.record.plan_date_source) == ("2025-03-03", "Version 4, 3 March 2025")
+    assert [(a.ref, a.due_date) for a in result.actions] == [("P1.1", "2025-06")]
+    assert table_texts(read_document(path))[0] == [["Overall RAG", "Amber"]]

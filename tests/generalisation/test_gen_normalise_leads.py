@@ -27,6 +27,16 @@ from normalise.leads import LeadKnowledge, parse_lead
         ("Chidi Obi-Ezekwesili; Practice Manager", ["Chidi Obi-Ezekwesili"], ["Practice Manager"]),
         # "Surname, First" and names in capitals
         ("Okafor, Grace", ["Grace Okafor"], []),
+        ("Okafor, Ngozi", ["Ngozi Okafor"], []),
+        # a name the lexicon lacks, listed beside one it knows
+        ("Lisa O'Neill & Kwame Mensah", ["Lisa O'Neill", "Kwame Mensah"], []),
+        ("Kwame Mensah and Jo Bloggs", ["Kwame Mensah", "Jo Bloggs"], []),
+        ("Jo Bloggs and Estates Team", ["Jo Bloggs"], ["Estates Team"]),
+        ("Adeyemi, Nkechi", ["Nkechi Adeyemi"], []),
+        ("Kowalski, Agnieszka", ["Agnieszka Kowalski"], []),
+        ("Audiology, Haematology", [], ["Audiology, Haematology"]),
+        ("Paediatrics, Obstetrics", [], ["Paediatrics, Obstetrics"]),
+        ("Jane Smith, Head of Service", ["Jane Smith"], ["Head of Service"]),
         ("OKAFOR, Ngozi", ["Ngozi Okafor"], []),
         ("SMITH, John; OKAFOR, Ngozi", ["John Smith", "Ngozi Okafor"], []),
         ("Sutherland, Jane\nPractice Manager", ["Jane Sutherland"], ["Practice Manager"]),

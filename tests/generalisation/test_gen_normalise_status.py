@@ -99,7 +99,32 @@ def test_status_line_inside_a_cell(cell, line, rest):
 
 @pytest.mark.parametrize(
     ("column", "expected"),
-    [("Completed", "completed"), ("Closed", "completed"), ("Open", None), ("C", None), ("In progress - slipped", "in_progress")],
+    [("Completed", "completed"), ("Closed", "completed"), ("Open", None), ("C", None), ("In progress - slipped", "in_progress"),
+     ("Yes", "completed"), ("Y", "completed"), ("No", None), ("N", None)],
 )
 def test_status_column_words(column, expected):
     assert normalise_status(column) == expected
+
+
+TRACKER_STATUSES = (
+    ("Ref", "Action", "Owner", "Due", "Status"),
+    ("1", "Replace the ward's sluice macerator", "Estates Manager", "March 2025", "Delayed"),
+    ("2", "Recruit a second pharmacist", "Chief Pharmacist", "April 2025", "On hold"),
+    ("3", "Audit consent forms", "Clinical Audit Lead", "January 2025", "Overdue"),
+    ("4", "Publish the visiting policy", "Head of Nursing", "February 2025", "Behind schedule"),
+    ("5", "Train staff in the new falls pathway", "Falls Lead", "December 2024", "Closed"),
+    ("6", "Review the discharge checklist", "Discharge Lead", "June 2025", "Open"),
+)
+
+
+def test_status_words_are_kept_and_only_explicit_ones_set_status(tmp_path):
+    """A tracker's status column: every word is kept in ``status_text``; only "Closed" states
+    one of the four statuses. Late, paused or open says how it stands, not whether work has
+    started, so ``status`` stays empty rather than guessed."""
+    from written_plans import convert, tsv
+
+    actions = convert(tmp_path, tsv(*TRACKER_STATUSES))
+    assert [(a.ref, a.status_text, a.status) for a in actions] == [
+        ("1", "Delayed", ""), ("2", "On hold", ""), ("3", "Overdue", ""),
+        ("4", "Behind schedule", ""), ("5", "Closed", "completed"), ("6", "Open", ""),
+    ]
