@@ -115,20 +115,56 @@ _TRUE_WORDS = frozenset({"true", "yes", "on", "1"})
 _FALSE_WORDS = frozenset({"false", "no", "off", "0"})
 
 
+SETTING_SECTIONS = ("leads", "pdf", "walk")
+"""The fields of :class:`Settings` that ``--setting SECTION.NAME=VALUE`` reaches: the settings
+objects of plain values (``headers`` comes from a file with ``--headers``, ``package`` from
+``--max-expanded-mb``)."""
+
+
 def pdf_settings(assignments: tuple[str, ...], password: str | None = None) -> PdfSettings:
     """``("snap_tolerance=5", "unruled.min_rows=4", "find_unruled=no")`` -> :class:`PdfSettings`
     with those fields set (each value read as its default's type) and ``password``; a usage
     error names the setting that is unknown or invalid."""
     settings = PdfSettings() if password is None else PdfSettings(password=password)
     for assignment in assignments:
-        name, equals, text = assignment.partition("=")
-        if not equals or not name.strip():
-            raise click.BadParameter(f"{assignment!r} is not NAME=VALUE", param_hint="--pdf-setting")
-        try:
-            settings = _with_setting(settings, name.strip().split("."), text.strip())
-        except (TypeError, ValueError) as error:
-            raise click.BadParameter(str(error), param_hint="--pdf-setting") from None
+        path, text = _assignment(assignment, "--pdf-setting", "NAME=VALUE")
+        settings = _assigned(settings, path, text, "--pdf-setting")
     return settings
+
+
+def with_settings(settings: Settings, assignments: tuple[str, ...]) -> Settings:
+    """``settings`` with each ``SECTION.NAME=VALUE`` of ``assignments`` set, in order
+    (``("walk.header_search_rows=2", "pdf.unruled.min_rows=4", "leads.known_name_score=2.5")``);
+    a usage error names the section or setting that is unknown and the valid choices, or the
+    value that is invalid."""
+    for assignment in assignments:
+        path, text = _assignment(assignment, "--setting", "SECTION.NAME=VALUE")
+        if path[0] not in SETTING_SECTIONS:
+            raise click.BadParameter(f"no settings section {path[0]!r}; choose from {', '.join(SETTING_SECTIONS)}",
+                                     param_hint="--setting")
+        if len(path) < 2:
+            raise click.BadParameter(f"{path[0]} is a section of settings: name one ({path[0]}.NAME=VALUE)",
+                                     param_hint="--setting")
+        section = _assigned(getattr(settings, path[0]), path[1:], text, "--setting")
+        settings = dataclasses.replace(settings, **{path[0]: section})
+    return settings
+
+
+def _assignment(assignment: str, option: str, form: str) -> tuple[list[str], str]:
+    """``"unruled.min_rows=4"`` -> (["unruled", "min_rows"], "4"); a usage error if not NAME=VALUE."""
+    name, equals, text = assignment.partition("=")
+    path = [part.strip() for part in name.split(".")]
+    if not equals or not all(path):
+        raise click.BadParameter(f"{assignment!r} is not {form}", param_hint=option)
+    return path, text.strip()
+
+
+def _assigned(settings: Any, path: list[str], text: str, option: str) -> Any:
+    """:func:`_with_setting`, its errors (and the settings' own validation) as usage errors."""
+    try:
+        return _with_setting(settings, path, text)
+    except (TypeError, ValueError) as error:
+        raise click.BadParameter(str(error), param_hint=option) from None
 
 
 def _with_setting(settings: Any, path: list[str], text: str) -> Any:
@@ -164,25 +200,31 @@ def _typed_value(text: str, default: object, name: str) -> object:
 
 
 def _settings(headers_file: Path | None, pdf_assignments: tuple[str, ...], pdf_password: str | None,
-              max_expanded_mb: int) -> Settings:
-    """The conversion settings from the command line's options (convert and inspect alike)."""
+              max_expanded_mb: int, assignments: tuple[str, ...] = ()) -> Settings:
+    """The conversion settings from the command line's options (convert and inspect alike);
+    ``--setting`` is applied after ``--pdf-setting`` (its alias for the pdf section)."""
     try:
         headers = HeaderSettings.from_file(headers_file) if headers_file else HeaderSettings()
     except (ValueError, OSError) as error:
         raise click.BadParameter(str(error), param_hint="--headers") from None
-    return Settings(headers=headers, pdf=pdf_settings(pdf_assignments, pdf_password),
-                    package=PackageLimits(max_expanded_mb=max_expanded_mb))
+    settings = Settings(headers=headers, pdf=pdf_settings(pdf_assignments, pdf_password),
+                        package=PackageLimits(max_expanded_mb=max_expanded_mb))
+    return with_settings(settings, assignments)
 
 
 def _settings_options(command):
-    """The options every command that reads plans takes: --headers, --pdf-setting, --pdf-password,
-    --max-expanded-mb."""
+    """The options every command that reads plans takes: --headers, --setting, --pdf-setting,
+    --pdf-password, --max-expanded-mb."""
     options = (
         click.option("--headers", "headers_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
                      help="TOML file of extra header synonyms ([synonyms] field = [\"Header\", ...])."),
+        click.option("--setting", "assignments", multiple=True, metavar="SECTION.NAME=VALUE",
+                     help=f"Set one field of a settings section ({', '.join(SETTING_SECTIONS)}), e.g. pdf.snap_tolerance=5, "
+                          "pdf.unruled.min_rows=4, walk.header_search_rows=4, leads.known_name_score=2.5 "
+                          "(repeatable; README: Settings)."),
         click.option("--pdf-setting", "pdf_assignments", multiple=True, metavar="NAME=VALUE",
-                     help="Tune the PDF table finder, e.g. snap_tolerance=5, find_unruled=no, unruled.min_rows=4 "
-                          "(repeatable; names as in ingest.pdf.PdfSettings; README: Settings)."),
+                     help="Alias of --setting pdf.NAME=VALUE: tune the PDF table finder, e.g. snap_tolerance=5, "
+                          "find_unruled=no, unruled.min_rows=4 (repeatable)."),
         click.option("--pdf-password", metavar="TEXT", help="Password to open encrypted PDFs with (default: the empty password)."),
         click.option("--max-expanded-mb", default=DEFAULT_MAX_EXPANDED_MB, show_default=True, type=click.IntRange(1),
                      help="Size in MB a Word or Excel file may expand to when unzipped; a larger one is refused as a likely zip bomb."),
@@ -221,7 +263,7 @@ def main() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.option("--verbose", "-v", is_flag=True, help="Log detail per file and show tracebacks.")
 def convert_command(inputs: tuple[Path, ...], out: Path, formats: str, headers_file: Path | None,
-                    pdf_assignments: tuple[str, ...], pdf_password: str | None, max_expanded_mb: int, jobs: int, timeout: float,
+                    assignments: tuple[str, ...], pdf_assignments: tuple[str, ...], pdf_password: str | None, max_expanded_mb: int, jobs: int, timeout: float,
                     max_memory: str, csv_raw: bool, force: bool, cache_dir: Path | None, no_cache: bool, database_url: str | None,
                     prune: bool, csv_excel: bool, overrides_file: Path | None, with_review: bool, scheduler: str | None,
                     quiet: bool, verbose: bool) -> None:
@@ -235,7 +277,7 @@ def convert_command(inputs: tuple[Path, ...], out: Path, formats: str, headers_f
     if not verbose:  # pdfminer warns about damaged fonts on stderr; the documents table says what matters
         logging.getLogger("pdfminer").setLevel(logging.ERROR)
     chosen = _formats(formats)
-    settings = _settings(headers_file, pdf_assignments, pdf_password, max_expanded_mb)
+    settings = _settings(headers_file, pdf_assignments, pdf_password, max_expanded_mb, assignments)
     if prune and not database_url:
         raise click.BadParameter("--prune only applies to a database; give --db URL too", param_hint="--prune") from None
     if database_url:  # a bad URL or a missing driver is reported now, not after the whole conversion
@@ -361,11 +403,11 @@ def evaluate_command(gold: Path, actions_file: Path, as_json: bool) -> None:
 @click.option("--draw", type=click.Path(file_okay=False, path_type=Path), help="Draw detected table cells onto page images in this folder (PDF only).")
 @_settings_options
 def inspect_command(files: tuple[Path, ...], tables_jsonl: Path | None, draw: Path | None, headers_file: Path | None,
-                    pdf_assignments: tuple[str, ...], pdf_password: str | None, max_expanded_mb: int) -> None:
+                    assignments: tuple[str, ...], pdf_assignments: tuple[str, ...], pdf_password: str | None, max_expanded_mb: int) -> None:
     """Show what the reader saw in FILES: tables, header map, stitched rows, issues."""
     from actionplans import inspect as inspection
 
-    settings = _settings(headers_file, pdf_assignments, pdf_password, max_expanded_mb)
+    settings = _settings(headers_file, pdf_assignments, pdf_password, max_expanded_mb, assignments)
     if tables_jsonl:
         count = inspection.write_tables_jsonl(list(files), tables_jsonl, settings.pdf)
         click.echo(f"{count} tables written to {tables_jsonl}")

@@ -57,9 +57,8 @@ class Settings:
 def extract_with(document: Document, settings: Settings = Settings()) -> Extraction:
     """Extract a read document with the given settings: the one extraction path."""
     from extract import extract_document
-    from normalise.timescale import split_timescale_entries
 
-    return extract_document(document, settings.headers, split_timescale_entries, walk_settings=settings.walk)
+    return extract_document(document, settings.headers, walk_settings=settings.walk)
 
 
 def read_with(path: Path | str, settings: Settings = Settings()) -> Document:

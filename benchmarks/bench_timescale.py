@@ -23,9 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import dateparser  # noqa: E402
 
+from extract.dates import INVALID_DATE, TRUNCATED_DATE  # noqa: E402
 from normalise.timescale import (  # noqa: E402
-    INVALID_DATE,
-    TRUNCATED_DATE,
     DateContext,
     Timescale,
     parse_timescale,

@@ -14,7 +14,7 @@ from extract.glossary import (
 )
 from extract.headers import HeaderSettings
 from extract.model import Extraction
-from extract.records import EntrySplitter, row_to_actions
+from extract.records import row_to_actions
 from extract.settings import DEFAULT_WALK_SETTINGS, WalkSettings
 from extract.tables import TableWalk, document_to_rows
 from ingest.model import Document, Issue
@@ -23,19 +23,18 @@ from ingest.model import Document, Issue
 def extract_document(
     document: Document,
     settings: HeaderSettings = HeaderSettings(),
-    split_entries: EntrySplitter | None = None,
     *,
     walk_settings: WalkSettings = DEFAULT_WALK_SETTINGS,
 ) -> Extraction:
     """Turn a read document into raw action records.
 
-    ``split_entries`` splits a timescale cell listing several dated entries ("Sept 13 Sept 13
-    Sept 13 – Jan 14") so they can be aligned with enumerated actions; the pipeline passes
-    the normaliser's splitter in, keeping extract free of date parsing. ``walk_settings``
-    holds the table walk's thresholds (header search, label and heading lengths).
+    A timescale cell listing several dated entries ("Sept 13 Sept 13 Sept 13 – Jan 14") is
+    split into them (:mod:`extract.entries`) to align them with enumerated actions.
+    ``walk_settings`` holds the table walk's thresholds (header search, label and heading
+    lengths).
     """
     walk = document_to_rows(document, settings, walk_settings)
-    actions = [action for row in walk.rows for action in row_to_actions(row, split_entries)]
+    actions = [action for row in walk.rows for action in row_to_actions(row)]
     issues = list(document_issues(document)) + list(walk.issues)
     glossary, people, side_issues = side_tables_to_context(walk, document.name)
     issues.extend(side_issues)

@@ -10,9 +10,11 @@ another column when that column enumerates the same way, or the whole cell when 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
+
+from extract.entries import split_timescale_entries
 
 ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii")
 _ROMAN_VALUE = {numeral: index + 1 for index, numeral in enumerate(ROMAN)}
@@ -186,13 +188,13 @@ def align_column(
     cell_text: str,
     lines: Sequence[str],
     action_items: Sequence[Item],
-    split_entries: Callable[[str], list[str]] | None = None,
+    dated: bool = False,
 ) -> Alignment:
     """Give each action item its entry of another column (timescale, lead, status).
 
     Tried in order: the column's own enumeration (by marker, by position, or offset when its
     labels start later: "ii) Aug 13 iii) Oct 13" for items i-iv); one paragraph per item;
-    one dated entry per item (``split_entries``, for timescales); else the whole cell.
+    one dated entry per item (``dated``, for timescales: :mod:`extract.entries`); else the whole cell.
     """
     count = len(action_items)
     whole = cell_text.strip()
@@ -207,16 +209,16 @@ def align_column(
     if len(paragraphs) == count:
         return Alignment(tuple(paragraphs), aligned=True)
     if len(paragraphs) == 1 and not enumeration:
-        if split_entries is not None:
-            entries = split_entries(whole)
+        if dated:
+            entries = split_timescale_entries(whole)
             if len(entries) == count:
                 return Alignment(tuple(entries), aligned=True)
             if len(entries) <= 1:
                 return Alignment(tuple(whole for _ in range(count)), aligned=True)
         else:
             return Alignment(tuple(whole for _ in range(count)), aligned=True)
-    elif split_entries is not None and not enumeration:
-        entries = [entry for paragraph in paragraphs for entry in split_entries(paragraph)]
+    elif dated and not enumeration:
+        entries = [entry for paragraph in paragraphs for entry in split_timescale_entries(paragraph)]
         if len(entries) == count:
             return Alignment(tuple(entries), aligned=True)
     return Alignment(tuple(whole for _ in range(count)), aligned=False)

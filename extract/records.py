@@ -10,11 +10,12 @@ the whole cell and an ``unaligned-items`` issue.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any, Literal
 
 from extract.context import leading_ref, split_ref_cell, strip_leading_ref
+from extract.entries import split_timescale_entries
 from extract.headers import map_header
 from extract.items import (
     Alignment,
@@ -29,7 +30,6 @@ from extract.tables import Column, DataRow, is_short_key
 from ingest.issues import IssueCode
 from ingest.model import Issue, Line
 
-EntrySplitter = Callable[[str], list[str]]
 ALIGNED_FIELDS = ("timescale", "lead", "status", "rag")
 _PARENT_CRITERION = re.compile(r"^(\d+)\.0$")
 _CRITERION_LABEL = re.compile(r"judged|criteri|good if|outstanding if", re.I)
@@ -126,7 +126,7 @@ SplitStrategy = Literal["enumerated", "enumerated+sentences", "aligned-paragraph
 ALIGNED_SPLITS: frozenset[SplitStrategy] = frozenset({"aligned-sentences", "aligned-paragraphs", "enumerated+sentences"})
 
 
-def _split_items(action_lines: list[Line], row: DataRow, split_entries: EntrySplitter | None) -> tuple[list[Item], SplitStrategy]:
+def _split_items(action_lines: list[Line], row: DataRow) -> tuple[list[Item], SplitStrategy]:
     """The action items of a row and how they were found."""
     text = "\n".join(line.text for line in action_lines)
     enumeration = split_enumerated(text)
@@ -161,7 +161,7 @@ def _split_items(action_lines: list[Line], row: DataRow, split_entries: EntrySpl
     if len(bullets) >= 2:
         for name in ("lead", "timescale"):
             other_lines = [line for line in row.lines(name) if line.text.strip()]
-            entries = split_entries(_plain(other_lines)) if split_entries and name == "timescale" else []
+            entries = split_timescale_entries(_plain(other_lines)) if name == "timescale" else []
             if len(other_lines) == len(bullets) or len(entries) == len(bullets):
                 return [Item(None, text) for text in bullets], "bullets"
     return [Item(None, format_lines(action_lines))], "single"
@@ -315,7 +315,7 @@ def strip_cell_labels(row: DataRow) -> DataRow:
     return replace(row, columns=tuple(columns))
 
 
-def row_to_actions(row: DataRow, split_entries: EntrySplitter | None = None) -> list[RawAction]:
+def row_to_actions(row: DataRow) -> list[RawAction]:
     """One stitched row to its action records."""
     row = timescale_from_lead_column(merge_start_column(apply_revised_date(move_status_lines(strip_cell_labels(row)))))
     ref, links, criterion = row_reference(row)
@@ -327,7 +327,7 @@ def row_to_actions(row: DataRow, split_entries: EntrySplitter | None = None) -> 
         first = action_lines[0]
         action_lines = [Line(strip_leading_ref(first.text, ref), first.bold, first.bullet)] + action_lines[1:]
     how: SplitStrategy
-    items, how = _split_items(action_lines, row, split_entries) if action_lines else ([Item(None, "")], "empty")
+    items, how = _split_items(action_lines, row) if action_lines else ([Item(None, "")], "empty")
     if how in ALIGNED_SPLITS:
         issues.append(("split-by-alignment", f"action cell split into {len(items)} items to match the timescale or lead entries ({how})"))
     aligned: dict[str, Alignment] = {}
@@ -336,8 +336,7 @@ def row_to_actions(row: DataRow, split_entries: EntrySplitter | None = None) -> 
         text = "\n".join(line.text for line in lines if line.text.strip())
         if not text:
             continue
-        alignment = align_column(text, [_plain([line]) for line in lines], items,
-                                 split_entries if name == "timescale" else None)
+        alignment = align_column(text, [_plain([line]) for line in lines], items, dated=name == "timescale")
         aligned[name] = alignment
         if not alignment.aligned and len(items) > 1:
             issues.append(("unaligned-items", f"{name} cell does not list one entry per action item; whole cell kept on every item"))

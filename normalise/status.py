@@ -14,12 +14,11 @@ sources and :func:`find_rag` finds the red/amber/green rating. A RAG rating neve
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterable, Mapping
 from typing import Final, Literal, get_args
 
-from extract.grammar import ONGOING_WORD
+from extract.grammar import ONGOING_WORD, plain_text
 
 # The schema's status codes and RAG ratings: the only values the pipeline may write.
 Status = Literal["completed", "in_progress", "not_started", "ongoing"]
@@ -34,20 +33,6 @@ _STATUS_CODES: Mapping[str, Status] = {status: status for status in STATUSES}
 
 RAG_VALUES: tuple[Rag, ...] = get_args(Rag)
 _RAGS: Mapping[str, Rag] = {rag: rag for rag in RAG_VALUES}
-
-_TAG = re.compile(r"<[^<>]{0,300}>")
-_SPACE = re.compile(r"\s+")
-
-
-def plain_text(text: str) -> str:
-    """HTML tags removed, entities decoded, whitespace collapsed: the text the cues are read on.
-
-    Unlike :func:`normalise.text.clean_text` this also strips tags, because these functions are
-    also called on raw cells of text exports, which carry HTML.
-    """
-    text = html.unescape(_TAG.sub(" ", text or ""))
-    return _SPACE.sub(" ", text.replace("\u00a0", " ")).strip()
-
 
 # --- status cues -----------------------------------------------------------------------------
 ONGOING_PATTERN = re.compile(rf"\b{ONGOING_WORD}\b", re.I)

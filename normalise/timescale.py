@@ -2,11 +2,8 @@
 
 A timescale cell is read in three steps, each a small pure function:
 
-1. :func:`scan_dates` finds the date expressions in the text with a grammar of our own
-   (UK day-first numbers, month names and cut-off month words, "Sept 13", financial years,
-   quarters, seasons, bare years). dateparser reads the single day-month-year expressions it is
-   good at ("26th June 2012"); it never sees a string where it could fill in today's date or a
-   default day.
+1. :func:`extract.dates.scan_dates` finds the date expressions in the text (the one date
+   grammar, in extract because extract also needs it to split a cell into its entries).
 2. :func:`spans_to_dates` links them: ranges ("Sept 12 – Jan 14", "March – June 2012"), start
    cues ("From X", "X onwards", "X rolling programme"), several dates (due = the latest,
    start = the earliest explicit start: gold/GUIDE.md).
@@ -16,8 +13,8 @@ A timescale cell is read in three steps, each a small pure function:
 A date is never invented: an impossible date ("31.11.12"), a cut-off one ("December 20") or a
 month without a year gives no date and an issue instead.
 
-:func:`split_timescale_entries` splits a cell that runs several entries together
-("April 2012 April 2012 May 2012 From June 2012") so that extract can align them with items.
+Splitting a cell that runs several entries together is extract's job
+(:func:`extract.entries.split_timescale_entries`).
 """
 
 from __future__ import annotations
@@ -31,81 +28,34 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final, NamedTuple
 
+from extract.dates import (
+    AMBIGUOUS_DATE,
+    DASH,
+    MONTH_PATTERN,
+    YEAR_MAX,
+    YEAR_MIN,
+    DateNote,
+    DateSpan,
+    PartialDate,
+    checked_date,
+    dateparser_date,
+    scan_dates,
+)
+from extract.entries import MARKER, REVISION_VERBS, strip_header
 from extract.grammar import ONGOING_WORD
-from ingest.issues import IssueCode
 from normalise.status import Status, plain_text, status_from_text
 
 # --- issue catalogue ---------------------------------------------------------------------------
-INVALID_DATE: Final = "invalid-date"
-TRUNCATED_DATE: Final = "truncated-date"
 RANGE_REVERSED: Final = "range-reversed"
 RELATIVE_DATE: Final = "relative-date"
-AMBIGUOUS_DATE: Final = "ambiguous-date"
 UNPARSED_TIMESCALE: Final = "unparsed-timescale"
 INFERRED_YEAR: Final = "inferred-year"
-DateNote = tuple[IssueCode, str]
-"""(issue code, message): what a value parser noticed; normalise.document makes it an
-:class:`ingest.model.Issue` row placed at its action and column."""
-
-YEAR_MIN, YEAR_MAX = 1990, 2099
-TWO_DIGIT_YEARS_BEFORE_PLAN = 5
-"""'Mon NN' is a year when 20NN lies within this many years before the plan year ..."""
-TWO_DIGIT_YEARS_AFTER_PLAN = 5
-"""... or this many years after it; otherwise NN is a cut-off year or a day of month."""
-BARE_YEAR_WINDOW = 15
-"""A bare 4-digit year further than this from the plan year is not read as a date ("Act 1989")."""
 TITLE_TEXTS = 12
 YEARLESS_LOOKBACK_MONTHS = 1
 """A year-less month up to this many months before the plan date's month is in the plan's year
 (a tracker compiled on 4 July lists June deadlines just passed); any earlier month is the next
 occurrence after the plan date ("March" in a plan of July 2012 is March 2013)."""
 """DateContext.from_texts looks for the plan's own date in this many leading texts."""
-
-
-# --- partial dates -------------------------------------------------------------------------------
-class PartialDate(NamedTuple):
-    """A date known to the year, month or day: ``PartialDate(2013, 12)`` is "2013-12"."""
-
-    year: int
-    month: int | None = None
-    day: int | None = None
-
-    @property
-    def precision(self) -> str:
-        return "day" if self.day else "month" if self.month else "year"
-
-    def iso(self) -> str:
-        if self.day:
-            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
-        if self.month:
-            return f"{self.year:04d}-{self.month:02d}"
-        return f"{self.year:04d}"
-
-    def first_day(self) -> dt.date:
-        return dt.date(self.year, self.month or 1, self.day or 1)
-
-    def last_day(self) -> dt.date:
-        month = self.month or 12
-        return dt.date(self.year, month, self.day or calendar.monthrange(self.year, month)[1])
-
-    @classmethod
-    def from_iso(cls, text: str | None) -> PartialDate | None:
-        """Parse "2013", "2013-12" or "2013-12-05"; None for anything else or an impossible date."""
-        match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", (text or "").strip())
-        if not match:
-            return None
-        year, month, day = match.groups()
-        return _checked(int(year), int(month) if month else None, int(day) if day else None)
-
-
-def _checked(year: int, month: int | None = None, day: int | None = None) -> PartialDate | None:
-    """The partial date if it exists on the calendar, else None."""
-    if not YEAR_MIN <= year <= YEAR_MAX or (month is not None and not 1 <= month <= 12):
-        return None
-    if day is not None:
-        if month is None or not 1 <= day <= calendar.monthrange(year, month)[1]:
-            return None
-    return PartialDate(year, month, day)
 
 
 def _add_months(date: PartialDate, months: int) -> PartialDate:
@@ -189,265 +139,8 @@ class DateContext:
         return cls(plan_year=_two_digit_year_guess(cleaned))
 
 
-# --- the date grammar ------------------------------------------------------------------------------
-_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december")
-_MONTH_TYPOS = {"febuary": 2, "feburary": 2, "sept": 9, "septmber": 9, "decmber": 12, "novmber": 11}
-
-
-def _month_words() -> dict[str, int]:
-    """Month names, their unique prefixes of 3+ letters ("Decem") and common misspellings."""
-    words = dict(_MONTH_TYPOS)
-    for number, name in enumerate(_MONTH_NAMES, start=1):
-        for length in range(3, len(name) + 1):
-            prefix = name[:length]
-            if sum(other.startswith(prefix) for other in _MONTH_NAMES) == 1:
-                words[prefix] = number
-    return words
-
-
-MONTH_WORDS = _month_words()
-_ABBREVIATIONS = frozenset(name[:3] for name in _MONTH_NAMES) | {"sept"}
-_MONTH = "(?<![A-Za-z])(?:" + "|".join(sorted(MONTH_WORDS, key=len, reverse=True)) + r")(?![A-Za-z])\.?"
-_DASH = "[-\u2010-\u2015\u2212]"
-_ORD = r"(?:\s?(?:st|nd|rd|th)\b)?"
-_NUM_LEFT = r"(?<![\d.,/£$])"
-
-# Order matters: at one position the first pattern that matches wins.
-_DATE_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("iso", r"(?<![\d.])(?P<iso_y>(?:19|20)\d\d)-(?P<iso_m>\d\d?)-(?P<iso_d>\d\d?)(?!\d)"),
-    ("dayrange", rf"{_NUM_LEFT}(?P<dr_d1>\d\d?){_ORD}\s*(?:{_DASH}|to)\s*(?P<dr_d2>\d\d?){_ORD}\s+(?:of\s+)?(?P<dr_m>{_MONTH})[,]?\s*(?P<dr_y>\d{{4}}|\d\d)(?!\d)"),
-    ("dmydash", rf"{_NUM_LEFT}(?P<dd_d>\d\d?)-(?P<dd_m>{_MONTH})-(?P<dd_y>\d{{4}}|\d\d)(?![\d])"),
-    ("numeric", rf"{_NUM_LEFT}(?P<n_d>\d\d?)(?P<n_s>[./-])(?P<n_m>\d\d?)(?P=n_s)(?P<n_y>\d{{4}}|\d{{2,3}})(?![\d])"),
-    ("daymonth", rf"{_NUM_LEFT}(?P<w_d>\d\d?){_ORD}\s*(?:of\s+)?(?P<w_m>{_MONTH})(?:[,]?\s*(?P<w_y>\d{{4}}|\d{{2,3}})(?![\d]))?"),
-    ("monthday", rf"(?P<u_m>{_MONTH})\s*(?P<u_d>\d\d?)(?:\s?(?:st|nd|rd|th)\b,?|,)\s*(?P<u_y>\d{{4}})(?!\d)"),
-    ("monthalt", rf"(?P<ma_m1>{_MONTH})\s*(?:/|\bor\b)\s*(?P<ma_m2>{_MONTH})[,]?\s*(?P<ma_y>(?:19|20)\d\d|\d\d)(?![\d])"),
-    ("monthdash", rf"(?P<md_m>{_MONTH})(?:-|\u2010|/|\s?['\u2019])(?P<md_y>(?:19|20)\d\d|\d\d)(?![\d]|[./]\d)"),
-    ("monthyear", rf"(?P<my_m>{_MONTH})[,]?\s*(?:of\s+)?(?P<my_y>(?:19|20)\d\d)(?!\d)"),
-    ("monthcut", rf"(?P<mc_m>{_MONTH})[,]?\s*(?P<mc_y>(?:19|20)\d)(?!\d)"),
-    ("monthnum", rf"(?P<mn_m>{_MONTH})[,]?\s*(?P<mn_n>\d\d?)(?P<mn_o>\s?(?:st|nd|rd|th)\b)?(?![\d]|[./]\d)"),
-    ("quarter", rf"\bQ(?P<q_n>[1-4])\s*(?:of\s+)?(?:FY\s*)?(?:(?P<q_y>(?:19|20)\d\d)|(?P<q_yy>\d\d)(?=\s*(?:/|{_DASH})\s*\d\d))(?:\s*(?:/|{_DASH})\s*(?P<q_y2>\d\d(?:\d\d)?))?(?!\d)"),
-    ("fyshort", rf"\bFY\s*(?P<fy_y1>\d\d)\s*(?:/|{_DASH})\s*(?P<fy_y2>\d\d)(?!\d)"),
-    ("yearpair", rf"(?<![\d./£$])(?:FY\s*)?(?P<yp_y1>(?:19|20)\d\d)\s*(?:/|{_DASH})\s*(?P<yp_y2>(?:19|20)\d\d|\d\d)(?![\d.]\d|\d)"),
-    ("season", r"\b(?P<s_name>spring|summer|autumn|winter)(?:\s+term)?\s*(?P<s_y>(?:19|20)\d\d)(?!\d)"),
-    ("monthonly", rf"(?P<mo_m>{_MONTH})"),
-    ("year", r"(?<![\d./£$])(?P<y_y>(?:19|20)\d\d)(?![\d%]|\.\d)"),
-)
-_DATE_RE = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _DATE_PATTERNS), re.I)
-
-
-class DateSpan(NamedTuple):
-    """One date expression found in a text.
-
-    ``point`` is a single date; ``start``/``due`` are set for expressions that are a period in
-    themselves (a financial year, a quarter, "March – June 2012" comes later from linking).
-    ``yearless`` holds (month, day) of a date printed without a year ("March" in "March – June
-    2012"), which linking may complete. ``issue`` says why a printed date gave nothing.
-    """
-
-    begin: int
-    end: int
-    point: PartialDate | None = None
-    start: PartialDate | None = None
-    due: PartialDate | None = None
-    yearless: tuple[int, int | None] | None = None
-    issue: DateNote | None = None
-
-
-def _month(word: str) -> int:
-    return MONTH_WORDS[word.lower().rstrip(".")]
-
-
-def _year(text: str) -> int:
-    """A printed year: two digits are 20xx (gold/GUIDE.md)."""
-    return 2000 + int(text) if len(text) == 2 else int(text)
-
-
-def _invalid(begin: int, end: int, text: str) -> DateSpan:
-    return DateSpan(begin, end, issue=(INVALID_DATE, f"no such date: {text!r}"))
-
-
-def _truncated(begin: int, end: int, text: str) -> DateSpan:
-    return DateSpan(begin, end, issue=(TRUNCATED_DATE, f"date cut off: {text!r}"))
-
-
-def _day_date(begin: int, end: int, text: str, year: str, month: int, day: str) -> DateSpan:
-    if len(year) in (1, 3):
-        return _truncated(begin, end, text)
-    date = _checked(_year(year), month, int(day))
-    return DateSpan(begin, end, point=date) if date else _invalid(begin, end, text)
-
-
-@lru_cache(maxsize=1)
-def _dateparser():
-    """dateparser, set up for UK documents and unable to invent missing parts."""
-    from dateparser.date import DateDataParser
-
-    settings = {
-        "DATE_ORDER": "DMY",
-        "PREFER_DAY_OF_MONTH": "first",
-        "REQUIRE_PARTS": ["year"],
-        "PARSERS": ["absolute-time"],
-        "RELATIVE_BASE": dt.datetime(2000, 1, 1),
-    }
-    return DateDataParser(languages=["en"], settings=settings)
-
-
-def dateparser_date(text: str) -> PartialDate | None:
-    """dateparser's reading of one date expression, at the precision it saw printed.
-
-    Only for a single expression with a year ("26th June 2012", "Tues 5 June 2012"); a period
-    other than day, month or year (a quarter, a week) gives None.
-    """
-    try:
-        data = _dateparser().get_date_data(text)
-    except Exception:  # dateparser raises assorted errors on odd input; treat as "no date"
-        return None
-    if data is None or data.date_obj is None:
-        return None
-    value = data.date_obj
-    if data.period == "day":
-        return _checked(value.year, value.month, value.day)
-    if data.period == "month":
-        return _checked(value.year, value.month)
-    if data.period == "year":
-        return _checked(value.year)
-    return None
-
-
-def _daymonth_span(begin: int, end: int, text: str, day: str, month_word: str, year: str | None) -> DateSpan:
-    month = _month(month_word)
-    if year is None:
-        if not 1 <= int(day) <= 31:
-            return _invalid(begin, end, text)
-        return DateSpan(begin, end, yearless=(month, int(day)))
-    if len(year) == 3:
-        return _truncated(begin, end, text)
-    own = _checked(_year(year), month, int(day))
-    if own is None:
-        return _invalid(begin, end, text)
-    parsed = dateparser_date(text)
-    return DateSpan(begin, end, point=parsed if parsed and parsed.precision == "day" else own)
-
-
-def _month_number_span(begin: int, end: int, text: str, month_word: str, number: str, ordinal: bool, plan_year: int | None) -> DateSpan:
-    """ "Sept 13": a year in a 2013 plan, a cut-off year in "December 20" of a 2014 plan."""
-    month = _month(month_word)
-    value = int(number)
-    if ordinal or len(number) == 1:
-        return DateSpan(begin, end, yearless=(month, value)) if 1 <= value <= 31 else _invalid(begin, end, text)
-    year = 2000 + value
-    if plan_year is None:
-        span = DateSpan(begin, end, point=_checked(year, month))
-        if value <= 31:
-            span = span._replace(issue=(AMBIGUOUS_DATE, f"{text!r} read as {year}; no plan year known"))
-        return span
-    if plan_year - TWO_DIGIT_YEARS_BEFORE_PLAN <= year <= plan_year + TWO_DIGIT_YEARS_AFTER_PLAN or value > 31:
-        return DateSpan(begin, end, point=_checked(year, month))
-    if value in (19, 20):
-        return _truncated(begin, end, text)
-    return DateSpan(begin, end, yearless=(month, value), issue=(AMBIGUOUS_DATE, f"{text!r}: day or year?"))
-
-
-def _year_pair_span(begin: int, end: int, text: str, first: str, second: str) -> DateSpan:
-    """ "2012/13" is a financial year (April to March); "2016-18" is a range of years."""
-    start_year = int(first)
-    end_year = int(second) if len(second) == 4 else start_year // 100 * 100 + int(second)
-    if end_year == start_year + 1:
-        return DateSpan(begin, end, due=PartialDate(end_year, 3))
-    return DateSpan(begin, end, start=PartialDate(start_year), due=_checked(end_year))
-
-
-def _quarter_span(begin: int, end: int, quarter: str, year: str, second: str | None) -> DateSpan:
-    """ "Q3 2012" is July-September 2012; "Q3 2012/13" is the financial quarter (October-December 2012)."""
-    number, first_year = int(quarter), int(year)
-    if second:
-        first_month = 4 + 3 * (number - 1)
-        year_of_quarter = first_year + (first_month - 1) // 12
-        first_month = (first_month - 1) % 12 + 1
-    else:
-        first_month, year_of_quarter = 1 + 3 * (number - 1), first_year
-    return DateSpan(begin, end, due=PartialDate(year_of_quarter, first_month + 2))
-
-
-def _is_month_word(word: str) -> bool:
-    """A lone month word counts as a date only when it is clearly one: "March", "Oct", "Sept".
-
-    Lower-case "may"/"march" are verbs; a cut-off word ("Decem") alone is a truncated date.
-    """
-    bare = word.rstrip(".")
-    if bare.lower() in {"may", "march", "mar"} and bare.islower():
-        return False
-    return True
-
-
-def _match_to_span(match: re.Match, plan_year: int | None) -> DateSpan | None:
-    kind = match.lastgroup  # the outer named group of the alternative closes last
-    g = match.group
-    begin, end, text = match.start(), match.end(), match.group(0)
-    if kind == "iso":
-        return _day_date(begin, end, text, g("iso_y"), int(g("iso_m")), g("iso_d"))
-    if kind == "dayrange":
-        # "18 – 20 Feb 2014": a range inside one expression.
-        month, year = _month(g("dr_m")), _year(g("dr_y"))
-        first, last = _checked(year, month, int(g("dr_d1"))), _checked(year, month, int(g("dr_d2")))
-        if not first or not last:
-            return _invalid(begin, end, text)
-        return DateSpan(begin, end, start=first, due=last)
-    if kind == "dmydash":
-        return _day_date(begin, end, text, g("dd_y"), _month(g("dd_m")), g("dd_d"))
-    if kind == "numeric":
-        month = int(g("n_m"))
-        return _day_date(begin, end, text, g("n_y"), month, g("n_d")) if 1 <= month <= 12 else _invalid(begin, end, text)
-    if kind == "daymonth":
-        return _daymonth_span(begin, end, text, g("w_d"), g("w_m"), g("w_y"))
-    if kind == "monthday":
-        return _daymonth_span(begin, end, text, g("u_d"), g("u_m"), g("u_y"))
-    if kind == "monthalt":
-        year = _year(g("ma_y"))
-        first_month, second_month = _month(g("ma_m1")), _month(g("ma_m2"))
-        return DateSpan(begin, end, point=PartialDate(year + (second_month < first_month), second_month))
-    if kind == "monthdash":
-        # "Sep-24", "Sep-2024", "Sept '24": the spreadsheet month-year form; the number is a year.
-        return DateSpan(begin, end, point=_checked(_year(g("md_y")), _month(g("md_m"))))
-    if kind == "monthyear":
-        return DateSpan(begin, end, point=_checked(int(g("my_y")), _month(g("my_m"))))
-    if kind == "monthcut":
-        return _truncated(begin, end, text)
-    if kind == "monthnum":
-        return _month_number_span(begin, end, text, g("mn_m"), g("mn_n"), bool(g("mn_o")), plan_year)
-    if kind == "quarter":
-        return _quarter_span(begin, end, g("q_n"), g("q_y") or str(_year(g("q_yy"))), g("q_y2"))
-    if kind == "fyshort":
-        return _year_pair_span(begin, end, text, str(_year(g("fy_y1"))), g("fy_y2"))
-    if kind == "yearpair":
-        return _year_pair_span(begin, end, text, g("yp_y1"), g("yp_y2"))
-    if kind == "season":
-        return DateSpan(begin, end, point=_checked(int(g("s_y"))))
-    if kind == "monthonly":
-        word = g("mo_m")
-        if not _is_month_word(word):
-            return None
-        if word.lower().rstrip(".") not in _ABBREVIATIONS and word.lower().rstrip(".") not in _MONTH_NAMES:
-            return DateSpan(begin, end, yearless=(_month(word), None), issue=(TRUNCATED_DATE, f"month word cut off: {text!r}"))
-        return DateSpan(begin, end, yearless=(_month(word), None))
-    year = int(g("y_y"))
-    if plan_year is not None and abs(year - plan_year) > BARE_YEAR_WINDOW:
-        return None
-    return DateSpan(begin, end, point=_checked(year))
-
-
-def scan_dates(text: str, plan_year: int | None = None) -> list[DateSpan]:
-    """The date expressions in ``text`` (already cleaned), left to right.
-
-    >>> [s.point.iso() for s in scan_dates("Sept 13 Sept 13 – Jan 14", 2013)]
-    ['2013-09', '2013-09', '2014-01']
-    """
-    spans = (_match_to_span(match, plan_year) for match in _DATE_RE.finditer(text))
-    return [span for span in spans if span is not None]
-
-
 # --- linking the dates of one timescale -----------------------------------------------------------
-_CONNECTOR = re.compile(rf"^\s*(?:{_DASH}+|to|until|till|through|thru)\s*$", re.I)
+_CONNECTOR = re.compile(rf"^\s*(?:{DASH}+|to|until|till|through|thru)\s*$", re.I)
 _START_CUE = re.compile(
     r"\b(?:from|starting|start(?:s|ed)?|commenc(?:e|es|ing)|begin(?:s|ning)?(?!\s+of)|began|since)\b", re.I
 )
@@ -463,7 +156,7 @@ class LinkedDates(NamedTuple):
 
 def _with_year(yearless: tuple[int, int | None], year: int) -> PartialDate | None:
     month, day = yearless
-    return _checked(year, month, day)
+    return checked_date(year, month, day)
 
 
 def _complete_range(left: DateSpan, right: DateSpan) -> tuple[PartialDate | None, PartialDate | None]:
@@ -510,7 +203,7 @@ def anchored_date(yearless: tuple[int, int | None], anchor: PartialDate | None) 
     month, day = yearless
     behind = anchor.month - month
     year = anchor.year + 1 if behind > YEARLESS_LOOKBACK_MONTHS else anchor.year
-    return _checked(year, month, day)
+    return checked_date(year, month, day)
 
 
 def spans_to_dates(text: str, spans: Sequence[DateSpan], anchor: PartialDate | None = None) -> LinkedDates:
@@ -600,25 +293,17 @@ def _offset(anchor: PartialDate | None, count: int, unit: str) -> PartialDate | 
     if anchor is None:
         return None
     if unit == "year":
-        return _checked(anchor.year + count, anchor.month, anchor.day)
+        return checked_date(anchor.year + count, anchor.month, anchor.day)
     if unit == "month":
         return _add_months(anchor, count) if anchor.month else None
     if anchor.day is None:
         return None
     days = count * (7 if unit == "week" else 1)
     moved = anchor.first_day() + dt.timedelta(days=days)
-    return _checked(moved.year, moved.month, moved.day)
+    return checked_date(moved.year, moved.month, moved.day)
 
 
-# --- the timescale parser --------------------------------------------------------------------------------
-_MARKER = r"(?:\(\d{1,2}\)|\(?[ivx]{1,5}\)\.?|\(?[a-h]\))"
-_LEADING_MARKER = re.compile(rf"^\s*{_MARKER}\s*|^\s*\d{{1,2}}[.)]\s+(?=\D)", re.I)
-_HEADER = re.compile(
-    r"^\s*(?:date\s+for\s+completion|timescales?(?:\s+(?:for\s+)?completion)?|targets?\s+and\s+timelines|target\s+date"
-    r"|due\s+date|completion\s+date|date\s+of\s+next\s+review|next\s+review(?:\s+date)?)\b\s*:?\s*",
-    re.I,
-)
-
+_LEADING_MARKER = re.compile(rf"^\s*{MARKER}\s*|^\s*\d{{1,2}}[.)]\s+(?=\D)", re.I)
 
 @dataclass(frozen=True)
 class Timescale:
@@ -637,14 +322,10 @@ class Timescale:
         return tuple(code for code, _ in self.issues)
 
 
-def _strip_header(text: str) -> str:
-    """The text without a leaked column header ("Date for completion April 2012" -> "April 2012")."""
-    return _HEADER.sub("", text, count=1).strip()
-
 
 def clean_timescale(text: str) -> str:
     """The cell text without HTML, a leading item marker ("(1)", "ii)") or a leaked header."""
-    return _strip_header(_LEADING_MARKER.sub("", plain_text(text), count=1))
+    return strip_header(_LEADING_MARKER.sub("", plain_text(text), count=1))
 
 
 def _fallback_date(text: str) -> PartialDate | None:
@@ -654,16 +335,15 @@ def _fallback_date(text: str) -> PartialDate | None:
     return dateparser_date(text)
 
 
-_REVISION_VERBS = r"(?:revised|moved|changed|extended|deferred|amended|re-?scheduled|postponed|slipped|put\s+back|brought\s+forward)"
 # "(revised from Oct 2024)", "originally 31/12/2024", "original date: March": the first deadline.
 _ORIGINAL_CLAUSE = re.compile(
-    rf"\(?\s*(?:{_REVISION_VERBS}\s+from|originally(?:\s+due)?|original\s+(?:date|deadline|target(?:\s+date)?)\s*:?)"
+    rf"\(?\s*(?:{REVISION_VERBS}\s+from|originally(?:\s+due)?|original\s+(?:date|deadline|target(?:\s+date)?)\s*:?)"
     r"\s*:?\s*(?P<original>[^();]+?)\s*(?:\)|$|(?=;))",
     re.I,
 )
 _WAS_CLAUSE = re.compile(r"\(\s*(?:was|previously)\s*:?\s*(?P<original>[^()]+?)\s*\)", re.I)
 # "Dec 2024 - extended to Feb 2025", "Revised to 31/03/2025": the new deadline follows.
-_REVISED_TO = re.compile(rf"[\s,;:\-\u2013\u2014]*\(?\b{_REVISION_VERBS}\s+to\b\s*:?", re.I)
+_REVISED_TO = re.compile(rf"[\s,;:\-\u2013\u2014]*\(?\b{REVISION_VERBS}\s+to\b\s*:?", re.I)
 
 
 def split_revision(text: str) -> tuple[str, str]:
@@ -811,138 +491,6 @@ def _title_dates(text: str) -> list[PartialDate]:
 
 def _two_digit_year_guess(texts: Sequence[str]) -> int | None:
     """Last resort: the most common NN of "Sept 13"-style dates."""
-    pattern = re.compile(rf"{_MONTH}[,]?\s*(\d\d)(?![\d./])", re.I)
+    pattern = re.compile(rf"{MONTH_PATTERN}[,]?\s*(\d\d)(?![\d./])", re.I)
     counts = Counter(2000 + int(m.group(1)) for text in texts for m in pattern.finditer(text) if int(m.group(1)) > 0)
     return min(counts, key=lambda year: (-counts[year], year)) if counts else None
-
-
-# --- splitting a cell that runs several entries together --------------------------------------------------
-_JOINED = re.compile(
-    rf"^\s*(?:{_DASH}+|to|until|till|through|thru|for"
-    rf"|[\s,;:(\-\u2013\u2014]*{_REVISION_VERBS}\s+(?:from|to)\s*:?"
-    r"|\(\s*(?:was|previously|originally(?:\s+due)?|original\s+(?:date|deadline|target)\s*:?))\s*$",
-    re.I,
-)
-"""What joins two dates into one entry: a range connector, "for" ("March 2012 for June 2012"), or
-a revision ("January 2025 (revised from Oct 2024)", "Dec 2024 - extended to Feb 2025")."""
-_MARKER_SPLIT = re.compile(rf"(?:(?<=\s)|^){_MARKER}(?=\s|\w)", re.I)
-_ENTRY_SUFFIX = re.compile(
-    rf"^\s*(?:(?:and\s+(?:is\s+)?(?:{ONGOING_WORD}|henceforth|onwards|beyond|continuing|review(?:ed)?)"
-    rf"|and\s+(?:\w+\s+){{0,2}}thereafter|(?:\w+\s+){{0,2}}thereafter|\((?:review|{ONGOING_WORD}|tbc)\)|onwards|on\s+wards"
-    r"|rolling\s+programme|review(?=\s*(?:$|[.;,])))\s*)+[.;,]?",
-    re.I,
-)
-_ENTRY_PREFIX = re.compile(
-    r"(?:\b(?:from|by|before|during|until|till|introduced|implemented|completed|to\s+be\s+completed|to\s+complete"
-    r"|recruitment\s+completed|end\s+of|starting|commencing|in|within|no\s+later\s+than)\s*:?\s*)+$",
-    re.I,
-)
-_STANDALONE = re.compile(
-    rf"\b(?:{ONGOING_WORD}|henceforth|immediate(?:ly)?|as\s+(?:detailed\s+|stated\s+)?(?:in\s+[\d.]+(?:\s+and\s+[\d.]+)?\s+)?above"
-    r"|see\s+above|review\s+(?:annually|monthly|quarterly|regularly)|(?:monthly|quarterly|annual)\s+review|tbc|to\s+be\s+agreed)\b\.?",
-    re.I,
-)
-
-
-def _split_by_markers(text: str) -> list[str]:
-    cuts = [m.start() for m in _MARKER_SPLIT.finditer(text)]
-    bounds = [0, *cuts, len(text)]
-    return [text[a:b].strip() for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
-
-
-class _Entries:
-    """Entries of one cell, as exact stretches of its text; the open entry grows until flushed."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.found: list[str] = []
-        self.begin: int | None = None
-        self.end = 0
-        self.has_date = False
-
-    def extend(self, begin: int, end: int) -> None:
-        if not self.text[begin:end].strip():
-            return
-        if self.begin is None:
-            self.begin = begin
-        self.end = end
-
-    def flush(self) -> None:
-        if self.begin is not None:
-            self.found.append(self.text[self.begin : self.end].strip())
-        self.begin, self.has_date = None, False
-
-    def add_words(self, begin: int, end: int) -> None:
-        """Free words: standalone entries ("On-going", "As above") or the open entry's tail."""
-        for match in _STANDALONE.finditer(self.text, begin, end):
-            self._add_loose(begin, match.start())
-            self.flush()
-            self.extend(match.start(), match.end())
-            self.flush()
-            begin = match.end()
-        self._add_loose(begin, end)
-
-    def _add_loose(self, begin: int, end: int) -> None:
-        if self.text[begin:end].strip(" .;,:"):
-            self.extend(begin, end)
-
-
-def _closing_length(gap: str) -> int:
-    """Length of the suffix ("and on-going", "onwards", ".") that closes the entry before ``gap``."""
-    suffix = _ENTRY_SUFFIX.match(gap)
-    if suffix and suffix.group(0).strip():
-        return suffix.end()
-    stripped = gap.lstrip()
-    if stripped.startswith((".", ";")):
-        return len(gap) - len(stripped) + 1
-    return 0
-
-
-def _split_unmarked(text: str) -> list[str]:
-    entries = _Entries(text)
-    position = 0
-    previous: DateSpan | None = None
-    for span in [*scan_dates(text, None), None]:
-        gap_end = span.begin if span else len(text)
-        if previous is not None and span is not None and _JOINED.match(text[position:gap_end]):
-            entries.extend(position, span.end)
-            previous, position = span, span.end
-            continue
-        if previous is not None:
-            closing = _closing_length(text[position:gap_end])
-            if closing:
-                entries.extend(position, position + closing)
-                entries.flush()
-                position += closing
-        prefix = _ENTRY_PREFIX.search(text, position, gap_end) if span is not None else None
-        middle_end = prefix.start() if prefix else gap_end
-        entries.add_words(position, middle_end)
-        if span is None:
-            break
-        if entries.has_date:
-            entries.flush()
-        entries.extend(middle_end, span.end)
-        entries.has_date = True
-        previous, position = span, span.end
-    entries.flush()
-    return entries.found
-
-
-def split_timescale_entries(text: str) -> list[str]:
-    """Split a cell that runs several timescale entries together, one per action.
-
-    Item markers ("(1)", "ii)") start an entry and stay on it, so extract can align by them;
-    text before the first marker ("Completed;") is an entry of its own. Without markers a new
-    entry starts at each date that is not joined to the previous one by a range connector, at
-    each prefix ("From", "By", "Introduced") after a dated entry, and at each date-less entry
-    ("On-going", "Henceforth", "As above"); an entry ends at a suffix ("and on-going",
-    "and quarterly thereafter", "onwards") or a full stop after its date. Use it when a cell
-    has to be aligned with several items; a single entry comes back whole (words and all).
-
-    >>> split_timescale_entries("Sept 13 Sept 13 Sept 13 – Jan 14. Sept 13")
-    ['Sept 13', 'Sept 13', 'Sept 13 – Jan 14.', 'Sept 13']
-    >>> split_timescale_entries("Henceforth From March 2012 March 2012")
-    ['Henceforth', 'From March 2012', 'March 2012']
-    """
-    cleaned = _strip_header(plain_text(text))
-    return [entry for chunk in _split_by_markers(cleaned) for entry in _split_unmarked(chunk)]

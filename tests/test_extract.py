@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import RAW
 
 from extract import HeaderSettings, extract_document
 from extract.context import classify_heading, join_split_cells, split_ref_cell
@@ -13,8 +14,6 @@ from extract.items import split_enumerated
 from extract.tables import document_to_rows
 from ingest.model import Document
 from ingest.text import lines_to_blocks
-from normalise.timescale import split_timescale_entries
-from conftest import RAW
 
 PLAN_000 = "000_b6eaf09ee790a9e5.txt"
 PLAN_001 = "001_9d4ebbcf78c32af3.txt"
@@ -31,7 +30,7 @@ def seed_lines(name: str, first: int, last: int) -> list[str]:
 def cut(name: str, *spans: tuple[int, int], settings: HeaderSettings = HeaderSettings()):
     lines = [line for first, last in spans for line in seed_lines(name, first, last)]
     document = Document(name=f"cut-{name}", format="text", blocks=lines_to_blocks(lines))
-    return extract_document(document, settings, split_timescale_entries)
+    return extract_document(document, settings)
 
 
 # --------------------------------------------------------------------------- header mapping

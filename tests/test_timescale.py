@@ -4,22 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import pytest
+from conftest import RAW
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-
+from extract.entries import split_timescale_entries
 from normalise.timescale import (
     DateContext,
     PartialDate,
     parse_review_date,
     parse_timescale,
     parse_timescale_uncached,
-    split_timescale_entries,
 )
-from conftest import RAW
 
 # The plans' own dates, as DateContext.from_texts infers them from the seeds (tested below).
 P000 = DateContext(plan_year=2014, plan_date="2014-02-18")  # "Inspection date: 18 Feb 2014 – 12 March 2014"

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 
+from extract.entries import split_timescale_entries
 from normalise.plandate import document_date_context, find_plan_date
-from normalise.timescale import DateContext, parse_timescale, split_timescale_entries
+from normalise.timescale import DateContext, parse_timescale
 
 TRACKER = DateContext(plan_year=2012, plan_date="2012-07-04", own_date=True)
 PLAN_2024 = DateContext(plan_year=2024, plan_date="2024-05")
