@@ -79,6 +79,38 @@ def test_rendering_gives_the_text_exports_actions(rendering, expected_actions, c
     assert score["field_accuracy"] >= MIN_FIELD_ACCURACY, score
 
 
+# --------------------------------------------------------------------------- hazard plans
+
+
+HAZARDS = INDEPENDENT / "hazards"
+HAZARD_RENDERINGS = sorted(HAZARDS.glob("*/*.pdf"))
+
+
+def _hazard_plan(rendering: Path) -> Path:
+    return next(plan for plan in HAZARDS.glob("*.txt") if rendering.stem.startswith(plan.stem + "_"))
+
+
+def test_every_hazard_plan_is_rendered_by_more_than_one_engine():
+    plans = sorted(HAZARDS.glob("*.txt"))
+    assert len(plans) >= 2
+    for plan in plans:
+        engines = {path.parent.name for path in HAZARD_RENDERINGS if _hazard_plan(path) == plan}
+        assert len(engines) >= 2, plan.name
+
+
+@pytest.mark.parametrize("rendering", HAZARD_RENDERINGS, ids=_id)
+def test_hazard_rendering_gives_the_plans_actions(rendering, convert_once):
+    """Hand-written plans (rows taller than a page with no header repeated, spanning group
+    rows, rows with empty first cells; a table with no rules at all) printed by the engines
+    read as their text exports do."""
+    expected = actions_as_gold([asdict(a) for a in convert_once(_hazard_plan(rendering)).actions])
+    result = convert_once(rendering)
+    assert result.record.status == "success", result.record.error
+    score = compare_records(expected, [asdict(action) for action in result.actions])
+    assert score["f1"] >= MIN_RECORD_F1, score
+    assert score["field_accuracy"] >= MIN_FIELD_ACCURACY, score
+
+
 # --------------------------------------------------------------------------- the comparison
 
 
@@ -496,3 +528,39 @@ def test_a_heading_row_cut_inside_its_wrapped_labels_is_rejoined():
     # a heading row complete above a data row stays apart
     complete = _part(1, [("Area", "Date")], (0.2, 0.2))
     assert _stitched(complete, _part(2, [("Early help", "June 2012")])) == [["Area", "Date"], ["Early help", "June 2012"]]
+
+
+# --------------------------------------------------------------------------- unruled: a wrapped cell wider than its first line
+
+
+def test_an_unruled_row_whose_wrapped_line_is_wider_than_its_first_keeps_the_table_whole(tmp_path):
+    """No rules at all. The first row's action wraps onto a line wider than its first line
+    (it narrows the white gutter beside it, leaving white still): the header and that row
+    belong to the table as much as the rows below."""
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "unruled_wrapped.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=(700, 400))
+    pdf.setFont("Helvetica", 8)
+    xs = (40, 100, 300, 420)
+    rows = [("No.", ["Action"], "Lead officer", "Target date"),
+            ("1", ["Offer every young person a", "personal adviser before they turn 18"], "Head of Service", "31/05/2024"),
+            ("2", ["Agree a local offer with housing", "and publish it"], "Director", "30/06/2024"),
+            ("3", ["Review pathway plans every", "six months"], "Team Manager", "31/07/2024"),
+            ("4", ["Set up a forum that meets monthly"], "Participation Officer", "30/09/2024")]
+    y = 360
+    for ref, action, lead, due in rows:
+        for x, text in zip(xs, (ref, action[0], lead, due)):
+            pdf.drawString(x, y, text)
+        for extra in action[1:]:
+            y -= 10
+            pdf.drawString(xs[1], y, extra)
+        y -= 16
+    pdf.save()
+    assert pdf.stringWidth(rows[1][1][1], "Helvetica", 8) > pdf.stringWidth(rows[1][1][0], "Helvetica", 8)
+    tables = read_pdf(path).tables
+    assert len(tables) == 1
+    texts = [[" ".join((cell.text if cell else "").split()) for cell in row] for row in tables[0].rows]
+    assert texts[0] == ["No.", "Action", "Lead officer", "Target date"]
+    assert texts[1] == ["1", "Offer every young person a personal adviser before they turn 18", "Head of Service", "31/05/2024"]
+    assert len(texts) == 5
