@@ -255,11 +255,16 @@ def parts_to_table(parts: Sequence[PageTable], index: int) -> tuple[Table, int]:
                               and is_split_row(rows[-1], incoming[start], tail_depth))
                  or _only_cut_columns_go_on(rows[-1], incoming[start], tail_depth, last_joined))
         ):
-            merged = join_rows(rows[-1], incoming[start], tail_room)
-            rows[-1] = merged
-            incoming = incoming[:start] + incoming[start + 1 :]
+            rows[-1] = join_rows(rows[-1], incoming[start], tail_room)
+            rest = incoming[start + 1 :]
+            if rest:
+                incoming = incoming[:start] + rest
+            else:  # the page held only repeated head rows and the row's last piece: that row stays last
+                rows[-1:-1] = incoming[:start]
+                incoming = []
+                tail_room, tail_depth = part.tail_room, part.tail_depth
             joins += 1
-            last_joined = not incoming
+            last_joined = not rest
         else:
             last_joined = False
         rows.extend(incoming)
