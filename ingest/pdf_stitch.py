@@ -242,34 +242,35 @@ def parts_to_table(parts: Sequence[PageTable], index: int) -> tuple[Table, int]:
     joins = 0
     tail_room, tail_depth = parts[0].tail_room, parts[0].tail_depth
     cut_open = parts[0].open_bottom
-    last_joined = False  # the last row so far was already re-joined over a page break
+    last_joined = False  # the open row was already re-joined over a page break
+    open_row = len(rows) - 1  # the row a page break may have cut: the last, or the last before head copies
     for part in parts[1:]:
         incoming = list(part.rows)
         start = repeated_head_length(incoming, head)
         cut_open = cut_open or (start == 0 and part.open_top)
+        above = rows[open_row] if rows else None
         if (
-            rows
+            above is not None
             and len(incoming) > start
-            and (cut_open or ((row_text(rows[-1]) not in head[: max(start, 1)]  # not a heading alone at the foot
-                               or _filled_to_the_foot(rows[-1], tail_depth))  # unless the break cut every cell of it
-                              and is_split_row(rows[-1], incoming[start], tail_depth))
-                 or _only_cut_columns_go_on(rows[-1], incoming[start], tail_depth, last_joined))
+            and (cut_open or ((row_text(above) not in head[: max(start, 1)]  # not a heading alone at the foot
+                               or _filled_to_the_foot(above, tail_depth))  # unless the break cut every cell of it
+                              and is_split_row(above, incoming[start], tail_depth))
+                 or _only_cut_columns_go_on(above, incoming[start], tail_depth, last_joined))
         ):
-            rows[-1] = join_rows(rows[-1], incoming[start], tail_room)
+            rows[open_row] = join_rows(above, incoming[start], tail_room)
             rest = incoming[start + 1 :]
-            if rest:
-                incoming = incoming[:start] + rest
-            else:  # the page held only repeated head rows and the row's last piece: that row stays last
-                rows[-1:-1] = incoming[:start]
-                incoming = []
+            incoming = incoming[:start] + rest
+            if not rest:  # the page held head copies and a piece of the open row only: it stays open
                 tail_room, tail_depth = part.tail_room, part.tail_depth
             joins += 1
             last_joined = not rest
         else:
+            rest = incoming
             last_joined = False
         rows.extend(incoming)
-        if incoming:
+        if rest:
             tail_room, tail_depth = part.tail_room, part.tail_depth
+            open_row = len(rows) - 1
         cut_open = part.open_bottom
     first = parts[0]
     table = Table(index=index, rows=tuple(rows), page=first.page, bbox=first.bbox, continued=False)
