@@ -19,7 +19,9 @@ from extract.entries import split_timescale_entries
 ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii")
 _ROMAN_VALUE = {numeral: index + 1 for index, numeral in enumerate(ROMAN)}
 
-MarkerStyle = Literal["paren-number", "number-paren", "number-dot", "roman", "roman-dot", "letter", "compound", "letter-dot"]
+MarkerStyle = Literal[
+    "paren-number", "number-paren", "number-dot", "roman", "roman-dot", "letter", "compound", "letter-dot", "roman-mixed", "letter-mixed"
+]
 """How a list numbers its items: "(1)", "1)", "1.", "ii)", "ii.", "a)", "1a)", "a."; it steers
 how markers are valued, labelled and chained."""
 
@@ -40,6 +42,9 @@ _STYLES: tuple[tuple[MarkerStyle, re.Pattern[str]], ...] = (
     # "a. Agree ... b. Audit ...": a lower-case letter and a dot, then a capitalised word.
     ("letter-dot", re.compile(_LEAD_IN + r"([a-h])\.(?=\s+[A-Z])")),
 )
+_MIXED: dict[MarkerStyle, tuple[MarkerStyle, ...]] = {"roman-mixed": ("roman", "roman-dot"), "letter-mixed": ("letter", "letter-dot")}
+"""A list whose marker punctuation changes part way ("i. ... ii. ... iii). ..."): a browser
+prints its own "i." for list items while later items kept their typed "iii)"."""
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
 
 
@@ -71,7 +76,7 @@ _COMPOUND_STEP = 100
 def _value(style: MarkerStyle, raw: str) -> int:
     if style.startswith("roman"):
         return _ROMAN_VALUE[raw]
-    if style in ("letter", "letter-dot"):
+    if style.startswith("letter"):
         return ord(raw) - ord("a") + 1
     if style == "compound":
         bare = raw.strip("().")
@@ -82,7 +87,7 @@ def _value(style: MarkerStyle, raw: str) -> int:
 def _label(style: MarkerStyle, value: int) -> str:
     if style.startswith("roman"):
         return ROMAN[value - 1] if 0 < value <= len(ROMAN) else str(value)
-    if style in ("letter", "letter-dot"):
+    if style.startswith("letter"):
         return chr(ord("a") + value - 1)
     if style == "compound":
         return f"{value // _COMPOUND_STEP}{chr(ord('a') + value % _COMPOUND_STEP - 1)}"
@@ -136,9 +141,10 @@ def split_enumerated(text: str) -> Enumeration | None:
     if not text or not text.strip():
         return None
     best: tuple[MarkerStyle, list[re.Match[str]]] | None = None
-    for style, pattern in _STYLES:
-        matches = list(pattern.finditer(text))
-        if style == "letter" and best and best[0].startswith("roman"):
+    found = {style: list(pattern.finditer(text)) for style, pattern in _STYLES}
+    for style in (*found, *_MIXED):
+        matches = found[style] if style in found else sorted((m for part in _MIXED[style] for m in found[part]), key=lambda m: m.start())
+        if style.startswith("letter") and best and best[0].startswith("roman"):
             continue
         chain = _chain(style, matches, text) if matches else []
         if not chain:

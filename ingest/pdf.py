@@ -32,8 +32,15 @@ from ingest.pdf_refine import (
     split_text_rows,
 )
 from ingest.pdf_rotate import DEFAULT_MIN_TURNED_SHARE, TurnedPage, page_turn
-from ingest.pdf_ruled import find_ruled_grids, is_data_table, is_text_highlight, open_sides, page_closures
-from ingest.pdf_stitch import PageContent, PageTable, StitchNote, parts_to_table, stitch_pages
+from ingest.pdf_ruled import (
+    find_ruled_grids,
+    is_data_table,
+    is_text_highlight,
+    open_sides,
+    page_closures,
+    page_column_frames,
+)
+from ingest.pdf_stitch import PageContent, PageTable, StitchNote, mid_row_as_text, parts_to_table, stitch_pages
 from ingest.pdf_text import (
     Char,
     TextLine,
@@ -349,7 +356,8 @@ def page_to_content(page: Page, settings: PdfSettings, issues: list[Issue] | Non
         if page.images and issues is not None:
             issues.append(Issue.from_reader("no-text-layer", f"page {number} is an image without text (OCR not supported)", page=number))
         return PageContent(page=number, width=float(page.width), height=float(page.height), blocks=())
-    if too_many_segments(page, settings.max_segments):
+    segments_read = not too_many_segments(page, settings.max_segments)
+    if not segments_read:
         if issues is not None:
             issues.append(Issue.from_reader("too-many-lines", f"page {number} draws over {settings.max_segments:,} lines and "
                                       "boxes; tables found by text alignment only", page=number))
@@ -360,7 +368,8 @@ def page_to_content(page: Page, settings: PdfSettings, issues: list[Issue] | Non
         closures = page_closures(page, settings.table_settings())
         found = find_ruled_tables(page, chars, strokes, settings, closures)
     taken = [grid.bbox for grid, _ in found]
-    free = [char for char in chars if not _inside_any(char, taken)]
+    mid_rows = _mid_row_frames(page, chars, taken, settings) if segments_read else []
+    free = [char for char in chars if not _inside_any(char, [*taken, *(grid.bbox for grid, _ in mid_rows)])]
     lines = chars_to_text_lines(free, settings.space_ratio)
     if settings.find_unruled and lines:
         find_unruled_tables(page, lines, chars, free, strokes, found, taken, settings)
@@ -369,9 +378,26 @@ def page_to_content(page: Page, settings: PdfSettings, issues: list[Issue] | Non
     tables = [grid_to_page_table(grid, lines_by_cell, number, pitch) for grid, lines_by_cell in found]
     if closures:
         tables = [_with_open_sides(table, closures, settings.snap_tolerance) for table in tables]
+    tables += [replace(grid_to_page_table(grid, lines_by_cell, number, pitch), open_top=True, open_bottom=True, mid_row=True)
+               for grid, lines_by_cell in mid_rows]
     blocks: list[PageTable | TextBlock] = [*tables, *lines_to_text_blocks(lines, number, pitch)]
     blocks.sort(key=lambda block: (block.bbox[1], block.bbox[0]) if block.bbox else (0.0, 0.0))
     return PageContent(page=number, width=float(page.width), height=float(page.height), blocks=tuple(blocks))
+
+
+def _mid_row_frames(page: Page, chars: Sequence[Char], taken: list[BBox], settings: PdfSettings) -> Found:
+    """Frames of bare column rules open at both ends (:func:`ingest.pdf_ruled.open_column_frames`)
+    clear of the tables found (``taken``), each read as one row of cells."""
+    frames: Found = []
+    for top, bottom, *xs in page_column_frames(page, settings.table_settings()):
+        box = (xs[0], top, xs[-1], bottom)
+        if any(_overlaps(box, other) for other in taken):
+            continue
+        grid = CellGrid(bbox=box, rows=(tuple((a, top, b, bottom) for a, b in zip(xs, xs[1:])),), strategy="lines")
+        lines_by_cell, _ = read_grid(grid, chars, settings)
+        if any(lines_by_cell.values()):
+            frames.append((grid, lines_by_cell))
+    return frames
 
 
 def too_many_segments(page: Page, limit: int) -> bool:
@@ -682,7 +708,9 @@ def _unstitched(pages: Sequence[PageContent]) -> tuple[tuple, tuple[StitchNote, 
     number = 0
     for page in pages:
         for block in page.blocks:
-            if isinstance(block, PageTable):
+            if isinstance(block, PageTable) and block.mid_row:
+                blocks.extend(mid_row_as_text(block))
+            elif isinstance(block, PageTable):
                 number += 1
                 blocks.append(parts_to_table([block], number)[0])
             else:

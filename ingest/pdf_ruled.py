@@ -26,6 +26,15 @@ def page_closures(page: Page, table_settings: dict) -> list[dict]:
     return frame_closures(edges, table_settings.get("snap_tolerance", 3.0), text_tops)
 
 
+def page_column_frames(page: Page, table_settings: dict) -> list[tuple[float, ...]]:
+    """The page's :func:`open_column_frames` under the ruled-table settings."""
+    edges = filter_edges(page.edges, min_length=table_settings.get("edge_min_length", 3.0))
+    if not any(edge["orientation"] == "v" for edge in edges):
+        return []
+    text_tops = sorted({round(char["top"]) for char in page.chars if str(char.get("text", "")).strip()})
+    return open_column_frames(edges, table_settings.get("snap_tolerance", 3.0), text_tops)
+
+
 def find_ruled_grids(
     page: Page, chars: Sequence[Char], table_settings: dict, min_width: float, min_height: float,
     closures: Sequence[dict] | None = None,
@@ -94,6 +103,43 @@ def frame_closures(edges: Sequence[dict], tolerance: float, text_tops: Sequence[
             closures.append({"object_type": "line", "x0": x0, "x1": x1, "top": y, "bottom": y,
                              "width": x1 - x0, "height": 0.0, "orientation": "h"})
     return closures
+
+
+def open_column_frames(edges: Sequence[dict], tolerance: float, text_tops: Sequence[float] = ()) -> list[tuple[float, ...]]:
+    """Column rules that run from top to bottom of a ruled frame with no horizontal rule
+    anywhere along them, nor at either end: the middle of one table row so tall that page
+    breaks cut it above and below (ReportLab's ``splitInRow`` draws no rule at a cut).
+
+    Returned as (top, bottom, x of each rule), for the reader to read as one row that is
+    open at both ends. Beyond the ends only page furniture may lie (``text_tops``). Such a
+    frame is also what a page set in ruled text columns looks like, so it is a table only
+    when it continues a table open at the foot of the page before (:mod:`ingest.pdf_stitch`).
+    """
+    verticals = [edge for edge in edges if edge["orientation"] == "v"]
+    horizontals = [edge for edge in edges if edge["orientation"] == "h"]
+    frames = []
+    for group in _ends_together(verticals, "top", tolerance):
+        for run in _ends_together(group, "bottom", tolerance):
+            xs = sorted({round(edge["x0"], 2) for edge in run})
+            if len(xs) < MIN_FRAME_RULES:
+                continue
+            top, bottom = median(edge["top"] for edge in run), median(edge["bottom"] for edge in run)
+            x0, x1 = xs[0], xs[-1]
+            if _ruled_across(horizontals, top - tolerance, bottom + tolerance, x0, x1, MAX_OPEN_RULED_SHARE):
+                continue
+            if max(_text_lines_beyond(text_tops, top, "top", tolerance),
+                   _text_lines_beyond(text_tops, bottom, "bottom", tolerance)) > MAX_FURNITURE_LINES:
+                continue
+            frames.append((top, bottom, *_distinct(xs, tolerance)))
+    return frames
+
+
+def _distinct(xs: Sequence[float], tolerance: float) -> list[float]:
+    out: list[float] = []
+    for x in xs:
+        if not out or x - out[-1] > tolerance:
+            out.append(x)
+    return out
 
 
 def _text_lines_beyond(text_tops: Sequence[float], y: float, end: str, tolerance: float) -> int:

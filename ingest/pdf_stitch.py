@@ -39,6 +39,11 @@ class PageTable:
     """Per position of the last row: the empty height under the cell's last line, in font
     sizes (None for an empty cell). A layout engine fills a row fragment to the page foot
     before it breaks a cell, so a cell whose text stopped well above the foot is complete."""
+    mid_row: bool = False
+    """Only column rules, open at both ends, with no rule across them: the middle of a row
+    cut by page breaks above and below. A table only where it continues a table left open
+    at the foot of the page before; elsewhere (a page set in ruled text columns) its cells
+    are read as text (:func:`mid_row_as_text`)."""
 
 
 @dataclass(frozen=True)
@@ -172,13 +177,18 @@ def stitch_pages(
                 blocks.append(block)
                 continue
             previous = parts[open_index][-1] if open_index is not None else None
-            if (
+            continues = (
                 previous is not None
                 and open_index is not None
                 and not substantive_seen
                 and previous.page == page.page - 1
                 and _same_columns(previous, block, tolerance, text_tolerance)
-            ):
+            )
+            if block.mid_row and not (continues and previous is not None and previous.open_bottom):
+                blocks.extend(mid_row_as_text(block))
+                substantive_seen = True
+                open_index = None
+            elif continues and open_index is not None:
                 parts[open_index].append(block)
             else:
                 parts.append([block])
@@ -204,6 +214,13 @@ def stitch_pages(
     return tuple(out), tuple(notes)
 
 
+def mid_row_as_text(table: PageTable) -> list[TextBlock]:
+    """A :attr:`PageTable.mid_row` frame that continues no table: its cells' text, column
+    by column (the reading order of a page set in ruled columns)."""
+    cells = [cell for row in table.rows for cell in row if cell is not None and not cell.is_empty]
+    return [TextBlock(lines=cell.lines, page=table.page, bbox=cell.bbox) for cell in cells]
+
+
 @dataclass(frozen=True)
 class _Placeholder:
     index: int
@@ -225,23 +242,35 @@ def parts_to_table(parts: Sequence[PageTable], index: int) -> tuple[Table, int]:
     joins = 0
     tail_room, tail_depth = parts[0].tail_room, parts[0].tail_depth
     cut_open = parts[0].open_bottom
+    last_joined = False  # the open row was already re-joined over a page break
+    open_row = len(rows) - 1  # the row a page break may have cut: the last, or the last before head copies
     for part in parts[1:]:
         incoming = list(part.rows)
         start = repeated_head_length(incoming, head)
         cut_open = cut_open or (start == 0 and part.open_top)
+        above = rows[open_row] if rows else None
         if (
-            rows
+            above is not None
             and len(incoming) > start
-            and (cut_open or (row_text(rows[-1]) not in head[: max(start, 1)]  # not a heading alone at the foot
-                              and is_split_row(rows[-1], incoming[start], tail_depth)))
+            and (cut_open or ((row_text(above) not in head[: max(start, 1)]  # not a heading alone at the foot
+                               or _filled_to_the_foot(above, tail_depth))  # unless the break cut every cell of it
+                              and is_split_row(above, incoming[start], tail_depth))
+                 or _only_cut_columns_go_on(above, incoming[start], tail_depth, last_joined))
         ):
-            merged = join_rows(rows[-1], incoming[start], tail_room)
-            rows[-1] = merged
-            incoming = incoming[:start] + incoming[start + 1 :]
+            rows[open_row] = join_rows(above, incoming[start], tail_room)
+            rest = incoming[start + 1 :]
+            incoming = incoming[:start] + rest
+            if not rest:  # the page held head copies and a piece of the open row only: it stays open
+                tail_room, tail_depth = part.tail_room, part.tail_depth
             joins += 1
+            last_joined = not rest
+        else:
+            rest = incoming
+            last_joined = False
         rows.extend(incoming)
-        if incoming:
+        if rest:
             tail_room, tail_depth = part.tail_room, part.tail_depth
+            open_row = len(rows) - 1
         cut_open = part.open_bottom
     first = parts[0]
     table = Table(index=index, rows=tuple(rows), page=first.page, bbox=first.bbox, continued=False)
@@ -296,6 +325,38 @@ def is_split_row(above: Row, below: Row, tail_depth: Sequence[float | None] = ()
     filled_above = sum(1 for cell in above if cell is not None and not cell.is_empty)
     filled_below = sum(1 for cell in below if cell is not None and not cell.is_empty)
     return filled_below < filled_above and all(_runs_on(a, b) for a, b in pairs)
+
+
+def _filled_to_the_foot(row: Row, tail_depth: Sequence[float | None]) -> bool:
+    """Every cell with text ran down to the page foot (a row cut across all its cells, as a
+    heading row alone at the foot is when the break falls inside its wrapped labels)."""
+    depths = [tail_depth[c] if c < len(tail_depth) else None for c, cell in enumerate(row) if cell is not None and not cell.is_empty]
+    return bool(depths) and all(depth is not None and depth <= MAX_RUN_ON_DEPTH for depth in depths)
+
+
+def _only_cut_columns_go_on(above: Row, below: Row, tail_depth: Sequence[float | None], already_cut: bool = False) -> bool:
+    """Text below only in columns whose text above ran down to the page foot, the row's
+    other cells drawn but empty: a tall cell going on over the break while its neighbours,
+    complete, left theirs blank. The row above must show it was cut there: another of its
+    cells has text that stopped well short of the foot (so reaching the foot is no
+    accident of padding), or it is itself a piece re-joined over the previous break
+    (``already_cut``). A one-cell group row ("Accountable lead: ...") under a one-cell
+    objectives row is a new row."""
+    if len(below) < 2 or any(cell is None for cell in below):
+        return False
+    if not already_cut and not any(
+        cell is not None and not cell.is_empty and _stopped_short(column, tail_depth) for column, cell in enumerate(above)
+    ):
+        return False
+    going_on = [column for column, cell in enumerate(below) if not cell.is_empty]  # type: ignore[union-attr]
+    if not going_on or len(going_on) == len(below):
+        return False
+    for column in going_on:
+        cell = above[column] if column < len(above) else None
+        depth = tail_depth[column] if column < len(tail_depth) else None
+        if cell is None or cell.is_empty or depth is None or depth > MAX_RUN_ON_DEPTH:
+            return False
+    return True
 
 
 def _stopped_short(column: int, tail_depth: Sequence[float | None]) -> bool:

@@ -268,16 +268,19 @@ def group_paragraphs(
     bullet = False
     previous: TextLine | None = None
 
+    piece_lines: list[TextLine] = []
+
     def close() -> None:
         if pieces:
-            paragraphs.append((_paragraph(pieces, bold_flags, bullet), list(members)))
+            forced = [_too_wide_for_a_line(a, b, limit) for a, b in zip(piece_lines, piece_lines[1:])]
+            paragraphs.append((_paragraph(pieces, bold_flags, bullet, forced), list(members)))
 
     for line in lines:
         text, starts_bullet = strip_bullet(line.text)
         if not text:  # a bullet glyph on a line of its own
             if starts_bullet and pieces:
                 close()
-                pieces, bold_flags, members = [], [], []
+                pieces, bold_flags, members, piece_lines = [], [], [], []
             bullet = bullet or starts_bullet
             members.append(line)
             previous = line
@@ -286,9 +289,10 @@ def group_paragraphs(
             if pieces:
                 close()
                 members = []
-            pieces, bold_flags = [], []
+            pieces, bold_flags, piece_lines = [], [], []
             bullet = starts_bullet or (previous is not None and _is_bare_bullet(previous))
         pieces.append(text)
+        piece_lines.append(line)
         bold_flags.append(line.bold)
         members.append(line)
         previous = line
@@ -359,24 +363,50 @@ def _typical_pitch(lines: Sequence[TextLine]) -> float:
     return max(min(steps), base)
 
 
-def _paragraph(pieces: Sequence[str], bold_flags: Sequence[bool], bullet: bool) -> Line:
-    return Line(text=join_wrapped(pieces), bold=all(bold_flags), bullet=bullet)
+def _paragraph(pieces: Sequence[str], bold_flags: Sequence[bool], bullet: bool, forced: Sequence[bool] = ()) -> Line:
+    return Line(text=join_wrapped(pieces, forced), bold=all(bold_flags), bullet=bullet)
 
 
-def join_wrapped(pieces: Sequence[str]) -> str:
+def _too_wide_for_a_line(above: TextLine, below: TextLine, right_limit: float) -> bool:
+    """Would the last word above and the first word below, glued into one, be wider than a
+    whole line of the paragraph (from its left margin, the two lines' left edge, to
+    ``right_limit``)? Then no engine could have wrapped that word whole: had it been one
+    word, it must have been broken (see :func:`join_wrapped`)."""
+    last, first = above.words[-1], below.words[0]
+    return (last.x1 - last.x0) + (first.x1 - first.x0) > right_limit - min(above.x0, below.x0)
+
+
+def join_wrapped(pieces: Sequence[str], forced: Sequence[bool] = ()) -> str:
     """Join wrapped visual lines with spaces; a line ending in a hyphen after a letter is
     joined without a space, keeping the hyphen ("in-" + "service" -> "in-service") so that
-    normalise can decide whether it was a hyphenated word or a word split by the break."""
-    out = ""
-    for piece in pieces:
+    normalise can decide whether it was a hyphenated word or a word split by the break.
+
+    ``forced[i]`` says the glued word across the break after ``pieces[i]`` would be wider
+    than a line (:func:`_too_wide_for_a_line`): a layout engine breaks such a word wherever
+    the line is full, so the pieces are one word when, glued, they make a word.
+    Joined from the last line back, so a word broken over three lines ("S" / "upplemente" /
+    "d by") is judged whole."""
+    if not pieces:
+        return ""
+    out = pieces[-1]
+    glued_next = False  # was the line after this one glued to the one after it?
+    for index in range(len(pieces) - 2, -1, -1):
+        piece, middle = pieces[index], pieces[index + 1]
+        cut = index < len(forced) and forced[index]
+        glued = True
         if not out:
             out = piece
-        elif len(out) > 1 and out.endswith("-") and out[-2].isalpha() and piece[:1].isalpha():
-            out += piece
-        elif is_broken_word(out, piece):
-            out += piece  # a word too long for its line, broken without a hyphen
+        elif len(piece) > 1 and piece.endswith("-") and piece[-2].isalpha() and out[:1].isalpha():
+            out = piece + out
+        elif is_broken_word(piece, out, forced=cut):
+            out = piece + out  # a word too long for its line, broken without a hyphen
+        elif (cut and not glued_next and index + 1 < len(forced) and forced[index + 1] and " " not in middle
+              and out.startswith(middle + " ") and is_broken_word(piece + middle, out[len(middle) + 1:], forced=True)):
+            out = piece + out[: len(middle)] + out[len(middle) + 1:]  # broken twice: "arran" / "geme" / "nts"
         else:
-            out += " " + piece
+            out = piece + " " + out
+            glued = False
+        glued_next = glued
     return out
 
 
@@ -387,7 +417,7 @@ _STRAY_LETTER = re.compile(r"^[b-z](?:[\s,;]|$)")
 _HEAD_WORD = re.compile(r"^([a-z]+)(?![-\w])")  # not "re" of "re-design"
 
 
-def is_broken_word(before: str, after: str) -> bool:
+def is_broken_word(before: str, after: str, forced: bool = False) -> bool:
     """Was a word broken between two wrapped lines without a hyphen? Layout engines break a
     word wider than its column anywhere ("repres" / "entatives"). Evidence from the words
     themselves: glued together, the letters ending the line above and the lower-case ones
@@ -399,9 +429,13 @@ def is_broken_word(before: str, after: str) -> bool:
     if _STRAY_LETTER.match(after):
         return True  # a line never starts with a lone letter such as the "n" of "Watherston"
     whole = _zipf(tail.group(1) + head.group(1))
+    first, second = _zipf(tail.group(1)), _zipf(head.group(1))
+    if forced:
+        # too wide to wrap whole: one word if glued it is a common one, or a known word of
+        # which one piece is none ("chronolog" / "ies"); two words glued are no word at all
+        return whole >= MIN_WORD_ZIPF or (whole > 0 and (first == 0 or second == 0))
     if whole < MIN_WORD_ZIPF:
         return False
-    first, second = _zipf(tail.group(1)), _zipf(head.group(1))
     # the second piece is no word, a lone letter ("arrangement" / "s"), or both pieces are
     # rarer than the whole ("Develop" / "ment"; but "in" / "to" are commoner than "into")
     return first == 0 or second == 0 or len(head.group(1)) == 1 or whole > max(first, second)

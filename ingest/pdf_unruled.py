@@ -200,12 +200,27 @@ def _fits(run: list[AlignedLine], aligned: AlignedLine, settings: UnruledSetting
     if aligned.is_multi:
         return bool(gutters(multi + [aligned], settings.min_gutter_width))
     # A one-segment line fits inside a column (a wrapped cell); it may cross a gutter that
-    # only one line so far supports (a header cell), never an established one nor all.
+    # only one line so far supports (a header cell), never an established one nor all. A
+    # line that only narrows a gutter (a wrapped cell wider than the line above it, with
+    # white left beside it) crosses nothing.
     current = gutters(multi, settings.min_gutter_width)
-    crossed = [corridor for corridor in current if _crosses(aligned, [corridor])]
+    crossed = [corridor for corridor in current if _closes(aligned, corridor, settings.min_gutter_width)]
     if len(crossed) == len(current):
         return False
     return all(_support(multi, corridor) < 2 for corridor in crossed)
+
+
+def _closes(aligned: AlignedLine, corridor: tuple[float, float], min_width: float) -> bool:
+    """Does the line leave no white strip of ``min_width`` in the corridor?"""
+    g0, g1 = corridor
+    covering = sorted((max(seg.x0, g0), min(seg.x1, g1)) for seg in aligned.segments if seg.x0 < g1 and seg.x1 > g0)
+    if not covering:
+        return False
+    widest, reach = 0.0, g0
+    for x0, x1 in covering:
+        widest = max(widest, x0 - reach)
+        reach = max(reach, x1)
+    return max(widest, g1 - reach) < min_width
 
 
 def _support(lines: Sequence[AlignedLine], corridor: tuple[float, float]) -> int:

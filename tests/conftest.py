@@ -47,3 +47,42 @@ def seed_conversions():
     from actionplans.conversion import convert_file
 
     return {path.name: convert_file(path) for path in SEED_FILES}
+
+
+@pytest.fixture(scope="session")
+def convert_once():
+    """``convert_file`` run once per committed file per test session, shared by every module
+    that converts the same fixtures (the PDF renderings are read by several test files).
+
+    While the session lasts, reading a file under ``tests/fixtures`` or ``data/raw`` is also
+    done once (``ingest.read_document`` and the name ``actionplans.conversion`` imported are
+    served from a cache keyed by path, size and modification time), so ``inspect``, which
+    reads the file itself, shares the Document convert read. Documents are frozen: sharing
+    one is safe. Files elsewhere (a test's tmp_path) are read as usual."""
+    import functools
+
+    import ingest
+    from actionplans import conversion
+
+    read = ingest.read_document
+    committed = (FIXTURES.resolve(), RAW.resolve())
+
+    @functools.cache
+    def read_cached(path: Path, size: int, mtime: int):
+        return read(path)
+
+    def read_document(path, *args, **kwargs):
+        resolved = Path(path).resolve()
+        if args or kwargs or not any(resolved.is_relative_to(folder) for folder in committed) or not resolved.is_file():
+            return read(path, *args, **kwargs)
+        stat = resolved.stat()
+        return read_cached(resolved, stat.st_size, stat.st_mtime_ns)
+
+    @functools.cache
+    def convert(path: Path):
+        return conversion.convert_file(path)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ingest, "read_document", read_document)
+        patch.setattr(conversion, "read_document", read_document)
+        yield lambda path: convert(Path(path).resolve())

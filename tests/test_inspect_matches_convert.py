@@ -8,10 +8,9 @@ import re
 from pathlib import Path
 
 import pytest
-
-from actionplans.conversion import convert_file
-from actionplans.inspect import describe_extraction
 from conftest import FIXTURES, SEED_FILES
+
+from actionplans.inspect import describe_extraction
 
 RENDERINGS = sorted(
     path
@@ -22,6 +21,8 @@ _ACTIONS = re.compile(r"logical table \d+: \d+ stitched rows -> (\d+) actions")
 
 
 @pytest.mark.parametrize("path", [*SEED_FILES, *RENDERINGS], ids=lambda path: f"{path.parent.name}/{path.name}")
-def test_inspect_counts_the_actions_convert_writes(path: Path):
+def test_inspect_counts_the_actions_convert_writes(path: Path, convert_once):
+    """Each file is read and converted once for the session (``convert_once``, shared with
+    the rendering tests); inspect extracts again from the same Document."""
     shown = sum(int(count) for count in _ACTIONS.findall(describe_extraction(path)))
-    assert shown == len(convert_file(path).actions) > 0
+    assert shown == len(convert_once(path).actions) > 0
