@@ -8,6 +8,7 @@ Hypothesis keeps no example database in the checkout.
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 from dataclasses import dataclass
@@ -83,3 +84,14 @@ def run_cli_in_process(*args: str, cwd: Path) -> InProcessRun:
         else:
             os.environ["PYTHONPATH"] = previous_path
     return InProcessRun(result.exit_code, result.stdout, result.stderr)
+
+
+@functools.cache
+def converted_fixture(path: Path):
+    """One conversion (default settings) of a committed input file per test session (per
+    xdist worker): the seed renderings under ``tests/fixtures`` are converted by several tests
+    (each format's actions against the text export's, the issue-code catalogue, inspect's
+    counts), and a PDF seed takes seconds. The result is frozen, so sharing it is safe."""
+    from actionplans.conversion import convert_file
+
+    return convert_file(path)

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from actionplans.conversion import convert_file
 from actionplans.inspect import describe_extraction
-from conftest import FIXTURES, SEED_FILES
+from conftest import FIXTURES, SEED_FILES, converted_fixture
 
 RENDERINGS = sorted(
     path
@@ -24,4 +23,4 @@ _ACTIONS = re.compile(r"logical table \d+: \d+ stitched rows -> (\d+) actions")
 @pytest.mark.parametrize("path", [*SEED_FILES, *RENDERINGS], ids=lambda path: f"{path.parent.name}/{path.name}")
 def test_inspect_counts_the_actions_convert_writes(path: Path):
     shown = sum(int(count) for count in _ACTIONS.findall(describe_extraction(path)))
-    assert shown == len(convert_file(path).actions) > 0
+    assert shown == len(converted_fixture(path).actions) > 0
