@@ -22,7 +22,7 @@ from actionplans.export import DEFAULT_FORMATS, FORMATS
 from actionplans.export.tables import visible_text as printable
 from actionplans.pipeline import PIPELINE_VERSION, Dataset, Settings
 from extract import HeaderSettings
-from ingest.pdf import PdfSettings
+from ingest.pdf_settings import PdfSettings
 from ingest.settings import DEFAULT_MAX_EXPANDED_MB, PackageLimits
 from normalise.model import NormalisedDocument
 
@@ -224,7 +224,7 @@ def _settings_options(command):
                           "(repeatable; README: Settings)."),
         click.option("--pdf-setting", "pdf_assignments", multiple=True, metavar="NAME=VALUE",
                      help="Alias of --setting pdf.NAME=VALUE: tune the PDF table finder, e.g. snap_tolerance=5, "
-                          "find_unruled=no, unruled.min_rows=4 (repeatable)."),
+                          "find_unruled=no, unruled.min_rows=4 (repeatable; names as in ingest.pdf_settings.PdfSettings)."),
         click.option("--pdf-password", metavar="TEXT", help="Password to open encrypted PDFs with (default: the empty password)."),
         click.option("--max-expanded-mb", default=DEFAULT_MAX_EXPANDED_MB, show_default=True, type=click.IntRange(1),
                      help="Size in MB a Word or Excel file may expand to when unzipped; a larger one is refused as a likely zip bomb."),

@@ -20,7 +20,7 @@ from extract.settings import WalkSettings
 from ingest import UnreadableFile, read_document
 from ingest.issues import ERROR_CODES  # codes that make a document partial
 from ingest.model import Document, Issue
-from ingest.pdf import PdfSettings
+from ingest.pdf_settings import PdfSettings
 from ingest.settings import PackageLimits, check_field_types
 from normalise.model import DocumentRecord, NormalisedDocument
 from normalise.settings import LeadSettings
@@ -36,7 +36,7 @@ class Settings:
 
     - ``package``: how far a Word or Excel file may expand before it is refused as a zip
       bomb (:class:`ingest.settings.PackageLimits`).
-    - ``pdf``: how the PDF reader finds tables (:class:`ingest.pdf.PdfSettings`, with the
+    - ``pdf``: how the PDF reader finds tables (:class:`ingest.pdf_settings.PdfSettings`, with the
       text-alignment finder's :class:`ingest.pdf_unruled.UnruledSettings` as ``pdf.unruled``).
     - ``headers``: header synonyms and the fuzzy-match bar (:class:`extract.headers.HeaderSettings`).
     - ``leads``: what each reading of a name scores (:class:`normalise.settings.LeadSettings`).

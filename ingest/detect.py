@@ -22,7 +22,7 @@ from ingest.model import Document, UnreadableFile
 from ingest.settings import PackageLimits
 
 if TYPE_CHECKING:  # the PDF reader (and pdfplumber) is imported only when a PDF is read
-    from ingest.pdf import PdfSettings
+    from ingest.pdf_settings import PdfSettings
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")  # stream name in an encrypted OOXML file

@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from pdfplumber.page import DerivedPage, Page
 
 from ingest.model import BBox
+from ingest.pdf_settings import DEFAULT_MIN_TURNED_SHARE
 
 UP = "up"
 """Text running bottom to top (the page was turned clockwise to print it)."""
@@ -27,9 +28,6 @@ DOWN = "down"
 FLIPPED = "flipped"
 """Text upside down, running right to left (a page printed turned by half a turn)."""
 
-DEFAULT_MIN_TURNED_SHARE = 0.5
-"""Share of a page's visible glyphs that must run one way along y to turn the page: a
-sideways page number or a rotated header cell on an upright page is not enough."""
 
 
 def glyph_direction(char: dict) -> str | None:

@@ -8,8 +8,10 @@ Hypothesis keeps no example database in the checkout.
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -49,6 +51,52 @@ def seed_conversions():
     return {path.name: convert_file(path) for path in SEED_FILES}
 
 
+@dataclass(frozen=True)
+class InProcessRun:
+    """What a command-line run gave: the fields of ``subprocess.CompletedProcess`` the tests read."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_cli_in_process(*args: str, cwd: Path) -> InProcessRun:
+    """``actionplans ARGS`` run in this process from ``cwd`` (click's test runner), for tests of
+    what the command does and prints: a fresh interpreter would pay the import of the whole
+    pipeline on every call, and the worker fork server is started once for the session instead
+    of once per run. Exit codes and output are click's own; a crash raises here. Tests where
+    the process boundary is the point (signals, kill, a copied checkout) still start one."""
+    from click.testing import CliRunner
+
+    from actionplans.cli import main
+
+    previous, previous_path = Path.cwd(), os.environ.get("PYTHONPATH")
+    # Worker processes come from a fork server that Python 3.11 starts with the default
+    # sys.path (cwd first), not this one's: PYTHONPATH makes it import this checkout.
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, (str(ROOT), previous_path)))
+    os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    finally:
+        os.chdir(previous)
+        if previous_path is None:
+            del os.environ["PYTHONPATH"]
+        else:
+            os.environ["PYTHONPATH"] = previous_path
+    return InProcessRun(result.exit_code, result.stdout, result.stderr)
+
+
+@functools.cache
+def converted_fixture(path: Path):
+    """One conversion (default settings) of a committed input file per test session (per
+    xdist worker): the seed renderings under ``tests/fixtures`` are converted by several tests
+    (each format's actions against the text export's, the issue-code catalogue, inspect's
+    counts), and a PDF seed takes seconds. The result is frozen, so sharing it is safe."""
+    from actionplans.conversion import convert_file
+
+    return convert_file(path)
+
+
 @pytest.fixture(scope="session")
 def convert_once():
     """``convert_file`` run once per committed file per test session, shared by every module
@@ -78,9 +126,8 @@ def convert_once():
         stat = resolved.stat()
         return read_cached(resolved, stat.st_size, stat.st_mtime_ns)
 
-    @functools.cache
     def convert(path: Path):
-        return conversion.convert_file(path)
+        return converted_fixture(path)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(ingest, "read_document", read_document)

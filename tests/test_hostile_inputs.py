@@ -451,6 +451,15 @@ def _gone(pid: int) -> bool:
     return state in ("Z", "X")  # exited, waiting to be reaped
 
 
+def _hear_ctrl_c() -> None:
+    """In the child before exec: SIGINT back to its default, as in a terminal. A test run
+    started in the background by a non-interactive shell inherits SIGINT ignored, Python
+    then installs no KeyboardInterrupt handler, and the run would wait out its file time limit."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_stops_the_workers_prints_one_line_and_keeps_the_previous_dataset(tmp_path):
     import signal
     import subprocess
@@ -467,7 +476,8 @@ def test_ctrl_c_stops_the_workers_prints_one_line_and_keeps_the_previous_dataset
     checkout = Path(__file__).resolve().parents[1]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(hooks), str(checkout)])}
     process = subprocess.Popen([sys.executable, "-m", "actionplans.cli", "convert", str(plans), "--out", str(out), "--jobs", "2", "-q"],
-                               env=env, stderr=subprocess.PIPE, text=True, start_new_session=True)
+                               env=env, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                               preexec_fn=_hear_ctrl_c)
     try:
         line = process.stderr.readline()  # the worker has started reading the blocking file
         assert line.startswith("BLOCKING "), line

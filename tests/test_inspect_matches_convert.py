@@ -1,6 +1,7 @@
 """``inspect`` shows what ``convert`` does: both extract through ``conversion.extract_with``,
 so the actions inspect counts per table add up to the actions convert writes, on every seed
-and on every rendering of it (our own fixtures and the independent engines' PDFs)."""
+and on every rendering of it (our own fixtures here; the independent engines' PDFs in
+``test_pdf_renderings.py``, where they are converted anyway)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ RENDERINGS = sorted(
     path
     for folder in ("pdf", "docx", "html")
     for path in (FIXTURES / folder).glob("seed_*")
-) + sorted((FIXTURES / "independent").glob("*/*.pdf"))
+)  # the independent engines' PDFs: tests/test_pdf_renderings.py, on the worker that converts them
 _ACTIONS = re.compile(r"logical table \d+: \d+ stitched rows -> (\d+) actions")
 
 

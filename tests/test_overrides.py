@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
-import subprocess
 from pathlib import Path
 
 import pandas as pd
@@ -16,8 +14,7 @@ from actionplans.overrides import (
 from actionplans.export.tables import documents_to_frames
 from actionplans.pipeline import convert, convert_file
 from ingest.issues import ISSUE_TYPES
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.conftest import InProcessRun, run_cli_in_process
 
 # A small fostering plan written for these tests (not cut from the seeds): three actions,
 # the second with an impossible date.
@@ -147,9 +144,8 @@ def test_override_problems_reach_the_issues_table(plan):
     ]
 
 
-def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
-    return subprocess.run([sys.executable, "-m", "actionplans.cli", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+def _cli(*args: str, cwd: Path) -> InProcessRun:
+    return run_cli_in_process(*args, cwd=cwd)
 
 
 def test_convert_applies_overrides_on_every_run_including_cached_documents(plan, tmp_path):

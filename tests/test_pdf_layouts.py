@@ -240,24 +240,14 @@ def _bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
 def test_inspect_gives_convert_one_line_reasons_for_bad_files(tmp_path):
     """``inspect`` (with --draw and --tables-jsonl) says the same one-line reason as
     ``convert`` for each bad file, never a traceback."""
-    import subprocess
+    from tests.conftest import run_cli_in_process
 
     cases = _bad_inputs(tmp_path)
-    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
     files = [str(path) for path, _ in cases.values()]
-    converted = subprocess.run(
-        [sys.executable, "-m", "actionplans.cli", "convert", *files, "--out", str(tmp_path / "out"), "--jobs", "1"],
-        capture_output=True, text=True, env=env, cwd=ROOT,
-    )
-    inspected = subprocess.run(
-        [sys.executable, "-m", "actionplans.cli", "inspect", *files, "--draw", str(tmp_path / "drawn")],
-        capture_output=True, text=True, env=env, cwd=ROOT,
-    )
+    converted = run_cli_in_process("convert", *files, "--out", str(tmp_path / "out"), "--jobs", "1", cwd=ROOT)
+    inspected = run_cli_in_process("inspect", *files, "--draw", str(tmp_path / "drawn"), cwd=ROOT)
     jsonl = tmp_path / "tables.jsonl"
-    scored = subprocess.run(
-        [sys.executable, "-m", "actionplans.cli", "inspect", "--tables-jsonl", str(jsonl), *files],
-        capture_output=True, text=True, env=env, cwd=ROOT,
-    )
+    scored = run_cli_in_process("inspect", "--tables-jsonl", str(jsonl), *files, cwd=ROOT)
     assert "Traceback" not in inspected.stderr + inspected.stdout + scored.stderr
     comments = jsonl.read_text(encoding="utf-8").splitlines()
     for name, (path, reason) in cases.items():

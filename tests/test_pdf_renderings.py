@@ -12,12 +12,14 @@ The rules the reader needed for them are pinned below on small inputs of their o
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, replace
 from pathlib import Path
 
 import pytest
 
 from actionplans.evaluate import actions_as_gold, compare_records
+from actionplans.inspect import describe_extraction
 from extract.tables import document_to_rows
 from ingest.model import Cell, Document, Line, TextBlock
 from ingest.pdf import read_pdf
@@ -31,6 +33,7 @@ ENGINES = ("reportlab", "libreoffice", "chromium")
 RENDERINGS = sorted(INDEPENDENT.glob("*/*.pdf"))
 MIN_RECORD_F1 = 0.98
 MIN_FIELD_ACCURACY = 0.97
+INSPECT_ACTIONS = re.compile(r"logical table \d+: \d+ stitched rows -> (\d+) actions")
 
 
 def _id(path: Path) -> str:
@@ -72,6 +75,15 @@ def test_rendering_gives_the_text_exports_actions(rendering, expected_actions, c
     score = compare_records(expected_actions[seed], got)
     assert score["f1"] >= MIN_RECORD_F1, score
     assert score["field_accuracy"] >= MIN_FIELD_ACCURACY, score
+
+
+@pytest.mark.parametrize("rendering", RENDERINGS, ids=_id)
+def test_inspect_counts_the_actions_convert_writes_on_every_rendering(rendering, convert_once):
+    """``inspect`` shows what ``convert`` does on the engines' prints too (the seeds and the
+    project's own renderings are pinned in ``test_inspect_matches_convert.py``). Here, not
+    there, so that one test worker reads each rendering once for both checks."""
+    shown = sum(int(count) for count in INSPECT_ACTIONS.findall(describe_extraction(rendering)))
+    assert shown == len(convert_once(rendering).actions) > 0
 
 
 # --------------------------------------------------------------------------- hazard plans

@@ -20,7 +20,7 @@ from actionplans.export import TABLE_COLUMNS, documents_to_frames
 from extract.headers import HeaderSettings
 from extract.tables import find_header
 from ingest import read_document
-from conftest import RAW, SEED_FILES, FIXTURES, GOLDEN, SHARED
+from conftest import RAW, SEED_FILES, FIXTURES, GOLDEN, SHARED, converted_fixture
 
 SEEDS = list(SEED_FILES)
 UPDATE = os.environ.get("ACTIONPLANS_UPDATE_GOLDEN") == "1"
@@ -235,7 +235,7 @@ COMPARED = ["ref", "area", "action", "lead", "lead_people", "lead_roles", "times
 @pytest.mark.parametrize("fmt", ["pdf", "docx", "html"])
 @pytest.mark.parametrize("seed", [path.stem for path in SEEDS])
 def test_renderings_of_a_seed_give_the_text_exports_actions(fmt, seed, seed_results):
-    rendered = convert_file(FIXTURES / fmt / f"seed_{seed}.{fmt}")
+    rendered = converted_fixture(FIXTURES / fmt / f"seed_{seed}.{fmt}")
     expected = documents_to_frames([seed_results[f"{seed}.txt"]])["actions"][COMPARED]
     got = documents_to_frames([rendered])["actions"]
     pd.testing.assert_frame_equal(got[COMPARED].reset_index(drop=True), expected.reset_index(drop=True))
@@ -248,7 +248,7 @@ def test_every_issue_code_written_is_in_the_catalogue(seed_results):
 
     results = list(seed_results.values())
     for folder in ("pdf", "docx", "html"):
-        results += [convert_file(path) for path in sorted((FIXTURES / folder).iterdir()) if path.suffix in (".pdf", ".docx", ".html", ".doc")]
+        results += [converted_fixture(path) for path in sorted((FIXTURES / folder).iterdir()) if path.suffix in (".pdf", ".docx", ".html", ".doc")]
     codes = {issue.code for result in results for issue in result.issues}
     codes |= {code for result in results for action in result.actions for code in action.issues}
     assert codes - set(ISSUE_TYPES) == set()

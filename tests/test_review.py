@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +12,7 @@ from actionplans.pipeline import convert, convert_file
 from actionplans.review import (
     REVIEW_NAME, SOURCES_NAME, find_source_file, page_json, read_sources, review_data, sources_jsonl, write_review,
 )
+from tests.conftest import InProcessRun, run_cli_in_process
 
 ROOT = Path(__file__).resolve().parents[1]
 PDF_FIXTURES = ROOT / "tests" / "fixtures" / "pdf"
@@ -29,9 +28,8 @@ PLAN = (
 )
 
 
-def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
-    return subprocess.run([sys.executable, "-m", "actionplans.cli", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+def _cli(*args: str, cwd: Path) -> InProcessRun:
+    return run_cli_in_process(*args, cwd=cwd)
 
 
 def _embedded(html: str) -> dict:

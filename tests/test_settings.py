@@ -221,3 +221,19 @@ def test_every_pdf_setting_can_be_set_from_the_command_line():
         changed = pdf_settings((f"{name}={text}",))
         assert changed != PdfSettings(), name
     assert pdf_settings((), "secret") == PdfSettings(password="secret")
+
+
+def test_building_settings_does_not_load_the_pdf_reader():
+    """The CLI and conversion.Settings build PdfSettings without pdfplumber (a fresh
+    interpreter: this one has loaded it already); ingest.pdf re-exports the same class."""
+    import subprocess
+    import sys
+
+    probe = ("import sys, actionplans.cli, actionplans.conversion as c; c.Settings(); "
+             "print(sorted(m for m in ('pdfplumber', 'pdfminer', 'ingest.pdf') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                            cwd=FIXTURES.parents[1])
+    assert result.stdout.strip() == "[]"
+    from ingest import pdf_settings
+
+    assert PdfSettings is pdf_settings.PdfSettings
