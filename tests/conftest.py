@@ -104,7 +104,7 @@ def convert_once():
 
     While the session lasts, reading a file under ``tests/fixtures`` or ``data/raw`` is also
     done once (``ingest.read_document`` and the name ``actionplans.conversion`` imported are
-    served from a cache keyed by path, size and modification time), so ``inspect``, which
+    served from a cache keyed by path, size, modification time and reader settings), so ``inspect``, which
     reads the file itself, shares the Document convert read. Documents are frozen: sharing
     one is safe. Files elsewhere (a test's tmp_path) are read as usual."""
     import functools
@@ -116,15 +116,15 @@ def convert_once():
     committed = (FIXTURES.resolve(), RAW.resolve())
 
     @functools.cache
-    def read_cached(path: Path, size: int, mtime: int):
-        return read(path)
+    def read_cached(path: Path, size: int, mtime: int, args: tuple, kwargs: tuple):
+        return read(path, *args, **dict(kwargs))
 
     def read_document(path, *args, **kwargs):
         resolved = Path(path).resolve()
-        if args or kwargs or not any(resolved.is_relative_to(folder) for folder in committed) or not resolved.is_file():
+        if not any(resolved.is_relative_to(folder) for folder in committed) or not resolved.is_file():
             return read(path, *args, **kwargs)
-        stat = resolved.stat()
-        return read_cached(resolved, stat.st_size, stat.st_mtime_ns)
+        stat = resolved.stat()  # the settings are frozen (hashable): they are part of the key
+        return read_cached(resolved, stat.st_size, stat.st_mtime_ns, args, tuple(sorted(kwargs.items())))
 
     def convert(path: Path):
         return converted_fixture(path)
