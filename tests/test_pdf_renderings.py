@@ -66,24 +66,51 @@ def _marked(path: Path):
     return pytest.param(path, marks=pytest.mark.xfail(reason=reason, strict=True)) if reason else path
 
 
-@pytest.mark.parametrize("rendering", [_marked(path) for path in RENDERINGS], ids=_id)
-def test_rendering_gives_the_text_exports_actions(rendering, expected_actions, convert_once):
-    seed = rendering.stem[:20]
-    result = convert_once(rendering)
-    assert result.record.status in ("success", "partial"), result.record.error  # seed 002 has a garbled row
-    got = [asdict(action) for action in result.actions]
-    score = compare_records(expected_actions[seed], got)
-    assert score["f1"] >= MIN_RECORD_F1, score
-    assert score["field_accuracy"] >= MIN_FIELD_ACCURACY, score
+def pytest_generate_tests(metafunc):
+    """Each engine's class runs on that engine's renderings (see :class:`_EngineRenderings`)."""
+    engine = getattr(metafunc.cls, "ENGINE", None)
+    if engine is not None and "rendering" in metafunc.fixturenames:
+        renderings = [path for path in RENDERINGS if path.parent.name == engine]
+        metafunc.parametrize("rendering", [_marked(path) for path in renderings], ids=_id)
 
 
-@pytest.mark.parametrize("rendering", RENDERINGS, ids=_id)
-def test_inspect_counts_the_actions_convert_writes_on_every_rendering(rendering, convert_once):
-    """``inspect`` shows what ``convert`` does on the engines' prints too (the seeds and the
-    project's own renderings are pinned in ``test_inspect_matches_convert.py``). Here, not
-    there, so that one test worker reads each rendering once for both checks."""
-    shown = sum(int(count) for count in INSPECT_ACTIONS.findall(describe_extraction(rendering)))
-    assert shown == len(convert_once(rendering).actions) > 0
+class _EngineRenderings:
+    """The checks made on every rendering of one engine. One class per engine, so that
+    pytest-xdist (``--dist loadscope``) gives each engine's PDFs, the slowest inputs of the
+    suite, a worker of its own, and the worker that converts a rendering also inspects it."""
+
+    ENGINE: str
+
+    def test_rendering_gives_the_text_exports_actions(self, rendering, expected_actions, convert_once):
+        seed = rendering.stem[:20]
+        result = convert_once(rendering)
+        assert result.record.status in ("success", "partial"), result.record.error  # seed 002 has a garbled row
+        got = [asdict(action) for action in result.actions]
+        score = compare_records(expected_actions[seed], got)
+        assert score["f1"] >= MIN_RECORD_F1, score
+        assert score["field_accuracy"] >= MIN_FIELD_ACCURACY, score
+
+    def test_inspect_counts_the_actions_convert_writes(self, rendering, convert_once):
+        """``inspect`` shows what ``convert`` does on the engines' prints too (the seeds and
+        the project's own renderings are pinned in ``test_inspect_matches_convert.py``)."""
+        shown = sum(int(count) for count in INSPECT_ACTIONS.findall(describe_extraction(rendering)))
+        assert shown == len(convert_once(rendering).actions) > 0
+
+
+class TestReportLab(_EngineRenderings):
+    ENGINE = "reportlab"
+
+
+class TestLibreOffice(_EngineRenderings):
+    ENGINE = "libreoffice"
+
+
+class TestChromium(_EngineRenderings):
+    ENGINE = "chromium"
+
+
+def test_every_engine_has_a_class():
+    assert {cls.ENGINE for cls in _EngineRenderings.__subclasses__()} == set(ENGINES)
 
 
 # --------------------------------------------------------------------------- hazard plans
