@@ -78,8 +78,11 @@ class RunResult:
         return bool(self.dataset.failed) or not self.database_ok
 
 
-def run_batch(run: RunOptions, on_start: Callable[[int], None] | None = None,
-              on_document: Callable[[NormalisedDocument], None] | None = None) -> RunResult:
+def run_batch(
+    run: RunOptions,
+    on_start: Callable[[int], None] | None = None,
+    on_document: Callable[[NormalisedDocument], None] | None = None,
+) -> RunResult:
     """Convert ``run.inputs`` and write the dataset into ``run.out`` (and the database).
 
     Raises ``OSError`` when the dataset cannot be written (the previous one stays),
@@ -87,10 +90,19 @@ def run_batch(run: RunOptions, on_start: Callable[[int], None] | None = None,
     executor's errors for an unusable ``scheduler``."""
     out, chosen = run.out, run.formats
     started = time.perf_counter()
-    dataset = convert(run.inputs, run.settings, jobs=run.jobs, timeout=run.timeout,
-                      cache=Cache(run.cache) if run.cache else None, force=run.force, on_document=on_document,
-                      on_start=on_start, scheduler=run.scheduler, max_memory=run.max_memory,
-                      exclude=(out, *([run.cache] if run.cache else [])))
+    dataset = convert(
+        run.inputs,
+        run.settings,
+        jobs=run.jobs,
+        timeout=run.timeout,
+        cache=Cache(run.cache) if run.cache else None,
+        force=run.force,
+        on_document=on_document,
+        on_start=on_start,
+        scheduler=run.scheduler,
+        max_memory=run.max_memory,
+        exclude=(out, *([run.cache] if run.cache else [])),
+    )
     applied = None
     if run.corrections is not None:
         from actionplans.overrides import apply_corrections
@@ -98,9 +110,15 @@ def run_batch(run: RunOptions, on_start: Callable[[int], None] | None = None,
         applied = apply_corrections(dataset.documents, run.corrections)
         dataset = Dataset(applied.documents, dataset.converted, dataset.from_cache)
     summary = run_summary(dataset, run.inputs, chosen, time.perf_counter() - started)
-    summary["fingerprint"] = dataset_fingerprint(dataset, chosen + (("csv-raw",) if run.csv_raw else ()), run.settings, run.csv_excel)
+    summary["fingerprint"] = dataset_fingerprint(
+        dataset, chosen + (("csv-raw",) if run.csv_raw else ()), run.settings, run.csv_excel
+    )
     if applied is not None and run.corrections is not None and run.overrides_file is not None:
-        summary["overrides"] = {"file": str(run.overrides_file.resolve()), "applied": applied.applied, "not_applied": len(applied.problems)}
+        summary["overrides"] = {
+            "file": str(run.overrides_file.resolve()),
+            "applied": applied.applied,
+            "not_applied": len(applied.problems),
+        }
         summary["fingerprint"] += f"+{run.corrections.digest}"
     unchanged = dataset.converted == 0 and same_dataset_on_disk(out, chosen, summary["fingerprint"])
     removed: tuple[str, ...] = ()
@@ -111,13 +129,21 @@ def run_batch(run: RunOptions, on_start: Callable[[int], None] | None = None,
 
         summary["removed"] = stale_files(out, [*dataset_files(chosen), "run.json", SOURCES_NAME])
         extra_files = {"run.json": json.dumps(summary, indent=1), SOURCES_NAME: sources_jsonl(dataset.documents)}
-        removed = write_dataset(dataset_frames(dataset, applied), out, chosen, extra_files=extra_files,
-                                csv_raw=run.csv_raw, csv_bom=run.csv_excel).removed
+        removed = write_dataset(
+            dataset_frames(dataset, applied),
+            out,
+            chosen,
+            extra_files=extra_files,
+            csv_raw=run.csv_raw,
+            csv_bom=run.csv_excel,
+        ).removed
     database_ok: bool = True
     database_lines: tuple[str, ...] = ()
     if run.database_url:
         try:
-            database_ok, database_lines = write_database_report(dataset_frames(dataset, applied), run.database_url, run.prune)
+            database_ok, database_lines = write_database_report(
+                dataset_frames(dataset, applied), run.database_url, run.prune
+            )
         except KeyboardInterrupt:
             raise InterruptedAfterWrite(f"the dataset in {out} was written; the database write was stopped") from None
     return RunResult(dataset, summary, unchanged, tuple(removed), database_ok, database_lines, applied)
@@ -136,7 +162,10 @@ def dataset_fingerprint(dataset: Dataset, formats: tuple[str, ...], settings: Se
     """What the dataset files are a function of: each document's name, source path, bytes
     (SHA-256), status and reason, the pipeline's code, the settings and the formats."""
     parts = [code_digest(), settings_digest(settings), ",".join(formats), f"bom={csv_bom}"]
-    parts += [f"{d.record.document}|{d.record.source_path}|{d.record.sha256}|{d.record.status}|{d.record.error}" for d in dataset.documents]
+    parts += [
+        f"{d.record.document}|{d.record.source_path}|{d.record.sha256}|{d.record.status}|{d.record.error}"
+        for d in dataset.documents
+    ]
     return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 
@@ -165,7 +194,9 @@ def write_database_report(frames: dict[str, pd.DataFrame], url: str, prune: bool
     except (SQLAlchemyError, DatabaseError, ImportError, ValueError) as error:
         # Not the URL itself in the message: it may hold a password.
         detail = getattr(error, "orig", None) or error
-        return False, (f"error: cannot write the database (nothing in it changed): {' '.join(str(detail).split())[:200]}",)
+        return False, (
+            f"error: cannot write the database (nothing in it changed): {' '.join(str(detail).split())[:200]}",
+        )
     return True, tuple(report.lines())
 
 
@@ -185,5 +216,3 @@ def run_summary(dataset: Dataset, inputs: tuple[Path, ...], formats: tuple[str, 
         "issues": dict(Counter(issue.code for document in dataset.documents for issue in document.issues)),
         "failures": {record.document: record.error for record in records if record.status == "failed"},
     }
-
-

@@ -50,7 +50,11 @@ CODE_SUFFIXES = frozenset({".py", ".toml", ".json", ".txt"})
 """Source and package-data files (the suffixes pyproject's package-data installs)."""
 
 RECORD_TYPES: Mapping[str, type] = {
-    "record": DocumentRecord, "actions": Action, "issues": Issue, "glossary": GlossaryEntry, "people": PersonEntry,
+    "record": DocumentRecord,
+    "actions": Action,
+    "issues": Issue,
+    "glossary": GlossaryEntry,
+    "people": PersonEntry,
 }
 
 
@@ -78,8 +82,11 @@ def source_digest(folders: Iterable[Path]) -> str:
     """SHA-256 over every source and data file under ``folders`` (relative path and bytes)."""
     digest = hashlib.sha256()
     for folder in folders:
-        files = sorted(path for path in folder.rglob("*")
-                       if path.suffix in CODE_SUFFIXES and "__pycache__" not in path.parts and path.is_file())
+        files = sorted(
+            path
+            for path in folder.rglob("*")
+            if path.suffix in CODE_SUFFIXES and "__pycache__" not in path.parts and path.is_file()
+        )
         for path in files:
             digest.update(f"{folder.name}/{path.relative_to(folder).as_posix()}\0".encode())
             digest.update(hashlib.sha256(path.read_bytes()).digest())
@@ -119,8 +126,10 @@ def settings_digest(settings: Settings) -> str:
 
 def _canonical(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {"__type__": type(value).__qualname__,
-                **{item.name: _canonical(getattr(value, item.name)) for item in dataclasses.fields(value)}}
+        return {
+            "__type__": type(value).__qualname__,
+            **{item.name: _canonical(getattr(value, item.name)) for item in dataclasses.fields(value)},
+        }
     if isinstance(value, Mapping):
         return {str(key): _canonical(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
@@ -158,11 +167,24 @@ def document_to_entry(key: CacheKey, result: NormalisedDocument) -> dict[str, An
         "issues": [list(dataclasses.astuple(issue)) for issue in result.issues],
         "glossary": [list(dataclasses.astuple(entry)) for entry in result.glossary],
         "people": [list(dataclasses.astuple(entry)) for entry in result.people],
-        "sources": [[source.action_id, source.page, list(source.bbox) if source.bbox else None,
-                     [list(cell) for cell in source.cells]] for source in result.sources],
+        "sources": [
+            [
+                source.action_id,
+                source.page,
+                list(source.bbox) if source.bbox else None,
+                [list(cell) for cell in source.cells],
+            ]
+            for source in result.sources
+        ],
     }
-    return {"format": ENTRY_FORMAT, "key": key.digest, "sha256": key.sha256, "fields": record_fields(),
-            "payload": payload, "checksum": checksum(payload)}
+    return {
+        "format": ENTRY_FORMAT,
+        "key": key.digest,
+        "sha256": key.sha256,
+        "fields": record_fields(),
+        "payload": payload,
+        "checksum": checksum(payload),
+    }
 
 
 def entry_to_document(entry: Any, key: CacheKey) -> NormalisedDocument | None:
@@ -307,4 +329,6 @@ class Cache:
                     pass
             if not self._warned:
                 self._warned.append(error)
-                log.warning("cannot write the cache in %s (%s); going on without it", self.folder, error.strerror or error)
+                log.warning(
+                    "cannot write the cache in %s (%s); going on without it", self.folder, error.strerror or error
+                )

@@ -57,7 +57,13 @@ class Progress:
 
     def document(self, result: NormalisedDocument) -> None:
         record = result.record
-        log.debug("%s: %s, %d actions%s", record.document, record.status, record.actions, f" ({record.error})" if record.error else "")
+        log.debug(
+            "%s: %s, %d actions%s",
+            record.document,
+            record.status,
+            record.actions,
+            f" ({record.error})" if record.error else "",
+        )
         self.pages += record.pages or 0
         self.actions += record.actions
         self.failures += record.status == "failed"
@@ -70,7 +76,9 @@ def _formats(value: str) -> tuple[str, ...]:
     chosen = tuple(part.strip().lower() for part in value.split(",") if part.strip())
     unknown = [part for part in chosen if part not in FORMATS]
     if unknown or not chosen:
-        raise click.BadParameter(f"unknown format {', '.join(unknown) or value!r}; choose from {', '.join(FORMATS)}") from None
+        raise click.BadParameter(
+            f"unknown format {', '.join(unknown) or value!r}; choose from {', '.join(FORMATS)}"
+        ) from None
     return chosen
 
 
@@ -98,7 +106,9 @@ def _check_inputs(inputs: tuple[Path, ...], out: Path) -> tuple[Path, ...]:
     Checked before anything is converted or written, so a typo never replaces a dataset."""
     if not inputs:
         if not DEFAULT_INPUT.is_dir():
-            raise click.UsageError(f"no inputs given and no {DEFAULT_INPUT} folder in {click.format_filename(os.getcwd())}")
+            raise click.UsageError(
+                f"no inputs given and no {DEFAULT_INPUT} folder in {click.format_filename(os.getcwd())}"
+            )
         inputs = (DEFAULT_INPUT,)
     out_folder = out.resolve()
     for path in inputs:
@@ -106,8 +116,10 @@ def _check_inputs(inputs: tuple[Path, ...], out: Path) -> tuple[Path, ...]:
             raise click.UsageError(f"input not found: {click.format_filename(str(path.absolute()))}")
         resolved = path.resolve()
         if resolved == out_folder or out_folder in resolved.parents:
-            raise click.UsageError(f"input {click.format_filename(str(path))} is the output folder or inside it ({click.format_filename(str(out_folder))}); "
-                                   "choose another --out")
+            raise click.UsageError(
+                f"input {click.format_filename(str(path))} is the output folder or inside it ({click.format_filename(str(out_folder))}); "
+                "choose another --out"
+            )
     return inputs
 
 
@@ -140,11 +152,13 @@ def with_settings(settings: Settings, assignments: tuple[str, ...]) -> Settings:
     for assignment in assignments:
         path, text = _assignment(assignment, "--setting", "SECTION.NAME=VALUE")
         if path[0] not in SETTING_SECTIONS:
-            raise click.BadParameter(f"no settings section {path[0]!r}; choose from {', '.join(SETTING_SECTIONS)}",
-                                     param_hint="--setting")
+            raise click.BadParameter(
+                f"no settings section {path[0]!r}; choose from {', '.join(SETTING_SECTIONS)}", param_hint="--setting"
+            )
         if len(path) < 2:
-            raise click.BadParameter(f"{path[0]} is a section of settings: name one ({path[0]}.NAME=VALUE)",
-                                     param_hint="--setting")
+            raise click.BadParameter(
+                f"{path[0]} is a section of settings: name one ({path[0]}.NAME=VALUE)", param_hint="--setting"
+            )
         section = _assigned(getattr(settings, path[0]), path[1:], text, "--setting")
         settings = dataclasses.replace(settings, **{path[0]: section})
     return settings
@@ -199,16 +213,24 @@ def _typed_value(text: str, default: object, name: str) -> object:
     return text
 
 
-def _settings(headers_file: Path | None, pdf_assignments: tuple[str, ...], pdf_password: str | None,
-              max_expanded_mb: int, assignments: tuple[str, ...] = ()) -> Settings:
+def _settings(
+    headers_file: Path | None,
+    pdf_assignments: tuple[str, ...],
+    pdf_password: str | None,
+    max_expanded_mb: int,
+    assignments: tuple[str, ...] = (),
+) -> Settings:
     """The conversion settings from the command line's options (convert and inspect alike);
     ``--setting`` is applied after ``--pdf-setting`` (its alias for the pdf section)."""
     try:
         headers = HeaderSettings.from_file(headers_file) if headers_file else HeaderSettings()
     except (ValueError, OSError) as error:
         raise click.BadParameter(str(error), param_hint="--headers") from None
-    settings = Settings(headers=headers, pdf=pdf_settings(pdf_assignments, pdf_password),
-                        package=PackageLimits(max_expanded_mb=max_expanded_mb))
+    settings = Settings(
+        headers=headers,
+        pdf=pdf_settings(pdf_assignments, pdf_password),
+        package=PackageLimits(max_expanded_mb=max_expanded_mb),
+    )
     return with_settings(settings, assignments)
 
 
@@ -216,18 +238,39 @@ def _settings_options(command):
     """The options every command that reads plans takes: --headers, --setting, --pdf-setting,
     --pdf-password, --max-expanded-mb."""
     options = (
-        click.option("--headers", "headers_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                     help="TOML file of extra header synonyms ([synonyms] field = [\"Header\", ...])."),
-        click.option("--setting", "assignments", multiple=True, metavar="SECTION.NAME=VALUE",
-                     help=f"Set one field of a settings section ({', '.join(SETTING_SECTIONS)}), e.g. pdf.snap_tolerance=5, "
-                          "pdf.unruled.min_rows=4, walk.header_search_rows=4, leads.known_name_score=2.5 "
-                          "(repeatable; README: Settings)."),
-        click.option("--pdf-setting", "pdf_assignments", multiple=True, metavar="NAME=VALUE",
-                     help="Alias of --setting pdf.NAME=VALUE: tune the PDF table finder, e.g. snap_tolerance=5, "
-                          "find_unruled=no, unruled.min_rows=4 (repeatable; names as in ingest.pdf_settings.PdfSettings)."),
-        click.option("--pdf-password", metavar="TEXT", help="Password to open encrypted PDFs with (default: the empty password)."),
-        click.option("--max-expanded-mb", default=DEFAULT_MAX_EXPANDED_MB, show_default=True, type=click.IntRange(1),
-                     help="Size in MB a Word or Excel file may expand to when unzipped; a larger one is refused as a likely zip bomb."),
+        click.option(
+            "--headers",
+            "headers_file",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help='TOML file of extra header synonyms ([synonyms] field = ["Header", ...]).',
+        ),
+        click.option(
+            "--setting",
+            "assignments",
+            multiple=True,
+            metavar="SECTION.NAME=VALUE",
+            help=f"Set one field of a settings section ({', '.join(SETTING_SECTIONS)}), e.g. pdf.snap_tolerance=5, "
+            "pdf.unruled.min_rows=4, walk.header_search_rows=4, leads.known_name_score=2.5 "
+            "(repeatable; README: Settings).",
+        ),
+        click.option(
+            "--pdf-setting",
+            "pdf_assignments",
+            multiple=True,
+            metavar="NAME=VALUE",
+            help="Alias of --setting pdf.NAME=VALUE: tune the PDF table finder, e.g. snap_tolerance=5, "
+            "find_unruled=no, unruled.min_rows=4 (repeatable; names as in ingest.pdf_settings.PdfSettings).",
+        ),
+        click.option(
+            "--pdf-password", metavar="TEXT", help="Password to open encrypted PDFs with (default: the empty password)."
+        ),
+        click.option(
+            "--max-expanded-mb",
+            default=DEFAULT_MAX_EXPANDED_MB,
+            show_default=True,
+            type=click.IntRange(1),
+            help="Size in MB a Word or Excel file may expand to when unzipped; a larger one is refused as a likely zip bomb.",
+        ),
     )
     for option in reversed(options):
         command = option(command)
@@ -243,30 +286,110 @@ def main() -> None:
 
 @main.command("convert")
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--out", "out", default="data/processed", show_default=True, type=click.Path(path_type=Path, file_okay=False), help="Folder to write the dataset into.")
-@click.option("--format", "formats", default=",".join(DEFAULT_FORMATS), show_default=True, help=f"Comma-separated output formats: {', '.join(FORMATS)}.")
+@click.option(
+    "--out",
+    "out",
+    default="data/processed",
+    show_default=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder to write the dataset into.",
+)
+@click.option(
+    "--format",
+    "formats",
+    default=",".join(DEFAULT_FORMATS),
+    show_default=True,
+    help=f"Comma-separated output formats: {', '.join(FORMATS)}.",
+)
 @_settings_options
-@click.option("--jobs", "-j", default=os.cpu_count() or 1, show_default="all cores", type=click.IntRange(1, 256), help="Files converted in parallel processes.")
-@click.option("--timeout", default=DEFAULT_TIMEOUT, show_default=True, type=click.FloatRange(0), help="Seconds one file may take before it is stopped and reported failed (0: no limit).")
-@click.option("--max-memory", default=DEFAULT_MAX_MEMORY, show_default=True, metavar="SIZE",
-              help="Memory one worker process may use (2G, 512M; 0: no limit). A file over it fails with a reason; the batch goes on.")
-@click.option("--csv-raw", is_flag=True, help="Write CSV text exactly as read; by default a cell starting with = + - @ gets a leading ' so spreadsheets do not run it as a formula.")
+@click.option(
+    "--jobs",
+    "-j",
+    default=os.cpu_count() or 1,
+    show_default="all cores",
+    type=click.IntRange(1, 256),
+    help="Files converted in parallel processes.",
+)
+@click.option(
+    "--timeout",
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    type=click.FloatRange(0),
+    help="Seconds one file may take before it is stopped and reported failed (0: no limit).",
+)
+@click.option(
+    "--max-memory",
+    default=DEFAULT_MAX_MEMORY,
+    show_default=True,
+    metavar="SIZE",
+    help="Memory one worker process may use (2G, 512M; 0: no limit). A file over it fails with a reason; the batch goes on.",
+)
+@click.option(
+    "--csv-raw",
+    is_flag=True,
+    help="Write CSV text exactly as read; by default a cell starting with = + - @ gets a leading ' so spreadsheets do not run it as a formula.",
+)
 @click.option("--force", is_flag=True, help="Re-convert every file, ignoring the cache.")
-@click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), help="Cache folder for incremental runs [default: OUT/.actionplans-cache].")
+@click.option(
+    "--cache",
+    "cache_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Cache folder for incremental runs [default: OUT/.actionplans-cache].",
+)
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
-@click.option("--db", "database_url", metavar="URL", help="Also write the tables to this SQLAlchemy database (sqlite:///plans.sqlite, postgresql://...), replacing only the rows of this run's documents.")
-@click.option("--prune", is_flag=True, help="With --db: remove the rows of documents that are no longer among the inputs.")
-@click.option("--csv-excel", is_flag=True, help="Write CSV as UTF-8 with a byte-order mark, so Excel opens it right on a double click.")
-@click.option("--overrides", "overrides_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Analysts' corrections (action_id,field,value,note CSV, as the review page exports) applied on every run.")
+@click.option(
+    "--db",
+    "database_url",
+    metavar="URL",
+    help="Also write the tables to this SQLAlchemy database (sqlite:///plans.sqlite, postgresql://...), replacing only the rows of this run's documents.",
+)
+@click.option(
+    "--prune", is_flag=True, help="With --db: remove the rows of documents that are no longer among the inputs."
+)
+@click.option(
+    "--csv-excel",
+    is_flag=True,
+    help="Write CSV as UTF-8 with a byte-order mark, so Excel opens it right on a double click.",
+)
+@click.option(
+    "--overrides",
+    "overrides_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Analysts' corrections (action_id,field,value,note CSV, as the review page exports) applied on every run.",
+)
 @click.option("--review", "with_review", is_flag=True, help="Also write OUT/review.html, the review page.")
-@click.option("--scheduler", metavar="ADDRESS", help="Convert on the Dask cluster at ADDRESS (tcp://host:8786) instead of local processes; needs the 'dask' extra.")
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Convert on the Dask cluster at ADDRESS (tcp://host:8786) instead of local processes; needs the 'dask' extra.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.option("--verbose", "-v", is_flag=True, help="Log detail per file and show tracebacks.")
-def convert_command(inputs: tuple[Path, ...], out: Path, formats: str, headers_file: Path | None,
-                    assignments: tuple[str, ...], pdf_assignments: tuple[str, ...], pdf_password: str | None, max_expanded_mb: int, jobs: int, timeout: float,
-                    max_memory: str, csv_raw: bool, force: bool, cache_dir: Path | None, no_cache: bool, database_url: str | None,
-                    prune: bool, csv_excel: bool, overrides_file: Path | None, with_review: bool, scheduler: str | None,
-                    quiet: bool, verbose: bool) -> None:
+def convert_command(
+    inputs: tuple[Path, ...],
+    out: Path,
+    formats: str,
+    headers_file: Path | None,
+    assignments: tuple[str, ...],
+    pdf_assignments: tuple[str, ...],
+    pdf_password: str | None,
+    max_expanded_mb: int,
+    jobs: int,
+    timeout: float,
+    max_memory: str,
+    csv_raw: bool,
+    force: bool,
+    cache_dir: Path | None,
+    no_cache: bool,
+    database_url: str | None,
+    prune: bool,
+    csv_excel: bool,
+    overrides_file: Path | None,
+    with_review: bool,
+    scheduler: str | None,
+    quiet: bool,
+    verbose: bool,
+) -> None:
     """Convert plans in INPUTS (files or folders; default data/raw) into the dataset in --out.
 
     Re-runs convert only new or changed files (the rest come from the cache). The dataset is
@@ -279,7 +402,9 @@ def convert_command(inputs: tuple[Path, ...], out: Path, formats: str, headers_f
     chosen = _formats(formats)
     settings = _settings(headers_file, pdf_assignments, pdf_password, max_expanded_mb, assignments)
     if prune and not database_url:
-        raise click.BadParameter("--prune only applies to a database; give --db URL too", param_hint="--prune") from None
+        raise click.BadParameter(
+            "--prune only applies to a database; give --db URL too", param_hint="--prune"
+        ) from None
     if database_url:  # a bad URL or a missing driver is reported now, not after the whole conversion
         from actionplans.export.database import DatabaseError, check_database
 
@@ -288,15 +413,31 @@ def convert_command(inputs: tuple[Path, ...], out: Path, formats: str, headers_f
         except DatabaseError as error:
             raise click.BadParameter(str(error), param_hint="--db") from None
     corrections = _read_corrections(overrides_file)
-    run = RunOptions(inputs=_check_inputs(inputs, out), out=out, formats=chosen, settings=settings, jobs=jobs,
-                     timeout=timeout or None, max_memory=parse_size(max_memory), csv_raw=csv_raw, force=force,
-                     cache=None if no_cache else (cache_dir or out / CACHE_NAME), database_url=database_url,
-                     prune=prune, csv_excel=csv_excel, overrides_file=overrides_file, corrections=corrections,
-                     with_review=with_review, scheduler=scheduler)
+    run = RunOptions(
+        inputs=_check_inputs(inputs, out),
+        out=out,
+        formats=chosen,
+        settings=settings,
+        jobs=jobs,
+        timeout=timeout or None,
+        max_memory=parse_size(max_memory),
+        csv_raw=csv_raw,
+        force=force,
+        cache=None if no_cache else (cache_dir or out / CACHE_NAME),
+        database_url=database_url,
+        prune=prune,
+        csv_excel=csv_excel,
+        overrides_file=overrides_file,
+        corrections=corrections,
+        with_review=with_review,
+        scheduler=scheduler,
+    )
     try:
         _convert_and_write(run, quiet)
     except KeyboardInterrupt:  # the workers are stopped by now; no traceback, one line
-        click.echo(f"interrupted: conversion stopped; the dataset in {click.format_filename(str(out))} is as it was", err=True)
+        click.echo(
+            f"interrupted: conversion stopped; the dataset in {click.format_filename(str(out))} is as it was", err=True
+        )
         sys.exit(EXIT_INTERRUPTED)
     except InterruptedAfterWrite as interrupted:
         click.echo(f"interrupted: {interrupted}", err=True)
@@ -314,7 +455,10 @@ def _convert_and_write(run: RunOptions, quiet: bool) -> None:
     except InterruptedAfterWrite:
         raise
     except OSError as error:
-        click.echo(f"error: cannot write the dataset to {click.format_filename(str(run.out))}: {error.strerror or error}", err=True)
+        click.echo(
+            f"error: cannot write the dataset to {click.format_filename(str(run.out))}: {error.strerror or error}",
+            err=True,
+        )
         sys.exit(1)
     if run.with_review:
         _write_review(run.out)
@@ -354,7 +498,12 @@ def _write_review(out: Path, image_width: int | None = None) -> Path:
 
 @main.command("review")
 @click.argument("out", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--image-width", default=None, type=click.IntRange(200, 2000), help="Width in pixels of the PDF page images [default: 800]; wider is sharper and heavier.")
+@click.option(
+    "--image-width",
+    default=None,
+    type=click.IntRange(200, 2000),
+    help="Width in pixels of the PDF page images [default: 800]; wider is sharper and heavier.",
+)
 def review_command(out: Path, image_width: int | None) -> None:
     """Write OUT/review.html: every action beside its source, doubtful ones first, with
     corrections exported as an overrides file for convert --overrides."""
@@ -368,7 +517,8 @@ def format_summary(dataset: Dataset, out: Path, unchanged: bool = False, removed
     status = Counter(record.status for record in records)
     documents = dataset.documents
     lines = [
-        f"{len(records)} files ({dataset.converted} converted, {dataset.from_cache} from cache): " + ", ".join(f"{count} {name}" for name, count in sorted(status.items())),
+        f"{len(records)} files ({dataset.converted} converted, {dataset.from_cache} from cache): "
+        + ", ".join(f"{count} {name}" for name, count in sorted(status.items())),
         f"{sum(len(d.actions) for d in documents)} actions, {sum(len(d.issues) for d in documents)} issues, "
         f"{sum(len(d.glossary) for d in documents)} glossary entries, {sum(len(d.people) for d in documents)} people",
     ]
@@ -386,7 +536,12 @@ def format_summary(dataset: Dataset, out: Path, unchanged: bool = False, removed
 
 
 @main.command("evaluate")
-@click.option("--gold", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path), help="Folder of gold records (*.jsonl).")
+@click.option(
+    "--gold",
+    required=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder of gold records (*.jsonl).",
+)
 @click.argument("actions_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
 def evaluate_command(gold: Path, actions_file: Path, as_json: bool) -> None:
@@ -399,11 +554,27 @@ def evaluate_command(gold: Path, actions_file: Path, as_json: bool) -> None:
 
 @main.command("inspect")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--tables-jsonl", type=click.Path(dir_okay=False, path_type=Path), help="Write every table found as JSON Lines (ICDAR scoring format).")
-@click.option("--draw", type=click.Path(file_okay=False, path_type=Path), help="Draw detected table cells onto page images in this folder (PDF only).")
+@click.option(
+    "--tables-jsonl",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write every table found as JSON Lines (ICDAR scoring format).",
+)
+@click.option(
+    "--draw",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Draw detected table cells onto page images in this folder (PDF only).",
+)
 @_settings_options
-def inspect_command(files: tuple[Path, ...], tables_jsonl: Path | None, draw: Path | None, headers_file: Path | None,
-                    assignments: tuple[str, ...], pdf_assignments: tuple[str, ...], pdf_password: str | None, max_expanded_mb: int) -> None:
+def inspect_command(
+    files: tuple[Path, ...],
+    tables_jsonl: Path | None,
+    draw: Path | None,
+    headers_file: Path | None,
+    assignments: tuple[str, ...],
+    pdf_assignments: tuple[str, ...],
+    pdf_password: str | None,
+    max_expanded_mb: int,
+) -> None:
     """Show what the reader saw in FILES: tables, header map, stitched rows, issues."""
     from actionplans import inspect as inspection
 

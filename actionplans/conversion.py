@@ -66,9 +66,21 @@ def read_with(path: Path | str, settings: Settings = Settings()) -> Document:
     return read_document(path, settings.pdf, settings.package)
 
 
-def failed_document(path: Path, reason: str, status: str = "failed", sha256: str = "", fmt: str = "") -> NormalisedDocument:
-    record = DocumentRecord(document=path.name, format=fmt, pages=None, tables=0, actions=0, status=status,
-                            error=reason, sha256=sha256, title="", plan_date="")
+def failed_document(
+    path: Path, reason: str, status: str = "failed", sha256: str = "", fmt: str = ""
+) -> NormalisedDocument:
+    record = DocumentRecord(
+        document=path.name,
+        format=fmt,
+        pages=None,
+        tables=0,
+        actions=0,
+        status=status,
+        error=reason,
+        sha256=sha256,
+        title="",
+        plan_date="",
+    )
     issue = Issue(path.name, "unreadable-file" if status == "failed" else "skipped-file", reason, str(path))
     return NormalisedDocument(record, issues=(issue,))
 
@@ -97,15 +109,26 @@ def convert_file(path: Path | str, settings: Settings = Settings()) -> Normalise
         return failed_document(path, f"cannot read: {type(error).__name__}: {_one_line(error)}", sha256=_sha256(path))
     try:
         extraction = extract_with(document, settings)
-        record = DocumentRecord(document=document.name, format=document.format, pages=document.pages,
-                                tables=0, actions=0, status="success", error="", sha256=document.sha256,
-                                title="", plan_date="")
+        record = DocumentRecord(
+            document=document.name,
+            format=document.format,
+            pages=document.pages,
+            tables=0,
+            actions=0,
+            status="success",
+            error="",
+            sha256=document.sha256,
+            title="",
+            plan_date="",
+        )
         result = normalise_extraction(extraction, record, settings.leads)
     except MemoryError:
         return failed_document(path, out_of_memory_reason(), sha256=document.sha256, fmt=document.format)
     except Exception:  # an extract/normalise bug must not stop the batch; say where it was
         detail = traceback.format_exc(limit=-1).strip().splitlines()[-1]
-        return failed_document(path, f"internal error while converting: {detail}", sha256=document.sha256, fmt=document.format)
+        return failed_document(
+            path, f"internal error while converting: {detail}", sha256=document.sha256, fmt=document.format
+        )
     return _with_status(result, document_tables=len(document.tables))
 
 
@@ -143,5 +166,3 @@ def _with_status(result: NormalisedDocument, document_tables: int) -> Normalised
         error = ", ".join(f"{errors.count(code)} {code}" for code in sorted(set(errors))) if errors else ""
     record = DocumentRecord(**{**record.__dict__, "status": status, "error": error})
     return NormalisedDocument(record, result.actions, result.issues, result.glossary, result.people, result.sources)
-
-

@@ -37,8 +37,9 @@ class ClusterUnavailable(RuntimeError):
     """The scheduler cannot be reached, has no workers, or its workers run other code."""
 
 
-def convert_on_cluster(files: Sequence[Path], settings: Settings, scheduler: str,
-                       connect_timeout: float = CONNECT_TIMEOUT) -> Iterator[NormalisedDocument]:
+def convert_on_cluster(
+    files: Sequence[Path], settings: Settings, scheduler: str, connect_timeout: float = CONNECT_TIMEOUT
+) -> Iterator[NormalisedDocument]:
     """Convert ``files`` on the Dask cluster at ``scheduler`` (``tcp://host:8786``), in input order.
 
     Never raises for one file: a task that fails (its worker died, say) yields
@@ -50,8 +51,9 @@ def convert_on_cluster(files: Sequence[Path], settings: Settings, scheduler: str
     return _convert(client_class, [Path(path) for path in files], settings, scheduler, connect_timeout)
 
 
-def _convert(client_class, files: list[Path], settings: Settings, scheduler: str,
-             connect_timeout: float) -> Iterator[NormalisedDocument]:
+def _convert(
+    client_class, files: list[Path], settings: Settings, scheduler: str, connect_timeout: float
+) -> Iterator[NormalisedDocument]:
     try:
         client = client_class(scheduler, timeout=connect_timeout, set_as_default=False)
     except (OSError, TimeoutError) as error:
@@ -86,7 +88,9 @@ def _check_workers(client, scheduler: str, timeout: float) -> None:
     other = {worker: version for worker, version in versions.items() if version != pipeline.PIPELINE_VERSION}
     if other:
         found = ", ".join(f"{worker} has {version}" for worker, version in sorted(other.items()))
-        raise ClusterUnavailable(f"Dask workers run another actionplans version than {pipeline.PIPELINE_VERSION}: {found}")
+        raise ClusterUnavailable(
+            f"Dask workers run another actionplans version than {pipeline.PIPELINE_VERSION}: {found}"
+        )
 
 
 def worker_pipeline_version() -> str:
@@ -106,8 +110,9 @@ def _as_given(result: NormalisedDocument, sent: Path, given: Path) -> Normalised
     so a cluster run's dataset is the same as a local run's."""
     if sent == given:
         return result
-    issues = tuple(dataclasses.replace(issue, value=str(given)) if issue.value == str(sent) else issue
-                   for issue in result.issues)
+    issues = tuple(
+        dataclasses.replace(issue, value=str(given)) if issue.value == str(sent) else issue for issue in result.issues
+    )
     return dataclasses.replace(result, issues=issues)
 
 

@@ -49,7 +49,11 @@ def normalise(text: object) -> str:
 
 
 def is_empty(value: object) -> bool:
-    return value is None or (isinstance(value, float) and value != value) or str(value).strip() in ("", "nan", "None", "null", "[]")
+    return (
+        value is None
+        or (isinstance(value, float) and value != value)
+        or str(value).strip() in ("", "nan", "None", "null", "[]")
+    )
 
 
 def people(value: object) -> set[str]:
@@ -164,7 +168,8 @@ def evaluate(gold_dir: Path, prediction_paths: Sequence[Path], documents: set[st
     """Record recall / precision / F1 and per-field accuracy, overall and per document."""
     gold = {
         path.stem: [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-        for path in sorted(Path(gold_dir).glob("*.jsonl")) if not documents or path.stem in documents
+        for path in sorted(Path(gold_dir).glob("*.jsonl"))
+        if not documents or path.stem in documents
     }
     predicted: dict[str, list[dict[str, object]]] = {name: [] for name in gold}
     for row in load_predictions(prediction_paths):
@@ -189,26 +194,41 @@ def evaluate(gold_dir: Path, prediction_paths: Sequence[Path], documents: set[st
         totals["gold"] += len(records)
         totals["pred"] += len(predicted[name])
         totals["matched"] += len(pairs)
-        per_document[name] = {"gold": len(records), "pred": len(predicted[name]), "matched": len(pairs),
-                              "fields": {f: round(s / n, 3) for f, (s, n) in document_fields.items() if n}}
+        per_document[name] = {
+            "gold": len(records),
+            "pred": len(predicted[name]),
+            "matched": len(pairs),
+            "fields": {f: round(s / n, 3) for f, (s, n) in document_fields.items() if n},
+        }
     recall = totals["matched"] / totals["gold"] if totals["gold"] else 0.0
     precision = totals["matched"] / totals["pred"] if totals["pred"] else 0.0
     f1 = 2 * recall * precision / (recall + precision) if recall + precision else 0.0
     fields = {f: round(s / n, 3) for f, (s, n) in field_totals.items() if n}
     accuracy = round(sum(fields.values()) / len(fields), 3) if fields else 0.0
-    return {"docs": per_document, "fields": fields, "records": totals, "recall": round(recall, 3),
-            "precision": round(precision, 3), "f1": round(f1, 3), "field_accuracy": accuracy,
-            "score": round(round(f1, 3) * accuracy, 3)}
+    return {
+        "docs": per_document,
+        "fields": fields,
+        "records": totals,
+        "recall": round(recall, 3),
+        "precision": round(precision, 3),
+        "f1": round(f1, 3),
+        "field_accuracy": accuracy,
+        "score": round(round(f1, 3) * accuracy, 3),
+    }
 
 
 def format_result(result: EvaluationResult) -> str:
-    lines = [f"records: recall {result['recall']}  precision {result['precision']}  F1 {result['f1']}  "
-             f"(gold {result['records']['gold']}, predicted {result['records']['pred']}, matched {result['records']['matched']})",
-             "fields:  " + "  ".join(f"{name} {value}" for name, value in result["fields"].items()),
-             f"field accuracy {result['field_accuracy']}  score {result['score']}"]
+    lines = [
+        f"records: recall {result['recall']}  precision {result['precision']}  F1 {result['f1']}  "
+        f"(gold {result['records']['gold']}, predicted {result['records']['pred']}, matched {result['records']['matched']})",
+        "fields:  " + "  ".join(f"{name} {value}" for name, value in result["fields"].items()),
+        f"field accuracy {result['field_accuracy']}  score {result['score']}",
+    ]
     for name, document in result["docs"].items():
-        lines.append(f"  {name}: gold {document['gold']} predicted {document['pred']} matched {document['matched']}  "
-                     + " ".join(f"{f}={v}" for f, v in document["fields"].items()))
+        lines.append(
+            f"  {name}: gold {document['gold']} predicted {document['pred']} matched {document['matched']}  "
+            + " ".join(f"{f}={v}" for f, v in document["fields"].items())
+        )
     return "\n".join(lines)
 
 
@@ -228,7 +248,9 @@ def actions_as_gold(actions: Iterable[Mapping[str, object]]) -> list[dict[str, o
     return records
 
 
-def compare_records(gold: Sequence[Mapping[str, object]], predicted: Sequence[Mapping[str, object]]) -> dict[str, object]:
+def compare_records(
+    gold: Sequence[Mapping[str, object]], predicted: Sequence[Mapping[str, object]]
+) -> dict[str, object]:
     """Record recall / precision / F1 and per-field accuracy of ``predicted`` against
     ``gold``, paired as :func:`evaluate` pairs them; ``action`` scores 1 when the normalised
     texts are equal. Field accuracy is the mean over :data:`RENDERING_FIELDS`."""
@@ -245,6 +267,13 @@ def compare_records(gold: Sequence[Mapping[str, object]], predicted: Sequence[Ma
     precision = len(pairs) / len(predicted) if predicted else float(not gold)
     f1 = 2 * recall * precision / (recall + precision) if recall + precision else 0.0
     fields = {name: round(total / len(pairs), 3) if pairs else 0.0 for name, total in sums.items()}
-    return {"gold": len(gold), "pred": len(predicted), "matched": len(pairs), "recall": round(recall, 3),
-            "precision": round(precision, 3), "f1": round(f1, 3), "fields": fields,
-            "field_accuracy": round(sum(fields.values()) / len(fields), 3)}
+    return {
+        "gold": len(gold),
+        "pred": len(predicted),
+        "matched": len(pairs),
+        "recall": round(recall, 3),
+        "precision": round(precision, 3),
+        "f1": round(f1, 3),
+        "fields": fields,
+        "field_accuracy": round(sum(fields.values()) / len(fields), 3),
+    }

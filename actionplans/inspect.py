@@ -125,7 +125,9 @@ _COLOURS = {
 }
 
 
-def page_marks(path: Path | str, settings: PdfSettings = PdfSettings(), extract_settings: Settings = Settings()) -> list[Mark]:
+def page_marks(
+    path: Path | str, settings: PdfSettings = PdfSettings(), extract_settings: Settings = Settings()
+) -> list[Mark]:
     """What :func:`draw_tables` draws, as data: every cell the reader found (``cell`` for
     ruled tables, ``text-cell`` for text-aligned ones), text blocks, and from the extraction:
     each document table's number on its first piece of each page (``table``, "T3"), its
@@ -139,7 +141,12 @@ def page_marks(path: Path | str, settings: PdfSettings = PdfSettings(), extract_
         for block in content.blocks:
             if isinstance(block, PageTable):
                 kind = "cell" if block.strategy == "lines" else "text-cell"
-                marks.extend(Mark(content.page, unturn(cell.bbox), kind) for row in block.rows for cell in row if cell is not None and cell.bbox)
+                marks.extend(
+                    Mark(content.page, unturn(cell.bbox), kind)
+                    for row in block.rows
+                    for cell in row
+                    if cell is not None and cell.bbox
+                )
             elif block.bbox:
                 marks.append(Mark(content.page, unturn(block.bbox), "text"))
     pages = [content for content, _ in views]
@@ -164,7 +171,7 @@ def _extraction_marks(document: Document, settings: Settings, unturns: dict) -> 
                     marks.append(Mark(cell.page, _unturned(cell, unturns), "table", f"T{table.index}"))
         span = find_header(rows, settings.headers, walk=settings.walk)
         if span:
-            column_map = header_to_map(rows, span, rows[span[1] + 1:], settings.headers, walk=settings.walk)
+            column_map = header_to_map(rows, span, rows[span[1] + 1 :], settings.headers, walk=settings.walk)
             for r in range(span[0], span[1] + 1):
                 for c, cell in enumerate(rows[r]):
                     if cell is not None and cell.page and cell.bbox:
@@ -175,10 +182,17 @@ def _extraction_marks(document: Document, settings: Settings, unturns: dict) -> 
             number = _action_number(row, action_keys)
             if number is None:
                 continue
-            boxes = [(cell.page, _unturned(cell, unturns)) for cell in row if cell is not None and cell.page and cell.bbox]
+            boxes = [
+                (cell.page, _unturned(cell, unturns)) for cell in row if cell is not None and cell.page and cell.bbox
+            ]
             for page in sorted({page for page, _ in boxes}):
                 on_page = [box for p, box in boxes if p == page]
-                union = (min(b[0] for b in on_page), min(b[1] for b in on_page), max(b[2] for b in on_page), max(b[3] for b in on_page))
+                union = (
+                    min(b[0] for b in on_page),
+                    min(b[1] for b in on_page),
+                    max(b[2] for b in on_page),
+                    max(b[3] for b in on_page),
+                )
                 marks.append(Mark(page, union, "action", f"A{number}"))
     return marks
 
@@ -216,8 +230,13 @@ def _action_number(row: Sequence[Cell | None], keys: Sequence[tuple[int, str]]) 
     return None
 
 
-def draw_tables(path: Path | str, out_dir: Path | str, resolution: int = 72, settings: PdfSettings = PdfSettings(),
-                extract_settings: Settings = Settings()) -> list[Path]:
+def draw_tables(
+    path: Path | str,
+    out_dir: Path | str,
+    resolution: int = 72,
+    settings: PdfSettings = PdfSettings(),
+    extract_settings: Settings = Settings(),
+) -> list[Path]:
     """One PNG per page with what the reader saw (see :func:`page_marks`): ruled cells in red,
     text-aligned cells in blue, text blocks in grey, header cells in orange labelled with
     their field, action rows outlined in green ("A12"), table numbers in purple ("T3").
@@ -263,8 +282,12 @@ def _render(page, marks: Sequence[Mark], resolution: int):
         for mark in marks:
             if mark.kind != kind:
                 continue
-            x0, top, x1, bottom = ((mark.box[0] - x_origin) * scale, (mark.box[1] - y_origin) * scale,
-                                   (mark.box[2] - x_origin) * scale, (mark.box[3] - y_origin) * scale)
+            x0, top, x1, bottom = (
+                (mark.box[0] - x_origin) * scale,
+                (mark.box[1] - y_origin) * scale,
+                (mark.box[2] - x_origin) * scale,
+                (mark.box[3] - y_origin) * scale,
+            )
             fill = colour + (40,) if kind in ("header", "text-cell", "cell", "text") else None
             width = 2 if kind in ("action", "table") else 1
             if kind != "table":
@@ -311,7 +334,12 @@ def tables_of(path: Path, settings: PdfSettings = PdfSettings()) -> Iterator[dic
 
     for table in read_document(path, settings).tables:
         rows = [[None if cell is None else cell.text for cell in row] for row in table.rows]
-        yield {"document": path.stem, "page": table.page, "bbox": list(table.bbox) if table.bbox else None, "rows": rows}
+        yield {
+            "document": path.stem,
+            "page": table.page,
+            "bbox": list(table.bbox) if table.bbox else None,
+            "rows": rows,
+        }
 
 
 def write_tables_jsonl(paths: Iterable[Path | str], out_path: Path | str, settings: PdfSettings = PdfSettings()) -> int:
@@ -356,13 +384,18 @@ def describe_extraction(path: Path, settings: Settings = Settings()) -> str:
             found_by = " (found by content)"
         if not span:
             continue
-        column_map = header_to_map(rows, span, rows[span[1] + 1:], settings.headers, walk=settings.walk)
-        mapped = "; ".join(f"{label or '(no header)'} -> {name or 'unmapped'}" for label, name in zip(column_map.labels, column_map.fields))
+        column_map = header_to_map(rows, span, rows[span[1] + 1 :], settings.headers, walk=settings.walk)
+        mapped = "; ".join(
+            f"{label or '(no header)'} -> {name or 'unmapped'}"
+            for label, name in zip(column_map.labels, column_map.fields)
+        )
         if mapped == shown:
             repeats.append(str(table.index))
             continue
         shown = mapped
-        lines.append(f"    reader table {table.index} (page {table.page or '-'}): header rows {span[0] + 1}-{span[1] + 1}{found_by}:")
+        lines.append(
+            f"    reader table {table.index} (page {table.page or '-'}): header rows {span[0] + 1}-{span[1] + 1}{found_by}:"
+        )
         for label, name, choice in zip(column_map.labels, column_map.fields, column_map.choices):
             evidence = f" ({choice.describe()})" if choice is not None else ""
             lines.append(f"      {label or '(no header)'} -> {name or 'unmapped'}{evidence}")
@@ -374,12 +407,13 @@ def describe_extraction(path: Path, settings: Settings = Settings()) -> str:
     for table_index, count in sorted(per_table.items()):
         actions = sum(1 for action in extraction.actions if action.provenance.table == table_index)
         lines.append(f"    logical table {table_index}: {count} stitched rows -> {actions} actions")
-    codes = Counter(issue.code for issue in extraction.issues) + Counter(issue.code for action in extraction.actions for issue in action.issues)
+    codes = Counter(issue.code for issue in extraction.issues) + Counter(
+        issue.code for action in extraction.actions for issue in action.issues
+    )
     for code, count in codes.most_common():
         examples = [issue.value[:60] for issue in extraction.issues if issue.code == code and issue.value][:2]
         lines.append(f"    issue {code}: {count}" + (f" (e.g. {'; '.join(examples)})" if examples else ""))
     return "\n".join(lines)
-
 
 
 def main(argv: Sequence[str] | None = None) -> int:

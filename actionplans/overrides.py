@@ -99,6 +99,7 @@ class AppliedCorrections:
 
 # --------------------------------------------------------------------------- reading
 
+
 def read_overrides(path: Path | str) -> Corrections:
     """Read and check an overrides file (UTF-8, with or without Excel's byte-order mark)."""
     path = Path(path)
@@ -118,7 +119,9 @@ def parse_overrides(text: str, name: str = "overrides.csv") -> Corrections:
     columns = [cell.strip().lower() for cell in header or []]
     missing = [column for column in OVERRIDE_COLUMNS[:3] if column not in columns]
     if missing:
-        raise OverridesError(f"{name}: the first line must name the columns {', '.join(OVERRIDE_COLUMNS)} (missing {', '.join(missing)})")
+        raise OverridesError(
+            f"{name}: the first line must name the columns {', '.join(OVERRIDE_COLUMNS)} (missing {', '.join(missing)})"
+        )
     position = {column: columns.index(column) for column in OVERRIDE_COLUMNS if column in columns}
     overrides: list[Override] = []
     problems: list[OverrideProblem] = []
@@ -132,7 +135,9 @@ def parse_overrides(text: str, name: str = "overrides.csv") -> Corrections:
         else:
             problems.append(checked)
     overrides, superseded = _last_wins(overrides)
-    return Corrections(name, tuple(overrides), tuple(problems + superseded), hashlib.sha256(text.encode("utf-8")).hexdigest())
+    return Corrections(
+        name, tuple(overrides), tuple(problems + superseded), hashlib.sha256(text.encode("utf-8")).hexdigest()
+    )
 
 
 def check_line(values: Mapping[str, str], line: int) -> Override | OverrideProblem:
@@ -141,7 +146,14 @@ def check_line(values: Mapping[str, str], line: int) -> Override | OverrideProbl
     if not action_id:
         return OverrideProblem(line, "invalid-override", f"line {line}: no action_id", action_id, field, raw)
     if field not in FIELDS:
-        return OverrideProblem(line, "invalid-override", f"line {line}: unknown field {field!r} (correctable: {', '.join(FIELDS)})", action_id, field, raw)
+        return OverrideProblem(
+            line,
+            "invalid-override",
+            f"line {line}: unknown field {field!r} (correctable: {', '.join(FIELDS)})",
+            action_id,
+            field,
+            raw,
+        )
     value, error = normalise_value(field, raw)
     if error:
         return OverrideProblem(line, "invalid-override", f"line {line}: {field} {raw!r} {error}", action_id, field, raw)
@@ -169,7 +181,9 @@ def normalise_value(field: str, raw: str) -> tuple[str, str]:
         if flag not in YES | NO:
             return "", "is not true or false"
         return ("true" if flag in YES else "false"), ""
-    return LIST_SEPARATOR.join(part.strip() for part in text.split(";") if part.strip()) if field != "area" else text, ""
+    return LIST_SEPARATOR.join(
+        part.strip() for part in text.split(";") if part.strip()
+    ) if field != "area" else text, ""
 
 
 def _iso_date(text: str) -> tuple[str, str]:
@@ -194,13 +208,22 @@ def _last_wins(overrides: Sequence[Override]) -> tuple[list[Override], list[Over
         key = (override.action_id, override.field)
         if key in latest:
             earlier = latest[key]
-            superseded.append(OverrideProblem(earlier.line, "invalid-override", f"line {earlier.line}: {earlier.field} of {earlier.action_id} is set again on line {override.line}, which wins",
-                                              earlier.action_id, earlier.field, earlier.value))
+            superseded.append(
+                OverrideProblem(
+                    earlier.line,
+                    "invalid-override",
+                    f"line {earlier.line}: {earlier.field} of {earlier.action_id} is set again on line {override.line}, which wins",
+                    earlier.action_id,
+                    earlier.field,
+                    earlier.value,
+                )
+            )
         latest[key] = override
     return list(latest.values()), superseded
 
 
 # --------------------------------------------------------------------------- applying
+
 
 def apply_corrections(documents: Iterable[NormalisedDocument], corrections: Corrections) -> AppliedCorrections:
     """Apply every valid correction whose action is in ``documents``; report the rest."""
@@ -212,12 +235,26 @@ def apply_corrections(documents: Iterable[NormalisedDocument], corrections: Corr
     for document in documents:
         known.update(action.action_id for action in document.actions)
         corrected.append(correct_document(document, by_action))
-    unknown = [OverrideProblem(o.line, "unknown-override-action", f"line {o.line}: no action {o.action_id!r} in this run (the document changed or is not among the inputs); {o.field} not set",
-                               o.action_id, o.field, o.value)
-               for o in corrections.overrides if o.action_id not in known]
+    unknown = [
+        OverrideProblem(
+            o.line,
+            "unknown-override-action",
+            f"line {o.line}: no action {o.action_id!r} in this run (the document changed or is not among the inputs); {o.field} not set",
+            o.action_id,
+            o.field,
+            o.value,
+        )
+        for o in corrections.overrides
+        if o.action_id not in known
+    ]
     problems = tuple(sorted(corrections.problems + tuple(unknown), key=lambda problem: problem.line))
     applied = len(corrections.overrides) - len(unknown)
-    issues = tuple(Issue(corrections.name, p.code, f"{corrections.name} {p.message}", p.value, column=p.field, action_id=p.action_id) for p in problems)
+    issues = tuple(
+        Issue(
+            corrections.name, p.code, f"{corrections.name} {p.message}", p.value, column=p.field, action_id=p.action_id
+        )
+        for p in problems
+    )
     return AppliedCorrections(tuple(corrected), applied, problems, issues)
 
 
@@ -249,22 +286,41 @@ def correct_action(action: Action, overrides: Sequence[Override]) -> tuple[Actio
         return action, []
 
     def issue(message: str, value: str, column: str) -> Issue:
-        return Issue(action.document, "overridden", message, value, action.page, action.table, action.row, column, action.action_id)
+        return Issue(
+            action.document,
+            "overridden",
+            message,
+            value,
+            action.page,
+            action.table,
+            action.row,
+            column,
+            action.action_id,
+        )
 
     dropped = [o for o in overrides if o.field == NOT_AN_ACTION and o.value == "true"]
     if dropped:
-        return None, [issue(f"marked not an action by an analyst{_note(dropped[0])}; ref {action.ref!r}", action.action, "action")]
+        return None, [
+            issue(f"marked not an action by an analyst{_note(dropped[0])}; ref {action.ref!r}", action.action, "action")
+        ]
     changes = {o.field: o for o in overrides if o.field != NOT_AN_ACTION}
-    issues = [issue(f"{field} set to {o.value!r} by an analyst (was {_shown(action, field)!r}){_note(o)}", _shown(action, field), field)
-              for field, o in changes.items()]
+    issues = [
+        issue(
+            f"{field} set to {o.value!r} by an analyst (was {_shown(action, field)!r}){_note(o)}",
+            _shown(action, field),
+            field,
+        )
+        for field, o in changes.items()
+    ]
     if not changes:
         return action, []
     codes = (*action.issues, "overridden")
     overridden = (*action.overridden, *changes)
     # field names come from the overrides file (checked against FIELDS): typed per field at run time
     updates: dict[str, Any] = {field: _typed(field, o.value) for field, o in changes.items()}
-    corrected = replace(action, **updates,
-                        issues=tuple(dict.fromkeys(codes)), overridden=tuple(dict.fromkeys(overridden)))
+    corrected = replace(
+        action, **updates, issues=tuple(dict.fromkeys(codes)), overridden=tuple(dict.fromkeys(overridden))
+    )
     return corrected, issues
 
 
@@ -285,7 +341,10 @@ def _note(override: Override) -> str:
 
 def summary_lines(applied: AppliedCorrections, corrections: Corrections, limit: int = 20) -> list[str]:
     """Lines for the end-of-run summary: how many corrections applied, and each one not."""
-    lines = [f"overrides: {applied.applied} applied from {corrections.name}" + (f", {len(applied.problems)} not applied:" if applied.problems else "")]
+    lines = [
+        f"overrides: {applied.applied} applied from {corrections.name}"
+        + (f", {len(applied.problems)} not applied:" if applied.problems else "")
+    ]
     lines += [f"  {corrections.name} {problem.message}" for problem in applied.problems[:limit]]
     if len(applied.problems) > limit:
         lines.append(f"  ... and {len(applied.problems) - limit} more (issues table)")

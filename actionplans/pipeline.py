@@ -26,7 +26,16 @@ from ingest.model import Issue
 from normalise.model import NormalisedDocument
 
 SKIP_NAMES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini", ".gitkeep"})
-__all__ = ["PIPELINE_VERSION", "Dataset", "Settings", "convert", "convert_file", "convert_to_frames", "discover", "failed_document"]
+__all__ = [
+    "PIPELINE_VERSION",
+    "Dataset",
+    "Settings",
+    "convert",
+    "convert_file",
+    "convert_to_frames",
+    "discover",
+    "failed_document",
+]
 
 
 @dataclass(frozen=True)
@@ -60,7 +69,9 @@ class InputFile:
     source_path: str
 
 
-def discover(inputs: Iterable[Path | str], exclude: Iterable[Path | str] = ()) -> tuple[list[Path], list[NormalisedDocument]]:
+def discover(
+    inputs: Iterable[Path | str], exclude: Iterable[Path | str] = ()
+) -> tuple[list[Path], list[NormalisedDocument]]:
     """Files to convert (folders walked, sorted) and rows for inputs that cannot be used.
 
     Folders in ``exclude`` (the output folder, the cache) are not walked into. Only regular
@@ -71,7 +82,9 @@ def discover(inputs: Iterable[Path | str], exclude: Iterable[Path | str] = ()) -
     return [item.path for item in found], problems
 
 
-def discover_inputs(inputs: Iterable[Path | str], exclude: Iterable[Path | str] = ()) -> tuple[list[InputFile], list[NormalisedDocument]]:
+def discover_inputs(
+    inputs: Iterable[Path | str], exclude: Iterable[Path | str] = ()
+) -> tuple[list[InputFile], list[NormalisedDocument]]:
     """Like :func:`discover`, with each file's document name and source path."""
     found: dict[Path, tuple[Path, str, str]] = {}  # one entry per real file: (path, relative name, input)
     problems: list[NormalisedDocument] = []
@@ -151,18 +164,28 @@ def mark_duplicate_content(documents: Sequence[NormalisedDocument]) -> list[Norm
     marked = []
     for result in documents:
         record = result.record
-        original = first.setdefault(record.sha256, record.document) if record.sha256 and record.status != "failed" else record.document
+        original = (
+            first.setdefault(record.sha256, record.document)
+            if record.sha256 and record.status != "failed"
+            else record.document
+        )
         if original == record.document:
             marked.append(result)
             continue
         reason = f"same content as {original}"
         skipped = replace(record, tables=0, actions=0, status="skipped", error=reason)
-        marked.append(NormalisedDocument(skipped, issues=(Issue(record.document, "duplicate-file", reason, record.source_path),)))
+        marked.append(
+            NormalisedDocument(skipped, issues=(Issue(record.document, "duplicate-file", reason, record.source_path),))
+        )
     return marked
 
 
-_FILE_KINDS = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
-               (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+_FILE_KINDS = (
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
 
 
 def not_a_regular_file(path: Path) -> str:
@@ -180,7 +203,9 @@ def not_a_regular_file(path: Path) -> str:
 
 def _walk(folder: Path, problems: list[NormalisedDocument], excluded: frozenset[Path] = frozenset()) -> Iterator[Path]:
     def on_error(error: OSError) -> None:
-        problems.append(_unusable(Path(error.filename or folder), f"cannot read folder entry: {error.strerror or error}"))
+        problems.append(
+            _unusable(Path(error.filename or folder), f"cannot read folder entry: {error.strerror or error}")
+        )
 
     if folder.resolve() in excluded:
         return
@@ -280,8 +305,16 @@ def convert(
     return Dataset(tuple(documents), converted=converted, from_cache=len(files) - converted)
 
 
-def _outcomes(files: Sequence[Path], settings: Settings, jobs: int, timeout: float | None, max_memory: int | None,
-              cache: Cache | None, force: bool, scheduler: str | None) -> Iterator[tuple[Path, FileOutcome]]:
+def _outcomes(
+    files: Sequence[Path],
+    settings: Settings,
+    jobs: int,
+    timeout: float | None,
+    max_memory: int | None,
+    cache: Cache | None,
+    force: bool,
+    scheduler: str | None,
+) -> Iterator[tuple[Path, FileOutcome]]:
     if not files:
         return
     task = functools.partial(convert_or_load, settings=settings, cache=cache, force=force)
@@ -294,8 +327,15 @@ def _outcomes(files: Sequence[Path], settings: Settings, jobs: int, timeout: flo
         yield from _outcomes_in_workers(files, settings, jobs, timeout, max_memory, cache, force)
 
 
-def _outcomes_in_workers(files: Sequence[Path], settings: Settings, jobs: int, timeout: float | None,
-                         max_memory: int | None, cache: Cache | None, force: bool) -> Iterator[tuple[Path, FileOutcome]]:
+def _outcomes_in_workers(
+    files: Sequence[Path],
+    settings: Settings,
+    jobs: int,
+    timeout: float | None,
+    max_memory: int | None,
+    cache: Cache | None,
+    force: bool,
+) -> Iterator[tuple[Path, FileOutcome]]:
     """Two passes, both in workers under the time limit: hash and look up every file in
     light forked workers (a re-run where nothing changed ends here), then convert the misses
     in the fork server's workers under the memory limit too. The parent never reads an input."""
@@ -321,8 +361,9 @@ def _outcomes_in_workers(files: Sequence[Path], settings: Settings, jobs: int, t
         yield path, FileOutcome(outcome.result, outcome.key or keys.get(path), outcome.from_cache)
 
 
-def _outcomes_on_cluster(files: Sequence[Path], settings: Settings, cache: Cache | None, force: bool,
-                         scheduler: str) -> Iterator[tuple[Path, FileOutcome]]:
+def _outcomes_on_cluster(
+    files: Sequence[Path], settings: Settings, cache: Cache | None, force: bool, scheduler: str
+) -> Iterator[tuple[Path, FileOutcome]]:
     from actionplans.distributed import convert_on_cluster
 
     keys = {path: _cache_key(cache, path, settings) for path in files} if cache is not None else {}
@@ -338,7 +379,9 @@ def _outcomes_on_cluster(files: Sequence[Path], settings: Settings, cache: Cache
             yield path, FileOutcome(result, keys.get(path))
 
 
-def convert_to_frames(inputs: Iterable[Path | str] | Path | str, settings: Settings = Settings(), jobs: int = 1) -> dict[str, pd.DataFrame]:
+def convert_to_frames(
+    inputs: Iterable[Path | str] | Path | str, settings: Settings = Settings(), jobs: int = 1
+) -> dict[str, pd.DataFrame]:
     """One call from Python: paths in, the dataset's tables out as pandas DataFrames.
 
     >>> frames = convert_to_frames("data/raw")          # doctest: +SKIP

@@ -46,15 +46,48 @@ IMAGE_BUDGET_BYTES = 40_000_000
 """Page images past this many bytes are left out (pages with errors and warnings come first):
 about 500 dense pages, a file Chromium still opens in a couple of seconds."""
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
-ACTION_FIELDS = ("action_id", "document", "page", "table", "row", "section", "area", "ref", "finding", "action",
-                 "lead", "lead_people", "lead_roles", "timescale", "start_date", "due_date", "status",
-                 "status_text", "rag", "progress", "other", "overridden")
+ACTION_FIELDS = (
+    "action_id",
+    "document",
+    "page",
+    "table",
+    "row",
+    "section",
+    "area",
+    "ref",
+    "finding",
+    "action",
+    "lead",
+    "lead_people",
+    "lead_roles",
+    "timescale",
+    "start_date",
+    "due_date",
+    "status",
+    "status_text",
+    "rag",
+    "progress",
+    "other",
+    "overridden",
+)
 """The action fields the page shows or searches (outcome, measures and the rest are in the source cells)."""
-DOCUMENT_FIELDS = ("document", "format", "pages", "tables", "actions", "status", "error", "title", "plan_date", "sha256")
+DOCUMENT_FIELDS = (
+    "document",
+    "format",
+    "pages",
+    "tables",
+    "actions",
+    "status",
+    "error",
+    "title",
+    "plan_date",
+    "sha256",
+)
 ISSUE_FIELDS = ("document", "action_id", "page", "table", "row", "column", "severity", "code", "message", "value")
 
 
 # --------------------------------------------------------------------------- sources.jsonl
+
 
 def sources_jsonl(documents: Iterable[NormalisedDocument]) -> str:
     """Each action's source (page, row box in PDF points, cells as printed), one JSON line each."""
@@ -63,9 +96,13 @@ def sources_jsonl(documents: Iterable[NormalisedDocument]) -> str:
         for source in document.sources:
             # names and cell text as every other output shows them (a file name that is not
             # valid UTF-8 is escaped, as in documents.csv, so the two still match)
-            record = {"action_id": source.action_id, "document": visible_text(document.record.document), "page": source.page,
-                      "bbox": [round(value, 1) for value in source.bbox] if source.bbox else None,
-                      "cells": [[visible_text(part, single_line=False) for part in cell] for cell in source.cells]}
+            record = {
+                "action_id": source.action_id,
+                "document": visible_text(document.record.document),
+                "page": source.page,
+                "bbox": [round(value, 1) for value in source.bbox] if source.bbox else None,
+                "cells": [[visible_text(part, single_line=False) for part in cell] for cell in source.cells],
+            }
             lines.append(json.dumps(record, ensure_ascii=False))
     return "\n".join(lines) + ("\n" if lines else "")
 
@@ -87,6 +124,7 @@ def read_sources(out: Path) -> dict[str, dict]:
 
 
 # --------------------------------------------------------------------------- dataset tables
+
 
 def read_table(out: Path, name: str) -> list[dict]:
     """One dataset table as a list of dicts of text (JSON Lines, else CSV, else Parquet)."""
@@ -118,6 +156,7 @@ def _text(value: object) -> str:
 
 
 # --------------------------------------------------------------------------- source files
+
 
 def find_source_file(document: str, sha256: str, inputs: Sequence[str], base: Path) -> Path | None:
     """The file a document was converted from, looked up from the run's inputs (``run.json``)
@@ -188,6 +227,7 @@ def render_pages(path: Path, pages: Iterable[int], width: int = DEFAULT_IMAGE_WI
 
 # --------------------------------------------------------------------------- page data
 
+
 def review_data(out: Path, image_width: int = DEFAULT_IMAGE_WIDTH, image_budget: int = IMAGE_BUDGET_BYTES) -> dict:
     """Everything the page shows, as one JSON-able dict (documents, actions, issues, images)."""
     out = Path(out)
@@ -198,14 +238,28 @@ def review_data(out: Path, image_width: int = DEFAULT_IMAGE_WIDTH, image_budget:
     run = _read_run(out)
     by_action: dict[str, list[int]] = {}
     for index, issue in enumerate(issues):
-        issue["severity"] = issue.get("severity") or (ISSUE_TYPES[issue["code"]].severity if issue.get("code") in ISSUE_TYPES else "warning")
+        issue["severity"] = issue.get("severity") or (
+            ISSUE_TYPES[issue["code"]].severity if issue.get("code") in ISSUE_TYPES else "warning"
+        )
         if issue.get("action_id"):
             by_action.setdefault(issue["action_id"], []).append(index)
-    ranks = {action_id: min(SEVERITY_RANK.get(issues[index]["severity"], 1) for index in indices) for action_id, indices in by_action.items()}
+    ranks = {
+        action_id: min(SEVERITY_RANK.get(issues[index]["severity"], 1) for index in indices)
+        for action_id, indices in by_action.items()
+    }
     images, image_keys = _page_images(documents, actions, sources, run, out, image_width, ranks, image_budget)
     cells: dict[str, int] = {}  # the sub-items of one source row share its cells
-    rows = [_action_row(action, sources.get(action.get("action_id", "")), by_action.get(action.get("action_id", ""), []), issues, image_keys, cells)
-            for action in actions]
+    rows = [
+        _action_row(
+            action,
+            sources.get(action.get("action_id", "")),
+            by_action.get(action.get("action_id", ""), []),
+            issues,
+            image_keys,
+            cells,
+        )
+        for action in actions
+    ]
     strings: dict[str, int] = {}
     return {
         "documents": _document_rows(documents, issues),
@@ -228,9 +282,16 @@ def _read_run(out: Path) -> dict:
     return run if isinstance(run, dict) else {}
 
 
-def _page_images(documents: Sequence[Mapping[str, str]], actions: Sequence[Mapping[str, str]], sources: Mapping[str, dict],
-                 run: Mapping[str, object], out: Path, width: int, ranks: Mapping[str, int],
-                 budget: int = IMAGE_BUDGET_BYTES) -> tuple[dict[str, dict], dict[tuple[str, int], str]]:
+def _page_images(
+    documents: Sequence[Mapping[str, str]],
+    actions: Sequence[Mapping[str, str]],
+    sources: Mapping[str, dict],
+    run: Mapping[str, object],
+    out: Path,
+    width: int,
+    ranks: Mapping[str, int],
+    budget: int = IMAGE_BUDGET_BYTES,
+) -> tuple[dict[str, dict], dict[tuple[str, int], str]]:
     """Render each page that holds a PDF action's row, once, keyed "<sha256 prefix>:<page>"
     (identical files share their images).
 
@@ -260,14 +321,20 @@ def _page_images(documents: Sequence[Mapping[str, str]], actions: Sequence[Mappi
                 if name not in paths:
                     # the path the run recorded first (documents.source_path), then a search of its inputs
                     given = [str(document["source_path"])] if document.get("source_path") else []
-                    paths[name] = (find_source_file(name, sha256, given + inputs, Path.cwd())
-                                   or find_source_file(name, sha256, given + inputs, out.parent))
+                    paths[name] = find_source_file(name, sha256, given + inputs, Path.cwd()) or find_source_file(
+                        name, sha256, given + inputs, out.parent
+                    )
                 path = paths[name]
                 if path is not None:
                     for page, image in render_pages(path, todo, width).items():
                         if spent >= budget:
                             break
-                        images[f"{sha256[:16]}:{page}"] = {"uri": image.uri, "width": image.width, "height": image.height, "scale": image.scale}
+                        images[f"{sha256[:16]}:{page}"] = {
+                            "uri": image.uri,
+                            "width": image.width,
+                            "height": image.height,
+                            "scale": image.scale,
+                        }
                         spent += len(image.uri)
             for page in pages:
                 if f"{sha256[:16]}:{page}" in images:
@@ -280,17 +347,35 @@ def _columns(rows: Sequence[Mapping[str, object]], strings: dict[str, int]) -> d
     each text as an index into the shared ``strings`` (an area, section or message repeats
     over many actions). The page turns them back into objects."""
     columns = list(rows[0]) if rows else []
-    return {"columns": columns, "rows": [[strings.setdefault(value, len(strings)) if isinstance(value, str) else value for value in (row[column] for column in columns)]
-                                         for row in rows]}
+    return {
+        "columns": columns,
+        "rows": [
+            [
+                strings.setdefault(value, len(strings)) if isinstance(value, str) else value
+                for value in (row[column] for column in columns)
+            ]
+            for row in rows
+        ],
+    }
 
 
-def _action_row(action: Mapping[str, str], source: dict | None, issue_indices: list[int], issues: Sequence[Mapping[str, str]],
-                image_keys: Mapping[tuple[str, int], str], cells: dict[str, int]) -> dict:
+def _action_row(
+    action: Mapping[str, str],
+    source: dict | None,
+    issue_indices: list[int],
+    issues: Sequence[Mapping[str, str]],
+    image_keys: Mapping[tuple[str, int], str],
+    cells: dict[str, int],
+) -> dict:
     row: dict[str, object] = {key: action.get(key, "") for key in ACTION_FIELDS}
     severities = [issues[index]["severity"] for index in issue_indices]
     row["rank"] = min((SEVERITY_RANK.get(severity, 1) for severity in severities), default=3)
     row["issue_ids"] = issue_indices
-    row["cells"] = cells.setdefault(json.dumps(source["cells"], ensure_ascii=False), len(cells)) if source and source.get("cells") else -1
+    row["cells"] = (
+        cells.setdefault(json.dumps(source["cells"], ensure_ascii=False), len(cells))
+        if source and source.get("cells")
+        else -1
+    )
     image = None
     if source and source.get("bbox") and source.get("page"):
         image = image_keys.get((action.get("document", ""), int(source["page"])))
@@ -304,7 +389,10 @@ def _doubtful_first(rows: list[dict]) -> list[dict]:
     order: dict[str, int] = {}
     for row in rows:
         order.setdefault(row["document"], len(order))
-    return [row for _, row in sorted(enumerate(rows), key=lambda pair: (order[pair[1]["document"]], pair[1]["rank"], pair[0]))]
+    return [
+        row
+        for _, row in sorted(enumerate(rows), key=lambda pair: (order[pair[1]["document"]], pair[1]["rank"], pair[0]))
+    ]
 
 
 def _document_rows(documents: Sequence[Mapping[str, str]], issues: Sequence[Mapping[str, str]]) -> list[dict]:
@@ -313,8 +401,13 @@ def _document_rows(documents: Sequence[Mapping[str, str]], issues: Sequence[Mapp
     for issue in issues:
         tally = counts.setdefault(issue.get("document", ""), {"error": 0, "warning": 0, "info": 0})
         tally[issue["severity"]] = tally.get(issue["severity"], 0) + 1
-    return [{**{key: document.get(key, "") for key in DOCUMENT_FIELDS},
-             "counts": counts.get(document.get("document", ""), {"error": 0, "warning": 0, "info": 0})} for document in documents]
+    return [
+        {
+            **{key: document.get(key, "") for key in DOCUMENT_FIELDS},
+            "counts": counts.get(document.get("document", ""), {"error": 0, "warning": 0, "info": 0}),
+        }
+        for document in documents
+    ]
 
 
 def _previous_overrides(run: Mapping[str, object]) -> list[dict]:
@@ -328,15 +421,24 @@ def _previous_overrides(run: Mapping[str, object]) -> list[dict]:
         corrections = read_overrides(info["file"])
     except OverridesError:
         return []
-    return [{"action_id": o.action_id, "field": o.field, "value": o.value, "note": o.note} for o in corrections.overrides]
+    return [
+        {"action_id": o.action_id, "field": o.field, "value": o.value, "note": o.note} for o in corrections.overrides
+    ]
 
 
 # --------------------------------------------------------------------------- the page
 
+
 def page_json(data: Mapping[str, object]) -> str:
     """JSON safe inside a ``<script>`` element: no ``</script>``, ``<!--`` or entity can form."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return (
+        text.replace("&", "\\u0026")
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
 def render_html(data: Mapping[str, object]) -> str:
@@ -345,7 +447,9 @@ def render_html(data: Mapping[str, object]) -> str:
     return template.replace("/*DATA*/null", page_json(data), 1)
 
 
-def write_review(out: Path | str, image_width: int = DEFAULT_IMAGE_WIDTH, image_budget: int = IMAGE_BUDGET_BYTES) -> Path:
+def write_review(
+    out: Path | str, image_width: int = DEFAULT_IMAGE_WIDTH, image_budget: int = IMAGE_BUDGET_BYTES
+) -> Path:
     """Write ``OUT/review.html`` for the dataset in ``out``; returns its path."""
     out = Path(out)
     html = render_html(review_data(out, image_width, image_budget))

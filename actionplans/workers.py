@@ -50,7 +50,9 @@ def _context(light: bool = False) -> _Context:
         return mp.get_context("fork")
     try:
         context = mp.get_context("forkserver")
-        context.set_forkserver_preload(["actionplans.conversion", "extract", "normalise.document", "normalise.timescale"])
+        context.set_forkserver_preload(
+            ["actionplans.conversion", "extract", "normalise.document", "normalise.timescale"]
+        )
         return context
     except ValueError:  # platforms without fork server
         return mp.get_context("spawn")
@@ -80,8 +82,9 @@ _LOGGERS = ("", "pdfminer", "actionplans")
 """Loggers whose levels a worker takes from the parent (so -q and -v hold in workers too)."""
 
 
-def _worker(connection: Connection, task: Callable[[Path], object], max_memory: int | None,
-            log_levels: dict[str, int]) -> None:
+def _worker(
+    connection: Connection, task: Callable[[Path], object], max_memory: int | None, log_levels: dict[str, int]
+) -> None:
     # Ctrl-C on a terminal reaches the whole process group; the parent stops the workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for name, level in log_levels.items():
@@ -103,7 +106,9 @@ def _run(task: Callable[[Path], object], path: Path, max_memory: int | None) -> 
     try:
         return task(path)
     except MemoryError:
-        return WorkerFailure(f"over the memory limit of {format_bytes(max_memory)} (--max-memory)" if max_memory else "out of memory")
+        return WorkerFailure(
+            f"over the memory limit of {format_bytes(max_memory)} (--max-memory)" if max_memory else "out of memory"
+        )
     except Exception as error:  # a bug in the task must not end the worker or the batch
         return WorkerFailure(f"{type(error).__name__}: {' '.join(str(error).split())[:200]}")
 
@@ -140,8 +145,14 @@ class _Pool(Generic[T]):
         return self.start()
 
 
-def run_in_workers(files: Sequence[Path], task: Callable[[Path], T], jobs: int, timeout: float | None,
-                   max_memory: int | None = None, light: bool = False) -> Iterator[tuple[Path, T | WorkerFailure]]:
+def run_in_workers(
+    files: Sequence[Path],
+    task: Callable[[Path], T],
+    jobs: int,
+    timeout: float | None,
+    max_memory: int | None = None,
+    light: bool = False,
+) -> Iterator[tuple[Path, T | WorkerFailure]]:
     """Run ``task`` on each file in ``jobs`` processes, yielding (path, result) as each
     finishes; a file over ``timeout`` seconds, or whose worker died, yields a
     :class:`WorkerFailure`. ``task`` must be picklable (a module-level function or a

@@ -36,24 +36,103 @@ SHORT_CELL_WORDS = 8
 KIND_FIELDS = {"refs": "ref", "dates": "timescale", "people": "lead", "rag": "rag", "status": "status"}
 
 _MONTHS = (
-    "jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june",
-    "jul", "july", "aug", "august", "sep", "sept", "september", "oct", "october", "nov",
-    "november", "dec", "december",
+    "jan",
+    "january",
+    "feb",
+    "february",
+    "mar",
+    "march",
+    "apr",
+    "april",
+    "may",
+    "jun",
+    "june",
+    "jul",
+    "july",
+    "aug",
+    "august",
+    "sep",
+    "sept",
+    "september",
+    "oct",
+    "october",
+    "nov",
+    "november",
+    "dec",
+    "december",
 )
-_TIMESCALE_WORDS = frozenset((
-    "ongoing", "on-going", "immediate", "immediately", "monthly", "quarterly", "weekly", "annually",
-    "annual", "yearly", "week", "weeks", "month", "months", "year", "years", "end", "by", "from",
-    "to", "until", "within", "before", "after", "of", "the", "and", "onwards", "start", "starting",
-    "q1", "q2", "q3", "q4", "fy", "quarter", "spring", "summer", "autumn", "winter", "term", "w/c",
-    "mid", "early", "late", "beginning", "-", "–", "—", "/", "&", "then", "thereafter", "rolling",
-    "programme", "completed", "complete", "due", "revised", "date", "tbc", "tba",
-))
+_TIMESCALE_WORDS = frozenset(
+    (
+        "ongoing",
+        "on-going",
+        "immediate",
+        "immediately",
+        "monthly",
+        "quarterly",
+        "weekly",
+        "annually",
+        "annual",
+        "yearly",
+        "week",
+        "weeks",
+        "month",
+        "months",
+        "year",
+        "years",
+        "end",
+        "by",
+        "from",
+        "to",
+        "until",
+        "within",
+        "before",
+        "after",
+        "of",
+        "the",
+        "and",
+        "onwards",
+        "start",
+        "starting",
+        "q1",
+        "q2",
+        "q3",
+        "q4",
+        "fy",
+        "quarter",
+        "spring",
+        "summer",
+        "autumn",
+        "winter",
+        "term",
+        "w/c",
+        "mid",
+        "early",
+        "late",
+        "beginning",
+        "-",
+        "–",
+        "—",
+        "/",
+        "&",
+        "then",
+        "thereafter",
+        "rolling",
+        "programme",
+        "completed",
+        "complete",
+        "due",
+        "revised",
+        "date",
+        "tbc",
+        "tba",
+    )
+)
 _DATE_TOKEN = re.compile(
-    r"^(?:\d{1,2}(?:st|nd|rd|th)?"                       # day
-    r"|(?:19|20)\d\d(?:[/-]\d{2,4})?"                   # year, 2024/25, 2024-2025
-    r"|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}"                 # d.m.y
-    r"|\d{2}/\d{2}"                                      # 24/25 (financial year)
-    r"|q[1-4](?:[/-]\d{2,4})?"                           # quarters
+    r"^(?:\d{1,2}(?:st|nd|rd|th)?"  # day
+    r"|(?:19|20)\d\d(?:[/-]\d{2,4})?"  # year, 2024/25, 2024-2025
+    r"|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}"  # d.m.y
+    r"|\d{2}/\d{2}"  # 24/25 (financial year)
+    r"|q[1-4](?:[/-]\d{2,4})?"  # quarters
     r"|fy\d{2,4}(?:[/-]\d{2,4})?"
     r"|(?:" + "|".join(_MONTHS) + r")(?:[-'’]\d{2,4})?"  # June, Sep-24, Sept'24
     r")$"
@@ -63,24 +142,133 @@ _ANCHOR_TOKEN = re.compile(
     r"|" + ONGOING_WORD + r"|immediate|immediately|monthly|quarterly|weekly|annually)"
 )
 _RAG_WORDS = frozenset(("r", "a", "g", "b", "red", "amber", "green", "blue", "ra", "ag", "rag"))
-_STATUS_WORDS = frozenset((
-    "complete", "completed", "done", "closed", "close", "open", "in", "progress", "ongoing",
-    "on-going", "going", "on", "not", "yet", "started", "start", "track", "off", "delayed",
-    "overdue", "achieved", "partially", "partly", "pending", "cancelled", "superseded", "deferred",
-    "withdrawn", "hold", "proposed", "for", "closure", "embedded", "business", "as", "usual",
-    "underway", "under", "way", "live", "implemented", "outstanding", "late", "slipped", "new",
-    "agreed", "to", "be", "y", "n", "yes", "no", "behind", "ahead", "of", "schedule",
-))
-_ROLE_WORDS = frozenset((
-    "manager", "managers", "director", "directors", "head", "heads", "lead", "leads", "officer",
-    "officers", "chair", "chief", "team", "teams", "board", "group", "nurse", "secretary",
-    "coordinator", "co-ordinator", "executive", "ceo", "partner", "partners", "principal",
-    "deputy", "assistant", "consultant", "gp", "governor", "governors", "committee", "panel",
-    "unit", "champion", "administrator", "supervisor", "practitioner", "commissioner",
-    "adviser", "advisor", "clerk", "trustee", "trustees", "all", "staff", "service", "services",
-    "safeguarding", "quality", "practice", "clinical", "medical", "operating", "finance",
-    "workforce", "hr", "governance", "network", "forum", "agency", "council", "trust",
-))
+_STATUS_WORDS = frozenset(
+    (
+        "complete",
+        "completed",
+        "done",
+        "closed",
+        "close",
+        "open",
+        "in",
+        "progress",
+        "ongoing",
+        "on-going",
+        "going",
+        "on",
+        "not",
+        "yet",
+        "started",
+        "start",
+        "track",
+        "off",
+        "delayed",
+        "overdue",
+        "achieved",
+        "partially",
+        "partly",
+        "pending",
+        "cancelled",
+        "superseded",
+        "deferred",
+        "withdrawn",
+        "hold",
+        "proposed",
+        "for",
+        "closure",
+        "embedded",
+        "business",
+        "as",
+        "usual",
+        "underway",
+        "under",
+        "way",
+        "live",
+        "implemented",
+        "outstanding",
+        "late",
+        "slipped",
+        "new",
+        "agreed",
+        "to",
+        "be",
+        "y",
+        "n",
+        "yes",
+        "no",
+        "behind",
+        "ahead",
+        "of",
+        "schedule",
+    )
+)
+_ROLE_WORDS = frozenset(
+    (
+        "manager",
+        "managers",
+        "director",
+        "directors",
+        "head",
+        "heads",
+        "lead",
+        "leads",
+        "officer",
+        "officers",
+        "chair",
+        "chief",
+        "team",
+        "teams",
+        "board",
+        "group",
+        "nurse",
+        "secretary",
+        "coordinator",
+        "co-ordinator",
+        "executive",
+        "ceo",
+        "partner",
+        "partners",
+        "principal",
+        "deputy",
+        "assistant",
+        "consultant",
+        "gp",
+        "governor",
+        "governors",
+        "committee",
+        "panel",
+        "unit",
+        "champion",
+        "administrator",
+        "supervisor",
+        "practitioner",
+        "commissioner",
+        "adviser",
+        "advisor",
+        "clerk",
+        "trustee",
+        "trustees",
+        "all",
+        "staff",
+        "service",
+        "services",
+        "safeguarding",
+        "quality",
+        "practice",
+        "clinical",
+        "medical",
+        "operating",
+        "finance",
+        "workforce",
+        "hr",
+        "governance",
+        "network",
+        "forum",
+        "agency",
+        "council",
+        "trust",
+    )
+)
 _NAME_TITLES = frozenset(("dr", "mr", "mrs", "ms", "miss", "prof", "professor", "cllr", "sir", "dame", "rev"))
 _CONNECTORS = frozenset(("and", "&", "of", "the", "for", "/", ",", "with", "plus", "-", "–"))
 _INITIALS = re.compile(r"^(?:[A-Z][a-z]?){1,2}[A-Z]{1,3}$")  # "JS", "DoN", "AB", "DCS"
@@ -122,12 +310,13 @@ class FieldChoice:
     decided_by: str  # "header", "content" or "none"
 
     def describe(self) -> str:
-        """"header 0.96 / content dates 0.8" (what ``inspect`` prints beside the mapping)."""
+        """ "header 0.96 / content dates 0.8" (what ``inspect`` prints beside the mapping)."""
         content = f"content {self.kind} {self.share:.1f}" if self.kind and self.share else "content none"
         return f"header {self.header_score / 100:.2f} / {content}"
 
 
 # --------------------------------------------------------------------------- cell kinds
+
 
 def _tokens(text: str) -> list[str]:
     return [token for token in _WORD_SPLIT.split(text.strip()) if token]
@@ -149,20 +338,20 @@ def is_date_like(text: str) -> bool:
 
 
 def is_rating(text: str) -> bool:
-    """"R", "Amber", "A/G", "Green/Blue": only R/A/G letters or words."""
+    """ "R", "Amber", "A/G", "Green/Blue": only R/A/G letters or words."""
     tokens = [token for token in re.split(r"[\s/\-–,]+", text.strip().lower().strip(".")) if token]
     return 0 < len(tokens) <= 3 and all(token in _RAG_WORDS for token in tokens)
 
 
 def is_status_words(text: str) -> bool:
-    """"Complete", "In progress", "Open", "Not yet started", "Proposed for closure"."""
+    """ "Complete", "In progress", "Open", "Not yet started", "Proposed for closure"."""
     tokens = [token.strip(".,;:()") for token in text.lower().split()]
     tokens = [token for token in tokens if token]
     return 0 < len(tokens) <= 4 and all(token in _STATUS_WORDS for token in tokens) and not is_rating(text)
 
 
 def is_ref_like(text: str) -> bool:
-    """"1.2", "2.2.1", "01.05", "(3)", "A1", "AFI 2", "BOD 62/17(l)", "No. 4"."""
+    """ "1.2", "2.2.1", "01.05", "(3)", "A1", "AFI 2", "BOD 62/17(l)", "No. 4"."""
     text = " ".join(text.split()).rstrip(".")
     if not text or len(text.split()) > 3:
         return False
@@ -221,6 +410,7 @@ def column_evidence(values: Sequence[str]) -> ColumnEvidence:
 
 # --------------------------------------------------------------------------- the choice
 
+
 def _share_of(evidence: ColumnEvidence, field: str) -> float:
     """The share of cells bearing out ``field`` (0 for fields content cannot show)."""
     kind = next((kind for kind, name in KIND_FIELDS.items() if name == field), "")
@@ -247,7 +437,12 @@ def choose_field(header: HeaderMatch | None, evidence: ColumnEvidence) -> FieldC
             return FieldChoice("rag", score, "rag", evidence.rag, "content")
         return FieldChoice(header_field, score, kind, share, "header")
     if header_field:
-        if content_field and content_field != header_field and share >= CONTENT_OVERRULES_SHARE and share > _share_of(evidence, header_field):
+        if (
+            content_field
+            and content_field != header_field
+            and share >= CONTENT_OVERRULES_SHARE
+            and share > _share_of(evidence, header_field)
+        ):
             return FieldChoice(content_field, score, kind, share, "content")
         return FieldChoice(header_field, score, kind, share, "header")
     if content_field and share >= CONTENT_DECIDES_SHARE:

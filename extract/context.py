@@ -18,9 +18,7 @@ from extract.settings import DEFAULT_WALK_SETTINGS
 
 _REF = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2}){0,3})\.?(?=\s|$|[A-Za-z(])")
 _MULTI_LEVEL_REF = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2}){1,3})\.?(?=\s|$)")
-_CODED_REF = re.compile(
-    r"^\s*([A-Z]{1,6}[ .-]?\d{1,4}(?:[./-]\d{1,4})*[a-z]?(?:\s?\([a-z0-9]{1,4}\))?)(?=\s|$|[,;:])"
-)
+_CODED_REF = re.compile(r"^\s*([A-Z]{1,6}[ .-]?\d{1,4}(?:[./-]\d{1,4})*[a-z]?(?:\s?\([a-z0-9]{1,4}\))?)(?=\s|$|[,;:])")
 _NUMBERED_REF = re.compile(r"^\s*(\d{1,4}(?:[/-]\d{1,4})+[a-z]?)(?=\s|$|[,;:])")
 _LINKS_LABEL = re.compile(r"\blinks?\s+to\b:?", re.I)
 _LINK = re.compile(r"\b([A-Z]{2,5})\s?(\d{1,3})\b")
@@ -58,7 +56,7 @@ def row_key_ref(text: str) -> str:
 def strip_leading_ref(text: str, ref: str) -> str:
     """Remove ``ref`` from the start of ``text`` ("1.1 Reiterate advice" -> "Reiterate advice")."""
     if ref and text.lstrip().startswith(ref):
-        rest = text.lstrip()[len(ref):]
+        rest = text.lstrip()[len(ref) :]
         if not rest or not rest[0].isdigit():
             return rest.lstrip(". ").strip()
     return text.strip()
@@ -195,7 +193,14 @@ def join_split_cells(texts: list[str]) -> tuple[str, bool]:
             continue
         head = text.split()[0]
         # The cut-off piece is letters only: "a)" starting a cell is an item marker, not "nd".
-        if out and out[-1].isalpha() and text[0].islower() and head.isalpha() and len(head) <= 3 and head not in _SHORT_WORDS:
+        if (
+            out
+            and out[-1].isalpha()
+            and text[0].islower()
+            and head.isalpha()
+            and len(head) <= 3
+            and head not in _SHORT_WORDS
+        ):
             out += text
             glued = True
         elif out.endswith("-") and text.startswith("-"):
@@ -206,6 +211,7 @@ def join_split_cells(texts: list[str]) -> tuple[str, bool]:
 
 
 # --------------------------------------------------------------------------- context
+
 
 @dataclass(frozen=True)
 class Context:
@@ -240,7 +246,9 @@ def is_heading_like(text: str, max_words: int = DEFAULT_WALK_SETTINGS.max_headin
     return split_enumerated(text) is None
 
 
-def fold_text_block(context: Context, text: str, max_heading_words: int = DEFAULT_WALK_SETTINGS.max_heading_words) -> Context:
+def fold_text_block(
+    context: Context, text: str, max_heading_words: int = DEFAULT_WALK_SETTINGS.max_heading_words
+) -> Context:
     """The context after a narrative line between tables. Only a heading-like line right
     before a table becomes the section of the rows below; document titles, dated status
     lines and notes do not.

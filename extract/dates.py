@@ -83,9 +83,21 @@ def checked_date(year: int, month: int | None = None, day: int | None = None) ->
     return PartialDate(year, month, day)
 
 
-
 # --- the date grammar ------------------------------------------------------------------------------
-_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december")
+_MONTH_NAMES = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 _MONTH_TYPOS = {"febuary": 2, "feburary": 2, "sept": 9, "septmber": 9, "decmber": 12, "novmber": 11}
 
 
@@ -110,19 +122,34 @@ _NUM_LEFT = r"(?<![\d.,/£$])"
 # Order matters: at one position the first pattern that matches wins.
 _DATE_PATTERNS: tuple[tuple[str, str], ...] = (
     ("iso", r"(?<![\d.])(?P<iso_y>(?:19|20)\d\d)-(?P<iso_m>\d\d?)-(?P<iso_d>\d\d?)(?!\d)"),
-    ("dayrange", rf"{_NUM_LEFT}(?P<dr_d1>\d\d?){_ORD}\s*(?:{DASH}|to)\s*(?P<dr_d2>\d\d?){_ORD}\s+(?:of\s+)?(?P<dr_m>{MONTH_PATTERN})[,]?\s*(?P<dr_y>\d{{4}}|\d\d)(?!\d)"),
+    (
+        "dayrange",
+        rf"{_NUM_LEFT}(?P<dr_d1>\d\d?){_ORD}\s*(?:{DASH}|to)\s*(?P<dr_d2>\d\d?){_ORD}\s+(?:of\s+)?(?P<dr_m>{MONTH_PATTERN})[,]?\s*(?P<dr_y>\d{{4}}|\d\d)(?!\d)",
+    ),
     ("dmydash", rf"{_NUM_LEFT}(?P<dd_d>\d\d?)-(?P<dd_m>{MONTH_PATTERN})-(?P<dd_y>\d{{4}}|\d\d)(?![\d])"),
     ("numeric", rf"{_NUM_LEFT}(?P<n_d>\d\d?)(?P<n_s>[./-])(?P<n_m>\d\d?)(?P=n_s)(?P<n_y>\d{{4}}|\d{{2,3}})(?![\d])"),
-    ("daymonth", rf"{_NUM_LEFT}(?P<w_d>\d\d?){_ORD}\s*(?:of\s+)?(?P<w_m>{MONTH_PATTERN})(?:[,]?\s*(?P<w_y>\d{{4}}|\d{{2,3}})(?![\d]))?"),
+    (
+        "daymonth",
+        rf"{_NUM_LEFT}(?P<w_d>\d\d?){_ORD}\s*(?:of\s+)?(?P<w_m>{MONTH_PATTERN})(?:[,]?\s*(?P<w_y>\d{{4}}|\d{{2,3}})(?![\d]))?",
+    ),
     ("monthday", rf"(?P<u_m>{MONTH_PATTERN})\s*(?P<u_d>\d\d?)(?:\s?(?:st|nd|rd|th)\b,?|,)\s*(?P<u_y>\d{{4}})(?!\d)"),
-    ("monthalt", rf"(?P<ma_m1>{MONTH_PATTERN})\s*(?:/|\bor\b)\s*(?P<ma_m2>{MONTH_PATTERN})[,]?\s*(?P<ma_y>(?:19|20)\d\d|\d\d)(?![\d])"),
+    (
+        "monthalt",
+        rf"(?P<ma_m1>{MONTH_PATTERN})\s*(?:/|\bor\b)\s*(?P<ma_m2>{MONTH_PATTERN})[,]?\s*(?P<ma_y>(?:19|20)\d\d|\d\d)(?![\d])",
+    ),
     ("monthdash", rf"(?P<md_m>{MONTH_PATTERN})(?:-|\u2010|/|\s?['\u2019])(?P<md_y>(?:19|20)\d\d|\d\d)(?![\d]|[./]\d)"),
     ("monthyear", rf"(?P<my_m>{MONTH_PATTERN})[,]?\s*(?:of\s+)?(?P<my_y>(?:19|20)\d\d)(?!\d)"),
     ("monthcut", rf"(?P<mc_m>{MONTH_PATTERN})[,]?\s*(?P<mc_y>(?:19|20)\d)(?!\d)"),
     ("monthnum", rf"(?P<mn_m>{MONTH_PATTERN})[,]?\s*(?P<mn_n>\d\d?)(?P<mn_o>\s?(?:st|nd|rd|th)\b)?(?![\d]|[./]\d)"),
-    ("quarter", rf"\bQ(?P<q_n>[1-4])\s*(?:of\s+)?(?:FY\s*)?(?:(?P<q_y>(?:19|20)\d\d)|(?P<q_yy>\d\d)(?=\s*(?:/|{DASH})\s*\d\d))(?:\s*(?:/|{DASH})\s*(?P<q_y2>\d\d(?:\d\d)?))?(?!\d)"),
+    (
+        "quarter",
+        rf"\bQ(?P<q_n>[1-4])\s*(?:of\s+)?(?:FY\s*)?(?:(?P<q_y>(?:19|20)\d\d)|(?P<q_yy>\d\d)(?=\s*(?:/|{DASH})\s*\d\d))(?:\s*(?:/|{DASH})\s*(?P<q_y2>\d\d(?:\d\d)?))?(?!\d)",
+    ),
     ("fyshort", rf"\bFY\s*(?P<fy_y1>\d\d)\s*(?:/|{DASH})\s*(?P<fy_y2>\d\d)(?!\d)"),
-    ("yearpair", rf"(?<![\d./£$])(?:FY\s*)?(?P<yp_y1>(?:19|20)\d\d)\s*(?:/|{DASH})\s*(?P<yp_y2>(?:19|20)\d\d|\d\d)(?![\d.]\d|\d)"),
+    (
+        "yearpair",
+        rf"(?<![\d./£$])(?:FY\s*)?(?P<yp_y1>(?:19|20)\d\d)\s*(?:/|{DASH})\s*(?P<yp_y2>(?:19|20)\d\d|\d\d)(?![\d.]\d|\d)",
+    ),
     ("season", r"\b(?P<s_name>spring|summer|autumn|winter)(?:\s+term)?\s*(?P<s_y>(?:19|20)\d\d)(?!\d)"),
     ("monthonly", rf"(?P<mo_m>{MONTH_PATTERN})"),
     ("year", r"(?<![\d./£$])(?P<y_y>(?:19|20)\d\d)(?![\d%]|\.\d)"),
@@ -224,7 +251,9 @@ def _daymonth_span(begin: int, end: int, text: str, day: str, month_word: str, y
     return DateSpan(begin, end, point=parsed if parsed and parsed.precision == "day" else own)
 
 
-def _month_number_span(begin: int, end: int, text: str, month_word: str, number: str, ordinal: bool, plan_year: int | None) -> DateSpan:
+def _month_number_span(
+    begin: int, end: int, text: str, month_word: str, number: str, ordinal: bool, plan_year: int | None
+) -> DateSpan:
     """ "Sept 13": a year in a 2013 plan, a cut-off year in "December 20" of a 2014 plan."""
     month = _month(month_word)
     value = int(number)
@@ -292,7 +321,9 @@ def _match_to_span(match: re.Match, plan_year: int | None) -> DateSpan | None:
         return _day_date(begin, end, text, g("dd_y"), _month(g("dd_m")), g("dd_d"))
     if kind == "numeric":
         month = int(g("n_m"))
-        return _day_date(begin, end, text, g("n_y"), month, g("n_d")) if 1 <= month <= 12 else _invalid(begin, end, text)
+        return (
+            _day_date(begin, end, text, g("n_y"), month, g("n_d")) if 1 <= month <= 12 else _invalid(begin, end, text)
+        )
     if kind == "daymonth":
         return _daymonth_span(begin, end, text, g("w_d"), g("w_m"), g("w_y"))
     if kind == "monthday":
@@ -323,7 +354,9 @@ def _match_to_span(match: re.Match, plan_year: int | None) -> DateSpan | None:
         if not _is_month_word(word):
             return None
         if word.lower().rstrip(".") not in _ABBREVIATIONS and word.lower().rstrip(".") not in _MONTH_NAMES:
-            return DateSpan(begin, end, yearless=(_month(word), None), issue=(TRUNCATED_DATE, f"month word cut off: {text!r}"))
+            return DateSpan(
+                begin, end, yearless=(_month(word), None), issue=(TRUNCATED_DATE, f"month word cut off: {text!r}")
+            )
         return DateSpan(begin, end, yearless=(_month(word), None))
     year = int(g("y_y"))
     if plan_year is not None and abs(year - plan_year) > BARE_YEAR_WINDOW:

@@ -72,7 +72,14 @@ def side_tables_to_context(walk: TableWalk, name: str) -> tuple[list[GlossaryEnt
         used = len(table_people) + len(table_glossary)
         if used < sum(1 for row in table if any(row)):
             text = " | ".join(" ; ".join(cell for cell in row if cell) for row in table if any(row))
-            issues.append(Issue(name, "non-action-table", f"table with no action columns ({len(table)} rows, {used} read as people or glossary)", text))
+            issues.append(
+                Issue(
+                    name,
+                    "non-action-table",
+                    f"table with no action columns ({len(table)} rows, {used} read as people or glossary)",
+                    text,
+                )
+            )
     for text in walk.narrative:
         glossary.extend(text_to_inline_glossary(text))
     return _dedupe_glossary(glossary), _dedupe_people(people), issues

@@ -38,12 +38,19 @@ class Draft:
     def with_issue(self, code: IssueCode, message: str) -> Draft:
         return replace(self, issues=self.issues + ((code, message),))
 
-    def with_row(self, row: Sequence[Cell | None], cells: Iterable[tuple[CellKey, tuple[Line, ...]]], issue: tuple[IssueCode, str] | None = None) -> Draft:
+    def with_row(
+        self,
+        row: Sequence[Cell | None],
+        cells: Iterable[tuple[CellKey, tuple[Line, ...]]],
+        issue: tuple[IssueCode, str] | None = None,
+    ) -> Draft:
         """Add a table row: its cells (see :meth:`append`), its box (the reader cells on the
         draft's first page) and an issue about it, if any."""
         boxes = [self.bbox, *(cell.bbox for cell in row if cell is not None and cell.page == self.page)]
         issues = self.issues + (issue,) if issue is not None else self.issues
-        return Draft(self.table, self.row, self.page, self.context, _appended(self.cells, cells), issues, union_bbox(boxes))
+        return Draft(
+            self.table, self.row, self.page, self.context, _appended(self.cells, cells), issues, union_bbox(boxes)
+        )
 
     def append(self, key: CellKey, lines: tuple[Line, ...]) -> Draft:
         """Add a cell's lines; a continuation's first line completes the last line (page break).
@@ -55,14 +62,30 @@ class Draft:
         return replace(self, cells=_appended(self.cells, ((key, lines),)))
 
     def freeze(self, document: str) -> DataRow:
-        columns = tuple(Column(name, label, lines) for (name, label), lines in self.cells if any(line.text.strip() for line in lines))
-        return DataRow(document, self.table, self.row, self.page, columns, self.context.section,
-                       self.context.area_heading, self.context.section_lead, self.issues, self.bbox)
+        columns = tuple(
+            Column(name, label, lines)
+            for (name, label), lines in self.cells
+            if any(line.text.strip() for line in lines)
+        )
+        return DataRow(
+            document,
+            self.table,
+            self.row,
+            self.page,
+            columns,
+            self.context.section,
+            self.context.area_heading,
+            self.context.section_lead,
+            self.issues,
+            self.bbox,
+        )
 
 
 def row_cells(lines: Sequence[tuple[Line, ...]], column_map: ColumnMap) -> list[tuple[CellKey, tuple[Line, ...]]]:
     """A table row's cells (one tuple of lines per column) keyed by field and label."""
-    return [((column_map.field_of(index), column_map.label_of(index)), cell_lines) for index, cell_lines in enumerate(lines)]
+    return [
+        ((column_map.field_of(index), column_map.label_of(index)), cell_lines) for index, cell_lines in enumerate(lines)
+    ]
 
 
 def _appended(cells: Cells, more: Iterable[tuple[CellKey, tuple[Line, ...]]]) -> Cells:

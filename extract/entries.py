@@ -21,7 +21,9 @@ HEADER = re.compile(
     re.I,
 )
 """A column header leaked into a timescale cell ("Date for completion April 2012")."""
-REVISION_VERBS = r"(?:revised|moved|changed|extended|deferred|amended|re-?scheduled|postponed|slipped|put\s+back|brought\s+forward)"
+REVISION_VERBS = (
+    r"(?:revised|moved|changed|extended|deferred|amended|re-?scheduled|postponed|slipped|put\s+back|brought\s+forward)"
+)
 """Verbs that revise a deadline ("revised from", "extended to"): a revision joins two dates into one entry."""
 
 

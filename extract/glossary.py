@@ -140,9 +140,7 @@ _TAG = re.compile(r"<[^>]+>")
 _BULLET = re.compile(r"^\s*(?:[-*•●○▪■◦‣∙·]\s*)+")
 _SPACES = re.compile(r"\s+")
 _ABBREVIATION_SHAPE = re.compile(r"^[A-Z][A-Za-z0-9&/.'’\-]{0,14}$")
-_FUNCTION_WORDS = frozenset(
-    "of and for in the to with on by at or a an from de la le du".split()
-)
+_FUNCTION_WORDS = frozenset("of and for in the to with on by at or a an from de la le du".split())
 _WORD_SPLIT = re.compile(r"[\s\-/]+")
 
 
@@ -260,7 +258,7 @@ def lines_to_glossary(lines: Sequence[str]) -> list[GlossaryEntry]:
     [GlossaryEntry(abbreviation='CP/CPG', expansion='Corporate Parenting Group')]
     """
     heading_at = next((i for i, line in enumerate(lines) if _GLOSSARY_HEADING.match(_clean(line))), None)
-    body = lines if heading_at is None else lines[heading_at + 1:]
+    body = lines if heading_at is None else lines[heading_at + 1 :]
     strict = heading_at is None
     entries = [entry for line in body if (entry := line_to_glossary_entry(line, strict=strict))]
     return _dedupe(entries)
@@ -365,7 +363,7 @@ def _expansion_before(prefix: str, abbreviation: str) -> str | None:
     spans = [m for m in re.finditer(r"[^\s]+", clause)]
     for size in range(1, min(len(spans), _MAX_INLINE_WORDS) + 1):
         first = spans[-size]
-        candidate = clause[first.start():].strip().strip("'\"‘’“”")
+        candidate = clause[first.start() :].strip().strip("'\"‘’“”")
         head = candidate.split()[0] if candidate.split() else ""
         if not head or not head[0].isalpha() or head.lower() in _FUNCTION_WORDS:
             continue
@@ -376,9 +374,7 @@ def _expansion_before(prefix: str, abbreviation: str) -> str | None:
 
 # --------------------------------------------------------------------------- people
 
-_HONORIFICS = frozenset(
-    "cllr councillor dr mr mrs ms miss mx prof professor sir dame rev revd lord lady".split()
-)
+_HONORIFICS = frozenset("cllr councillor dr mr mrs ms miss mx prof professor sir dame rev revd lord lady".split())
 # Words that make a "name" part a role or an organisation, never a person.
 _NOT_NAME_WORDS = frozenset(
     """
@@ -487,8 +483,7 @@ def find_section_lead(text: str) -> tuple[str, ...] | None:
 def _split_name_commas(value: str) -> list[str]:
     pieces = [p.strip() for p in value.split(",") if p.strip()]
     bare_names = all(
-        2 <= len(p.split()) <= 4
-        and all(_NAME_TOKEN.match(t) and t.lower() not in _NOT_NAME_WORDS for t in p.split())
+        2 <= len(p.split()) <= 4 and all(_NAME_TOKEN.match(t) and t.lower() not in _NOT_NAME_WORDS for t in p.split())
         for p in pieces
     )
     return pieces if len(pieces) > 1 and bare_names else [value]

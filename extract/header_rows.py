@@ -21,6 +21,7 @@ from ingest.model import Cell
 
 Rows = Sequence[Sequence[Cell | None]]
 
+
 def _is_header_row(texts: list[str], settings: HeaderSettings, walk: WalkSettings) -> bool:
     filled = [text for text in texts if text]
     if len(filled) < 2:
@@ -34,7 +35,9 @@ def is_label(text: str, walk: WalkSettings = DEFAULT_WALK_SETTINGS) -> bool:
     return len(text.split()) <= walk.max_label_words
 
 
-def find_header(rows: Rows, settings: HeaderSettings, walk: WalkSettings = DEFAULT_WALK_SETTINGS) -> tuple[int, int] | None:
+def find_header(
+    rows: Rows, settings: HeaderSettings, walk: WalkSettings = DEFAULT_WALK_SETTINGS
+) -> tuple[int, int] | None:
     """(first, last) row index of the header in the first rows of a table piece, or None.
 
     A header split over two rows ("Date for" / "completion") spans two indexes.
@@ -55,7 +58,9 @@ def find_header(rows: Rows, settings: HeaderSettings, walk: WalkSettings = DEFAU
 TYPED_FIELDS = ("ref", "lead", "timescale", "start", "original_due", "status", "rag")
 
 
-def find_content_header(rows: Rows, settings: HeaderSettings, walk: WalkSettings = DEFAULT_WALK_SETTINGS) -> tuple[int, int] | None:
+def find_content_header(
+    rows: Rows, settings: HeaderSettings, walk: WalkSettings = DEFAULT_WALK_SETTINGS
+) -> tuple[int, int] | None:
     """A header row whose labels the thesaurus does not know ("# | Topic | Planned work |
     Who's on it | Finish | Flag"), recognised by what sits below it: a row of short labels
     that are not themselves data (no dates, ratings or refs), over columns whose cells the
@@ -64,13 +69,25 @@ def find_content_header(rows: Rows, settings: HeaderSettings, walk: WalkSettings
     for index, row in enumerate(rows[: walk.header_search_rows]):
         texts = row_texts(row)
         filled = [text for text in texts if text]
-        if not walk.min_content_header_columns <= len(filled) <= walk.max_content_header_columns or index + 1 >= len(rows):
+        if not walk.min_content_header_columns <= len(filled) <= walk.max_content_header_columns or index + 1 >= len(
+            rows
+        ):
             continue
-        if any(len(text.split()) > walk.max_content_label_words or is_date_like(text) or is_rating(text) or is_ref_like(text) for text in filled):
+        if any(
+            len(text.split()) > walk.max_content_label_words
+            or is_date_like(text)
+            or is_rating(text)
+            or is_ref_like(text)
+            for text in filled
+        ):
             continue
-        column_map = header_to_map(rows, (index, index), rows[index + 1:], settings, walk)
+        column_map = header_to_map(rows, (index, index), rows[index + 1 :], settings, walk)
         typed = [name for name in column_map.fields if name in TYPED_FIELDS]
-        by_content = [choice for choice in column_map.choices if choice is not None and choice.field and choice.decided_by == "content"]
+        by_content = [
+            choice
+            for choice in column_map.choices
+            if choice is not None and choice.field and choice.decided_by == "content"
+        ]
         if "action" in column_map.fields and len(typed) >= walk.min_content_typed_columns and by_content:
             return index, index
     return None
@@ -83,7 +100,9 @@ def _is_split_header_tail(head: list[str], tail: list[str], settings: HeaderSett
     return all(map_header(f"{h} {t}", settings).score >= 99 or t[:1].islower() or t[:1] == "(" for h, t in pairs)
 
 
-def group_labels(head: Sequence[str], tail: Sequence[str], walk: WalkSettings = DEFAULT_WALK_SETTINGS) -> list[str] | None:
+def group_labels(
+    head: Sequence[str], tail: Sequence[str], walk: WalkSettings = DEFAULT_WALK_SETTINGS
+) -> list[str] | None:
     """Labels of a header whose first row has group headings spanning sub-columns named in
     the second ("Target date" over "Original | Revised"): each sub-column's label joined to
     its group's, "Target date / Revised", so the sub-column keeps what the group says. None
@@ -110,7 +129,11 @@ def group_labels(head: Sequence[str], tail: Sequence[str], walk: WalkSettings = 
 
 
 def header_to_map(
-    rows: Rows, span: tuple[int, int], data_rows: Rows, settings: HeaderSettings, walk: WalkSettings = DEFAULT_WALK_SETTINGS
+    rows: Rows,
+    span: tuple[int, int],
+    data_rows: Rows,
+    settings: HeaderSettings,
+    walk: WalkSettings = DEFAULT_WALK_SETTINGS,
 ) -> ColumnMap:
     """Build the column map from header row(s) and the cells below them.
 
@@ -123,10 +146,12 @@ def header_to_map(
     width = max(len(row) for row in rows)
     labels = []
     for column in range(width):
-        parts = [row_texts(rows[index])[column] if column < len(rows[index]) else "" for index in range(first, last + 1)]
+        parts = [
+            row_texts(rows[index])[column] if column < len(rows[index]) else "" for index in range(first, last + 1)
+        ]
         labels.append(" ".join(part for part in parts if part).strip())
     grouped = group_labels(row_texts(rows[first]), row_texts(rows[last]), walk) if last == first + 1 else None
-    labels = grouped + labels[len(grouped):] if grouped is not None else labels
+    labels = grouped + labels[len(grouped) :] if grouped is not None else labels
     choices = []
     for column, label in enumerate(labels):
         header = map_header(label, settings) if label and is_label(label, walk) else None
@@ -137,11 +162,15 @@ def header_to_map(
     if prose_column is not None:
         fields[prose_column] = "action"
         old = choices[prose_column]
-        choices[prose_column] = FieldChoice("action", old.header_score, "prose", _prose_share(data_rows, prose_column), "content")
+        choices[prose_column] = FieldChoice(
+            "action", old.header_score, "prose", _prose_share(data_rows, prose_column), "content"
+        )
     return ColumnMap(tuple(fields), tuple(labels), tuple(choices))
 
 
-_REVISED_LABEL = re.compile(r"\b(?:new|revised|amended|updated|rescheduled|re-?profiled|re-?set|latest|current)\b", re.I)
+_REVISED_LABEL = re.compile(
+    r"\b(?:new|revised|amended|updated|rescheduled|re-?profiled|re-?set|latest|current)\b", re.I
+)
 _START_LABEL = re.compile(r"\bstart", re.I)
 
 
@@ -170,7 +199,9 @@ def _prose_share(data_rows: Rows, column: int) -> float:
     return column_evidence([row_texts(row)[column] for row in data_rows if column < len(row)]).prose
 
 
-def _prose_fallback(fields: Sequence[str | None], choices: Sequence[FieldChoice], data_rows: Rows, min_share: float) -> int | None:
+def _prose_fallback(
+    fields: Sequence[str | None], choices: Sequence[FieldChoice], data_rows: Rows, min_share: float
+) -> int | None:
     """No column names the action (nor an outcome or finding that could carry it): the first
     column neither header nor content typed whose cells are mostly prose is the action (a
     tracker's "Planned work", "Description of task"). Returns its index, or None."""
@@ -193,7 +224,7 @@ def header_parts(column_map: ColumnMap) -> set[str]:
         words = normalise_header(label).split()
         for cut in range(1, len(words) + 1):
             parts.add(" ".join(words[:cut]))
-            parts.add(" ".join(words[cut - 1:]))
+            parts.add(" ".join(words[cut - 1 :]))
     return parts
 
 
@@ -212,6 +243,6 @@ def same_table(a: ColumnMap, b: ColumnMap, walk: WalkSettings = DEFAULT_WALK_SET
     keys_a, keys_b = _label_keys(a), _label_keys(b)
     if not keys_a or not keys_b:
         return False
-    return len(keys_a & keys_b) / len(keys_a | keys_b) >= walk.same_table_overlap or [f for f in a.fields if f] == [f for f in b.fields if f]
-
-
+    return len(keys_a & keys_b) / len(keys_a | keys_b) >= walk.same_table_overlap or [f for f in a.fields if f] == [
+        f for f in b.fields if f
+    ]

@@ -20,7 +20,16 @@ ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii
 _ROMAN_VALUE = {numeral: index + 1 for index, numeral in enumerate(ROMAN)}
 
 MarkerStyle = Literal[
-    "paren-number", "number-paren", "number-dot", "roman", "roman-dot", "letter", "compound", "letter-dot", "roman-mixed", "letter-mixed"
+    "paren-number",
+    "number-paren",
+    "number-dot",
+    "roman",
+    "roman-dot",
+    "letter",
+    "compound",
+    "letter-dot",
+    "roman-mixed",
+    "letter-mixed",
 ]
 """How a list numbers its items: "(1)", "1)", "1.", "ii)", "ii.", "a)", "1a)", "a."; it steers
 how markers are valued, labelled and chained."""
@@ -35,14 +44,20 @@ _STYLES: tuple[tuple[MarkerStyle, re.Pattern[str]], ...] = (
     ("roman", re.compile(_LEAD_IN + r"\(?(" + "|".join(sorted(ROMAN, key=len, reverse=True)) + r")\)\.?(?=\s|$)")),
     # "i. Review ..." (Word's and browsers' default lower-roman list); a capital must follow,
     # so "i.e." never counts
-    ("roman-dot", re.compile(_LEAD_IN + r"(" + "|".join(sorted(ROMAN, key=len, reverse=True)) + r")\.(?=\s+[A-Z(\"'‘“])")),
+    (
+        "roman-dot",
+        re.compile(_LEAD_IN + r"(" + "|".join(sorted(ROMAN, key=len, reverse=True)) + r")\.(?=\s+[A-Z(\"'‘“])"),
+    ),
     ("letter", re.compile(_LEAD_IN + r"\(?([a-h])\)\.?(?=\s|$)")),
     # "(1a)", "1a)", "1a.", "1.a", "(1.a)": a numbered item's lettered parts.
     ("compound", re.compile(_LEAD_IN + r"\(?(\d{1,2}(?:\.[a-h]\)?|[a-h][).]))(?=\s|$)")),
     # "a. Agree ... b. Audit ...": a lower-case letter and a dot, then a capitalised word.
     ("letter-dot", re.compile(_LEAD_IN + r"([a-h])\.(?=\s+[A-Z])")),
 )
-_MIXED: dict[MarkerStyle, tuple[MarkerStyle, ...]] = {"roman-mixed": ("roman", "roman-dot"), "letter-mixed": ("letter", "letter-dot")}
+_MIXED: dict[MarkerStyle, tuple[MarkerStyle, ...]] = {
+    "roman-mixed": ("roman", "roman-dot"),
+    "letter-mixed": ("letter", "letter-dot"),
+}
 """A list whose marker punctuation changes part way ("i. ... ii. ... iii). ..."): a browser
 prints its own "i." for list items while later items kept their typed "iii)"."""
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
@@ -99,7 +114,9 @@ def _follows(style: MarkerStyle, last: int, value: int) -> bool:
     repeated marker) except for "1." lists; compound markers go "1b" after "1a" and "2a"
     after any "1x"."""
     if style == "compound":
-        return value == last + 1 or (value // _COMPOUND_STEP == last // _COMPOUND_STEP + 1 and value % _COMPOUND_STEP == 1)
+        return value == last + 1 or (
+            value // _COMPOUND_STEP == last // _COMPOUND_STEP + 1 and value % _COMPOUND_STEP == 1
+        )
     return value == last + 1 or (value == last and style != "number-dot")
 
 
@@ -120,7 +137,7 @@ def _chain(style: MarkerStyle, matches: list[re.Match[str]], text: str) -> list[
             continue
         chain = [first]
         last = first_value
-        for candidate in matches[start_index + 1:]:
+        for candidate in matches[start_index + 1 :]:
             value = _value(style, candidate.group(1))
             if _follows(style, last, value):
                 chain.append(candidate)
@@ -143,17 +160,27 @@ def split_enumerated(text: str) -> Enumeration | None:
     best: tuple[MarkerStyle, list[re.Match[str]]] | None = None
     found = {style: list(pattern.finditer(text)) for style, pattern in _STYLES}
     for style in (*found, *_MIXED):
-        matches = found[style] if style in found else sorted((m for part in _MIXED[style] for m in found[part]), key=lambda m: m.start())
+        matches = (
+            found[style]
+            if style in found
+            else sorted((m for part in _MIXED[style] for m in found[part]), key=lambda m: m.start())
+        )
         if style.startswith("letter") and best and best[0].startswith("roman"):
             continue
         chain = _chain(style, matches, text) if matches else []
         if not chain:
             continue
         at_start = not text[: chain[0].start()].strip()
-        lost_first = style != "compound" and _value(style, chain[0].group(1)) == 2  # "Did this. 2. Do that": marker 1 lost
+        lost_first = (
+            style != "compound" and _value(style, chain[0].group(1)) == 2
+        )  # "Did this. 2. Do that": marker 1 lost
         if len(chain) < 2 and not at_start and not lost_first:
             continue
-        if best is None or len(chain) > len(best[1]) or (len(chain) == len(best[1]) and chain[0].start() < best[1][0].start()):
+        if (
+            best is None
+            or len(chain) > len(best[1])
+            or (len(chain) == len(best[1]) and chain[0].start() < best[1][0].start())
+        ):
             best = (style, chain)
     if best is None:
         return None
@@ -166,7 +193,7 @@ def split_enumerated(text: str) -> Enumeration | None:
         prefix = ""
     for index, match in enumerate(chain):
         end = chain[index + 1].start() if index + 1 < len(chain) else len(text)
-        items.append(Item(_label(style, _value(style, match.group(1))), _clean_item(text[match.end():end])))
+        items.append(Item(_label(style, _value(style, match.group(1))), _clean_item(text[match.end() : end])))
     return Enumeration(style, _clean_item(prefix), tuple(items))
 
 
@@ -207,7 +234,11 @@ def align_column(
     if count <= 1 or not whole:
         return Alignment(tuple(whole for _ in range(max(count, 1))), aligned=True)
     enumeration = split_enumerated(cell_text)
-    if enumeration and len(enumeration.items) >= 2 or (enumeration and count and enumeration.items and not enumeration.prefix and len(lines) == 1):
+    if (
+        enumeration
+        and len(enumeration.items) >= 2
+        or (enumeration and count and enumeration.items and not enumeration.prefix and len(lines) == 1)
+    ):
         mapped = _align_enumeration(enumeration, action_items)
         if mapped is not None:
             return Alignment(mapped, aligned=True, prefix=enumeration.prefix)

@@ -23,8 +23,20 @@ if TYPE_CHECKING:  # only for annotations; keeps this module importable on its o
 # The schema fields a table column can map to. "ignore" drops a column on purpose
 # (user config only); anything unmapped is kept in ``other`` and reported.
 FIELDS = (
-    "ref", "area", "finding", "action", "outcome", "measures", "lead", "timescale",
-    "status", "rag", "progress", "review_date", "start", "original_due",
+    "ref",
+    "area",
+    "finding",
+    "action",
+    "outcome",
+    "measures",
+    "lead",
+    "timescale",
+    "status",
+    "rag",
+    "progress",
+    "review_date",
+    "start",
+    "original_due",
 )
 # "start" and "original_due" come from a second date column beside the due date: a "Start
 # date" column, or the first deadline where a "New date" / "Revised date" column replaces it.

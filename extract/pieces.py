@@ -61,7 +61,9 @@ def continues_table(table: Table, open_table: OpenTable | None, walk: WalkSettin
     return abs(table.n_columns - open_table.column_map.width) <= walk.lost_columns or table.continued
 
 
-def read_piece(table: Table, open_table: OpenTable | None, settings: HeaderSettings, walk: WalkSettings = DEFAULT_WALK_SETTINGS) -> Piece | None:
+def read_piece(
+    table: Table, open_table: OpenTable | None, settings: HeaderSettings, walk: WalkSettings = DEFAULT_WALK_SETTINGS
+) -> Piece | None:
     """Find a piece's header and say what the piece is to the open table; None when empty.
 
     >>> from ingest.model import Cell, Line
@@ -81,7 +83,7 @@ def read_piece(table: Table, open_table: OpenTable | None, settings: HeaderSetti
             return Piece("continuation", body=tuple(rows))
         return Piece("side-table", body=tuple(rows))
     rows, garbled = take_long_cells(rows, span, walk)
-    body = tuple(rows[span[1] + 1:])
+    body = tuple(rows[span[1] + 1 :])
     own_map = header_to_map(rows, span, body, settings, walk)
     pre_header = tuple(rows[: span[0]])
     if open_table is not None and same_table(open_table.column_map, own_map, walk):
@@ -90,7 +92,9 @@ def read_piece(table: Table, open_table: OpenTable | None, settings: HeaderSetti
     return Piece("new-table", pre_header, body, own_map, tuple(garbled))
 
 
-def repeated_header_map(own: ColumnMap, base: ColumnMap, body: Sequence[Row], walk: WalkSettings = DEFAULT_WALK_SETTINGS) -> tuple[ColumnMap, bool]:
+def repeated_header_map(
+    own: ColumnMap, base: ColumnMap, body: Sequence[Row], walk: WalkSettings = DEFAULT_WALK_SETTINGS
+) -> tuple[ColumnMap, bool]:
     """A repeated header may sit shifted; trust it only if the data rows agree with it.
     Returns the map to read the piece with and whether it is the shifted one."""
     if own.fields == base.fields:
@@ -117,7 +121,9 @@ def map_fit(column_map: ColumnMap, body: Sequence[Row], walk: WalkSettings = DEF
     return score
 
 
-def take_long_cells(rows: list[Row], span: tuple[int, int], walk: WalkSettings = DEFAULT_WALK_SETTINGS) -> tuple[list[Row], list[str]]:
+def take_long_cells(
+    rows: list[Row], span: tuple[int, int], walk: WalkSettings = DEFAULT_WALK_SETTINGS
+) -> tuple[list[Row], list[str]]:
     """Header rows sometimes carry a garbled data row's text; split it out of the labels."""
     taken: list[str] = []
     out = list(rows)
@@ -149,7 +155,9 @@ def is_ref_keyed(column_map: ColumnMap, body: Sequence[Row], walk: WalkSettings 
     refs (the first data row has one, since a continuation never comes first, or most do)."""
     if "ref" in column_map.fields:
         return True
-    firsts = [cell_text(row[0]) for row in body if row and cell_text(row[0]) and sum(1 for c in row if cell_text(c)) > 1]
+    firsts = [
+        cell_text(row[0]) for row in body if row and cell_text(row[0]) and sum(1 for c in row if cell_text(c)) > 1
+    ]
     if not firsts:
         return False
     first_has_ref = bool(leading_ref(firsts[0], multi_level_only=True))

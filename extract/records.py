@@ -120,10 +120,20 @@ def _action_source(row: DataRow) -> tuple[str, list[Line]]:
 # How a row's action cell became items: its own numbering (extended by sentences to match an
 # aligned column), another column's numbering laid over its paragraphs or sentences, its
 # paragraphs or bullets matched one to one with the lead or timescale lines, or whole.
-SplitStrategy = Literal["enumerated", "enumerated+sentences", "aligned-paragraphs", "aligned-sentences",
-                        "paragraphs", "bullets", "single", "empty"]
+SplitStrategy = Literal[
+    "enumerated",
+    "enumerated+sentences",
+    "aligned-paragraphs",
+    "aligned-sentences",
+    "paragraphs",
+    "bullets",
+    "single",
+    "empty",
+]
 # splits that another column's entries decided, reported as ``split-by-alignment``
-ALIGNED_SPLITS: frozenset[SplitStrategy] = frozenset({"aligned-sentences", "aligned-paragraphs", "enumerated+sentences"})
+ALIGNED_SPLITS: frozenset[SplitStrategy] = frozenset(
+    {"aligned-sentences", "aligned-paragraphs", "enumerated+sentences"}
+)
 
 
 def _split_items(action_lines: list[Line], row: DataRow) -> tuple[list[Item], SplitStrategy]:
@@ -184,7 +194,11 @@ def _sub_ref(row_ref: str, marker: str | None) -> str:
 
 
 def _other_text(row: DataRow) -> str:
-    parts = [f"{column.label or 'unlabelled'}: {format_lines(column.lines)}" for column in row.columns if column.field is None]
+    parts = [
+        f"{column.label or 'unlabelled'}: {format_lines(column.lines)}"
+        for column in row.columns
+        if column.field is None
+    ]
     return " | ".join(parts)
 
 
@@ -194,7 +208,9 @@ def _source_cells(row: DataRow) -> tuple[tuple[str, str, str], ...]:
 
 
 def _field_text(row: DataRow, name: str) -> str:
-    return " | ".join(format_lines(column.lines) for column in row.columns if column.field == name and column.text.strip())
+    return " | ".join(
+        format_lines(column.lines) for column in row.columns if column.field == name and column.text.strip()
+    )
 
 
 def move_status_lines(row: DataRow) -> DataRow:
@@ -213,11 +229,15 @@ def move_status_lines(row: DataRow) -> DataRow:
             if not match:
                 kept.append(line)
                 continue
-            moved.append(Line(line.text[match.start():].strip()))  # kept whole, label and all: status_text
+            moved.append(Line(line.text[match.start() :].strip()))  # kept whole, label and all: status_text
             rest = line.text[: match.start()].strip()
             if rest:
                 kept.append(Line(rest, line.bold, line.bullet))
-        columns.append(Column(column.field, column.label, tuple(kept)) if len(kept) != len(column.lines) or kept != list(column.lines) else column)
+        columns.append(
+            Column(column.field, column.label, tuple(kept))
+            if len(kept) != len(column.lines) or kept != list(column.lines)
+            else column
+        )
     if not moved:
         return row
     columns.append(Column("status", "Status (written in another cell)", tuple(moved)))
@@ -251,7 +271,10 @@ def apply_revised_date(row: DataRow) -> DataRow:
     still the due date: nothing was revised."""
     if row.texts("timescale") or not row.texts("original_due"):
         return row
-    columns = tuple(Column("timescale", column.label, column.lines) if column.field == "original_due" else column for column in row.columns)
+    columns = tuple(
+        Column("timescale", column.label, column.lines) if column.field == "original_due" else column
+        for column in row.columns
+    )
     return replace(row, columns=columns)
 
 
@@ -267,7 +290,9 @@ def timescale_from_lead_column(row: DataRow) -> DataRow:
     dated = [column for column in row.columns if column.field == "lead" and _DATE_WORDS_LABEL.search(column.label)]
     if not dated:
         return row
-    return replace(row, columns=row.columns + tuple(Column("timescale", column.label, column.lines) for column in dated))
+    return replace(
+        row, columns=row.columns + tuple(Column("timescale", column.label, column.lines) for column in dated)
+    )
 
 
 def area_from_columns(row: DataRow) -> str:
@@ -310,7 +335,7 @@ def strip_cell_labels(row: DataRow) -> DataRow:
         if first is None or match is None or label is None or not label.clear or label.field != column.field:
             columns.append(column)
             continue
-        lines = (Line(first.text[match.end():], first.bold, first.bullet),) + column.lines[1:]
+        lines = (Line(first.text[match.end() :], first.bold, first.bullet),) + column.lines[1:]
         columns.append(Column(column.field, column.label, lines))
     return replace(row, columns=tuple(columns))
 
@@ -329,7 +354,12 @@ def row_to_actions(row: DataRow) -> list[RawAction]:
     how: SplitStrategy
     items, how = _split_items(action_lines, row) if action_lines else ([Item(None, "")], "empty")
     if how in ALIGNED_SPLITS:
-        issues.append(("split-by-alignment", f"action cell split into {len(items)} items to match the timescale or lead entries ({how})"))
+        issues.append(
+            (
+                "split-by-alignment",
+                f"action cell split into {len(items)} items to match the timescale or lead entries ({how})",
+            )
+        )
     aligned: dict[str, Alignment] = {}
     for name in ALIGNED_FIELDS:
         lines = row.lines(name)
@@ -339,13 +369,23 @@ def row_to_actions(row: DataRow) -> list[RawAction]:
         alignment = align_column(text, [_plain([line]) for line in lines], items, dated=name == "timescale")
         aligned[name] = alignment
         if not alignment.aligned and len(items) > 1:
-            issues.append(("unaligned-items", f"{name} cell does not list one entry per action item; whole cell kept on every item"))
+            issues.append(
+                (
+                    "unaligned-items",
+                    f"{name} cell does not list one entry per action item; whole cell kept on every item",
+                )
+            )
     area = area_from_columns(row) or criterion or row.area_heading or row.section
     shared: dict[str, Any] = dict(
-        links=links, section=row.section, area=area, finding=_field_text(row, "finding"),
+        links=links,
+        section=row.section,
+        area=area,
+        finding=_field_text(row, "finding"),
         outcome=_field_text(row, "outcome") if source != "outcome" else "",
-        measures=_field_text(row, "measures"), progress=_field_text(row, "progress"),
-        review_date=_field_text(row, "review_date"), other=_other_text(row),
+        measures=_field_text(row, "measures"),
+        progress=_field_text(row, "progress"),
+        review_date=_field_text(row, "review_date"),
+        other=_other_text(row),
         original_due=_field_text(row, "original_due"),
         section_lead=row.section_lead,
     )
@@ -361,17 +401,26 @@ def row_to_actions(row: DataRow) -> list[RawAction]:
             texts["status"] = f"{status_prefix} {texts['status']}".strip()
         item_issues = list(issues)
         if item.inferred and item.marker:
-            item_issues.append(("inferred-marker", f"item marker '{item.marker}' not printed; inferred from its position"))
-        actions.append(RawAction(
-            provenance=Provenance(row.document, row.table, row.row, row.page, row.bbox, _source_cells(row)),
-            ref=_sub_ref(ref, item.marker) if how != "paragraphs" else ref,
-            action=item.text,
-            lead=texts["lead"], timescale=texts["timescale"], status=texts["status"], rag=texts["rag"],
-            timescale_prefix=aligned["timescale"].prefix if "timescale" in aligned else "",
-            issues=tuple(Issue(row.document, code, message, page=row.page, table=row.table, row=row.row)
-                         for code, message in dict.fromkeys(item_issues)),
-            **shared,
-        ))
+            item_issues.append(
+                ("inferred-marker", f"item marker '{item.marker}' not printed; inferred from its position")
+            )
+        actions.append(
+            RawAction(
+                provenance=Provenance(row.document, row.table, row.row, row.page, row.bbox, _source_cells(row)),
+                ref=_sub_ref(ref, item.marker) if how != "paragraphs" else ref,
+                action=item.text,
+                lead=texts["lead"],
+                timescale=texts["timescale"],
+                status=texts["status"],
+                rag=texts["rag"],
+                timescale_prefix=aligned["timescale"].prefix if "timescale" in aligned else "",
+                issues=tuple(
+                    Issue(row.document, code, message, page=row.page, table=row.table, row=row.row)
+                    for code, message in dict.fromkeys(item_issues)
+                ),
+                **shared,
+            )
+        )
     return actions
 
 

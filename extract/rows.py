@@ -62,10 +62,17 @@ def row_kind(
         return "blank"
     if is_repeated_header(texts, column_map, walk):
         return "repeated-header"
-    if filled == [0] and _is_heading_cell(texts[0], ref_keyed=ref_keyed, last_heading=last_heading, has_draft=has_draft):
+    if filled == [0] and _is_heading_cell(
+        texts[0], ref_keyed=ref_keyed, last_heading=last_heading, has_draft=has_draft
+    ):
         return "heading"
     joined, glued = join_split_cells([texts[index] for index in filled])
-    if glued and filled[0] == 0 and len(joined.split()) <= walk.max_split_heading_words and not leading_ref(joined, multi_level_only=True):
+    if (
+        glued
+        and filled[0] == 0
+        and len(joined.split()) <= walk.max_split_heading_words
+        and not leading_ref(joined, multi_level_only=True)
+    ):
         return "split-heading"
     return "data"
 
@@ -82,14 +89,23 @@ def _is_heading_cell(text: str, *, ref_keyed: bool, last_heading: HeadingKind | 
     return not (kind == "continuation" and not last_heading and has_draft)
 
 
-def header_leftovers(texts: Sequence[str], column_map: ColumnMap, walk: WalkSettings = DEFAULT_WALK_SETTINGS) -> list[str]:
+def header_leftovers(
+    texts: Sequence[str], column_map: ColumnMap, walk: WalkSettings = DEFAULT_WALK_SETTINGS
+) -> list[str]:
     """Texts of a repeated header row that are neither labels nor short: a data row's text
     the reader merged into the header, kept as a garbled row."""
     parts = header_parts(column_map)
     return [text for text in texts if text and normalise_header(text) not in parts and not is_label(text, walk)]
 
 
-def row_start(texts: Sequence[str], column_map: ColumnMap, *, ref_keyed: bool, has_draft: bool, walk: WalkSettings = DEFAULT_WALK_SETTINGS) -> RowStart:
+def row_start(
+    texts: Sequence[str],
+    column_map: ColumnMap,
+    *,
+    ref_keyed: bool,
+    has_draft: bool,
+    walk: WalkSettings = DEFAULT_WALK_SETTINGS,
+) -> RowStart:
     """How a data row (its cell texts, leaked labels removed) relates to the row above.
 
     >>> columns = ColumnMap(("ref", "action", "lead"), ("Ref", "Action", "Lead"))
@@ -131,8 +147,13 @@ def is_merged_down_row(texts: Sequence[str], column_map: ColumnMap) -> bool:
     which is an action of its own: its action cell starts a new item (an enumeration
     marker, or a capital letter or digit, not a lower-case word that completes the text
     above) and it has its own lead, date, status or rating, or its own enumerated items."""
+
     def text_of(name: str) -> str:
-        return " ".join(texts[i] for i, field_name in enumerate(column_map.fields) if field_name == name and i < len(texts) and texts[i].strip())
+        return " ".join(
+            texts[i]
+            for i, field_name in enumerate(column_map.fields)
+            if field_name == name and i < len(texts) and texts[i].strip()
+        )
 
     key_column = column_map.fields.index("ref") if "ref" in column_map.fields else 0
     if key_column < len(texts) and texts[key_column].strip():
@@ -141,13 +162,20 @@ def is_merged_down_row(texts: Sequence[str], column_map: ColumnMap) -> bool:
     if not action:
         return False
     enumeration = split_enumerated(action)
-    if enumeration is not None and not enumeration.prefix and len(enumeration.items) >= 2 and enumeration.items[0].marker in FIRST_MARKERS:
+    if (
+        enumeration is not None
+        and not enumeration.prefix
+        and len(enumeration.items) >= 2
+        and enumeration.items[0].marker in FIRST_MARKERS
+    ):
         return True  # a list of its own; one that goes on from the row above ("3. ... 4. ...") may be a page-break tail
     starts_new = action[:1].isupper() or action[:1].isdigit() or (enumeration is not None and not enumeration.prefix)
     return starts_new and any(text_of(name).strip() for name in OWN_VALUE_FIELDS)
 
 
-def carried_columns(row: Sequence[Cell | None], start: RowStart, spanned_first: bool, texts: Sequence[str], column_map: ColumnMap) -> set[int]:
+def carried_columns(
+    row: Sequence[Cell | None], start: RowStart, spanned_first: bool, texts: Sequence[str], column_map: ColumnMap
+) -> set[int]:
     """Columns whose key cells a new row takes from the row above.
 
     Under a first cell merged down, the other key cells (area, finding) may be merged down
@@ -155,6 +183,7 @@ def carried_columns(row: Sequence[Cell | None], start: RowStart, spanned_first: 
     finding cell beside a new ref is merged down from the row above (exports print merged
     cells once). A merged-down row takes every cell it leaves empty.
     """
+
     def empty(index: int) -> bool:
         return index >= len(texts) or not texts[index].strip()
 
@@ -195,7 +224,9 @@ def strip_leaked_labels(
     for index, cell in enumerate(row):
         lines = cell.lines if cell is not None else ()
         label = column_map.label_of(index) if index < column_map.width else ""
-        stripped = _strip_label(lines, label, column_map.field_of(index) if index < column_map.width else None, settings)
+        stripped = _strip_label(
+            lines, label, column_map.field_of(index) if index < column_map.width else None, settings
+        )
         if stripped is not lines:
             leaks.append(label)
         out.append(stripped)
@@ -205,13 +236,21 @@ def strip_leaked_labels(
     return out, leaks
 
 
-def _strip_label(lines: tuple[Line, ...], label: str, field: str | None = None, settings: HeaderSettings = HeaderSettings()) -> tuple[Line, ...]:
+def _strip_label(
+    lines: tuple[Line, ...], label: str, field: str | None = None, settings: HeaderSettings = HeaderSettings()
+) -> tuple[Line, ...]:
     if not lines or not label:
         return lines
     text = lines[0].text
-    for candidate in sorted((label, _first_row_part(label), leading_synonym(text, field, settings)), key=len, reverse=True):  # the longest label printed
-        if candidate and normalise_header(text).startswith(normalise_header(candidate)) and normalise_header(text[: len(candidate)]) == normalise_header(candidate):
-            rest = text[len(candidate):].strip()
+    for candidate in sorted(
+        (label, _first_row_part(label), leading_synonym(text, field, settings)), key=len, reverse=True
+    ):  # the longest label printed
+        if (
+            candidate
+            and normalise_header(text).startswith(normalise_header(candidate))
+            and normalise_header(text[: len(candidate)]) == normalise_header(candidate)
+        ):
+            rest = text[len(candidate) :].strip()
             return ((Line(rest, lines[0].bold, lines[0].bullet),) if rest else ()) + lines[1:]
     return lines
 

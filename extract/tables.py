@@ -57,9 +57,18 @@ from ingest.model import Cell, Document, Line, Row, Table, TextBlock
 
 __all__ = [
     # the walk
-    "Found", "WalkState", "document_to_rows",
+    "Found",
+    "WalkState",
+    "document_to_rows",
     # re-exported for the callers that import them from here (inspect, records)
-    "Column", "ColumnMap", "DataRow", "TableWalk", "find_content_header", "find_header", "header_to_map", "is_short_key",
+    "Column",
+    "ColumnMap",
+    "DataRow",
+    "TableWalk",
+    "find_content_header",
+    "find_header",
+    "header_to_map",
+    "is_short_key",
 ]
 
 
@@ -139,7 +148,9 @@ def new_draft(state: WalkState, page: int | None) -> Step:
     return replace(state, rows=state.rows + 1, draft=draft), found
 
 
-def table_piece(state: WalkState, table: Table, settings: HeaderSettings, walk: WalkSettings = DEFAULT_WALK_SETTINGS) -> Step:
+def table_piece(
+    state: WalkState, table: Table, settings: HeaderSettings, walk: WalkSettings = DEFAULT_WALK_SETTINGS
+) -> Step:
     """A reader table piece: its header read (step 1), then each of its rows."""
     state = replace(state, context=start_pending_section(state.context))
     piece = read_piece(table, state.table, settings, walk)
@@ -184,7 +195,15 @@ def _open_table(state: WalkState, piece: Piece, table: Table, walk: WalkSettings
         if not piece.shifted:
             return state, NOTHING
         labels = " | ".join(label for label in piece.column_map.labels if label)
-        return state, Found(issues=(state.issue("shifted-header", "repeated header row sits in other columns; its positions used for this piece", labels),))
+        return state, Found(
+            issues=(
+                state.issue(
+                    "shifted-header",
+                    "repeated header row sits in other columns; its positions used for this piece",
+                    labels,
+                ),
+            )
+        )
     width = open_table.column_map.width
     if table.n_columns == width:
         return state, NOTHING
@@ -192,14 +211,20 @@ def _open_table(state: WalkState, piece: Piece, table: Table, walk: WalkSettings
     return state, Found(issues=(state.issue("column-count-mismatch", message, page=table.page),))
 
 
-def start_table(state: WalkState, column_map: ColumnMap, body: Sequence[Row], walk: WalkSettings = DEFAULT_WALK_SETTINGS) -> Step:
+def start_table(
+    state: WalkState, column_map: ColumnMap, body: Sequence[Row], walk: WalkSettings = DEFAULT_WALK_SETTINGS
+) -> Step:
     """A new logical table: number it, and report its columns that map to no field."""
     state, found = flush(state)
     open_table = OpenTable(column_map, column_map, is_ref_keyed(column_map, body, walk))
     state = replace(state, table=open_table, tables=state.tables + 1, rows=0, first_cell_above=None)
     issues = tuple(
-        state.issue("unmapped-column", f"column {column + 1} ({label or 'no header'}) matches no schema field; its text is kept in 'other'",
-                    label, column=label or str(column + 1))
+        state.issue(
+            "unmapped-column",
+            f"column {column + 1} ({label or 'no header'}) matches no schema field; its text is kept in 'other'",
+            label,
+            column=label or str(column + 1),
+        )
         for column, label in unmapped_columns(column_map, body)
     )
     return state, Found.join([found, Found(issues=issues)])
@@ -218,7 +243,12 @@ def garbled_row(state: WalkState, texts: list[str], page: int | None, column_map
 
 
 def table_row(
-    state: WalkState, row: Row, column_map: ColumnMap, walk: WalkSettings = DEFAULT_WALK_SETTINGS, *, settings: HeaderSettings = HeaderSettings()
+    state: WalkState,
+    row: Row,
+    column_map: ColumnMap,
+    walk: WalkSettings = DEFAULT_WALK_SETTINGS,
+    *,
+    settings: HeaderSettings = HeaderSettings(),
 ) -> Step:
     """One row of a logical table, by its kind (step 2)."""
     assert state.table is not None
@@ -227,15 +257,23 @@ def table_row(
     spanned_first = spanned_first and bool(row) and row[0] is not None
     texts = row_texts(row)
     page = row_page(row)
-    kind = row_kind(texts, column_map, ref_keyed=state.table.ref_keyed, last_heading=state.context.last_heading,
-                    has_draft=state.draft is not None, walk=walk)
+    kind = row_kind(
+        texts,
+        column_map,
+        ref_keyed=state.table.ref_keyed,
+        last_heading=state.context.last_heading,
+        has_draft=state.draft is not None,
+        walk=walk,
+    )
     if kind == "blank":
         return state, NOTHING
     if kind == "repeated-header":
         leftovers = header_leftovers(texts, column_map, walk)
         if not leftovers:
             return state, NOTHING
-        issue = state.issue("garbled-row", "header row mixed with other text; the text is kept as a row", " ".join(leftovers), page)
+        issue = state.issue(
+            "garbled-row", "header row mixed with other text; the text is kept as a row", " ".join(leftovers), page
+        )
         state, found = garbled_row(state, leftovers, page, column_map)
         return state, Found.join([Found(issues=(issue,)), found])
     if kind == "heading":
@@ -243,15 +281,22 @@ def table_row(
     if kind == "split-heading":
         filled = [text for text in texts if text]
         joined, _ = join_split_cells(filled)
-        issue = state.issue("split-heading", f"heading text spread over several cells re-joined as {joined!r}", " | ".join(filled), page)
+        issue = state.issue(
+            "split-heading", f"heading text spread over several cells re-joined as {joined!r}", " | ".join(filled), page
+        )
         state, found = heading_row(state, joined, page)
         return state, Found.join([Found(issues=(issue,)), found])
     return data_row(state, row, spanned_first, column_map, walk, settings=settings)
 
 
 def data_row(
-    state: WalkState, row: Row, spanned_first: bool, column_map: ColumnMap, walk: WalkSettings = DEFAULT_WALK_SETTINGS,
-    *, settings: HeaderSettings = HeaderSettings(),
+    state: WalkState,
+    row: Row,
+    spanned_first: bool,
+    column_map: ColumnMap,
+    walk: WalkSettings = DEFAULT_WALK_SETTINGS,
+    *,
+    settings: HeaderSettings = HeaderSettings(),
 ) -> Step:
     """A data row: a new action row (with the key cells it shares with the row above), or
     more text for the row above (step 3). The busiest step, so it builds its new state once."""
@@ -268,13 +313,17 @@ def data_row(
             found = Found(rows=(draft.freeze(state.document),))
         rows += 1
         draft = Draft(state.tables, rows, row_page(row), context, inherited)
-    leak_issue: tuple[IssueCode, str] | None = ("header-in-cell", "header text printed inside data cells was removed: " + "; ".join(leaks)) if leaks else None
+    leak_issue: tuple[IssueCode, str] | None = (
+        ("header-in-cell", "header text printed inside data cells was removed: " + "; ".join(leaks)) if leaks else None
+    )
     draft = draft.with_row(row, row_cells(lines, column_map), leak_issue)
     first_cell_above = row[0] if row and row[0] is not None else None
     return WalkState(state.document, context, state.table, state.tables, rows, draft, first_cell_above), found
 
 
-def document_to_rows(document: Document, settings: HeaderSettings = HeaderSettings(), walk: WalkSettings = DEFAULT_WALK_SETTINGS) -> TableWalk:
+def document_to_rows(
+    document: Document, settings: HeaderSettings = HeaderSettings(), walk: WalkSettings = DEFAULT_WALK_SETTINGS
+) -> TableWalk:
     """Walk a document's blocks in reading order into stitched data rows."""
     state = WalkState(document.name)
     parts: list[Found] = []

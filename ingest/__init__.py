@@ -8,6 +8,13 @@ from ingest.detect import detect_format, read_document
 from ingest.model import Cell, Document, Issue, Line, Table, TextBlock, UnreadableFile
 
 __all__ = [
-    "Cell", "Document", "Line", "Issue", "Table", "TextBlock", "UnreadableFile",
-    "detect_format", "read_document",
+    "Cell",
+    "Document",
+    "Line",
+    "Issue",
+    "Table",
+    "TextBlock",
+    "UnreadableFile",
+    "detect_format",
+    "read_document",
 ]

@@ -39,7 +39,10 @@ def without_controls(text: str) -> str:
 
 def shown(text: str) -> str:
     """``text`` with each control character written as ``\\xNN`` (for issue values)."""
-    escaped = _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}" if ord(match.group()) <= 0xFF else f"\\u{ord(match.group()):04x}", text)
+    escaped = _CONTROL.sub(
+        lambda match: f"\\x{ord(match.group()):02x}" if ord(match.group()) <= 0xFF else f"\\u{ord(match.group()):04x}",
+        text,
+    )
     return escaped[:VALUE_CHARACTERS]
 
 
@@ -74,6 +77,10 @@ def _clean_lines(lines: tuple[Line, ...], page: int | None, issues: list[Issue])
         return lines
     original = "\n".join(line.text for line in lines)
     count = len(_CONTROL.findall(original))
-    issues.append(Issue.from_reader("control-characters", f"{count} control characters removed from the text", page, shown(original)))
+    issues.append(
+        Issue.from_reader(
+            "control-characters", f"{count} control characters removed from the text", page, shown(original)
+        )
+    )
     cleaned = (replace(line, text=without_controls(line.text)) for line in lines)
     return tuple(line for line in cleaned if line.text)

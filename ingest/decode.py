@@ -10,8 +10,10 @@ _WINDOWS_ENCODINGS = ("cp1252", "latin-1")
 
 
 _BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
-    (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
-    (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"),
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
 )
 WIDE_SHARE = 0.9
 """Share of ASCII-range characters whose zero bytes must sit at the same offsets (mod 2 or

@@ -45,17 +45,23 @@ _MAX_FIELD = 2**31 - 1  # a plan cell is never refused for its length
 @dataclass(frozen=True)
 class DelimiterGuess:
     delimiter: str
-    fields: int        # the modal field count among rows with more than one field
+    fields: int  # the modal field count among rows with more than one field
     consistency: float  # share of multi-field rows with exactly that count
-    rows: int          # rows with that count
+    rows: int  # rows with that count
 
 
 def parse_rows(text: str, delimiter: str, strict: bool = False) -> list[list[str]]:
     """CSV-parse ``text``. A malformed file raises :class:`UnreadableFile` when ``strict``
     (the reader: never keep half a file quietly); otherwise the rows read so far (sniffing)."""
     csv.field_size_limit(_MAX_FIELD)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True,
-                        skipinitialspace=False, strict=False)
+    reader = csv.reader(
+        io.StringIO(text, newline=""),
+        delimiter=delimiter,
+        quotechar='"',
+        doublequote=True,
+        skipinitialspace=False,
+        strict=False,
+    )
     rows: list[list[str]] = []
     try:
         for row in reader:
@@ -112,8 +118,12 @@ def looks_delimited(text: str) -> bool:
     if guess.delimiter == "\t":
         return False  # TAB-separated text is the text-export reader's
     non_blank = [line for line in sample.splitlines() if line.strip()]
-    return (guess.fields >= MIN_FIELDS and guess.rows >= MIN_CONSISTENT_ROWS
-            and guess.consistency >= MIN_CONSISTENCY and guess.rows >= 0.5 * len(non_blank))
+    return (
+        guess.fields >= MIN_FIELDS
+        and guess.rows >= MIN_CONSISTENT_ROWS
+        and guess.consistency >= MIN_CONSISTENCY
+        and guess.rows >= 0.5 * len(non_blank)
+    )
 
 
 def strip_separator_hint(text: str) -> tuple[str, str | None]:
@@ -161,5 +171,11 @@ def read_delimited(path: Path, data: bytes | None = None, sha256: str = "", deli
     if not any(isinstance(block, Table) for block in blocks):
         raise UnreadableFile("no tables found (no rows with more than one field)", status="skipped")
     name = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}.get(delimiter, repr(delimiter))
-    return Document(name=Path(path).name, format="tsv" if delimiter == "\t" else "csv", blocks=blocks,
-                    sha256=sha256, issues=tuple(issues), metadata=(("delimiter", name),))
+    return Document(
+        name=Path(path).name,
+        format="tsv" if delimiter == "\t" else "csv",
+        blocks=blocks,
+        sha256=sha256,
+        issues=tuple(issues),
+        metadata=(("delimiter", name),),
+    )

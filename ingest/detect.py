@@ -95,7 +95,7 @@ def detect_text_layout(data: bytes, suffix: str = "") -> str:
 
     sample = data[:DETECT_SAMPLE_BYTES]
     if len(data) > DETECT_SAMPLE_BYTES and b"\n" in sample:
-        sample = sample[:sample.rindex(b"\n")]  # whole lines: never cut a character in two
+        sample = sample[: sample.rindex(b"\n")]  # whole lines: never cut a character in two
     try:
         text, _ = decode_bytes(sample)
     except (UnreadableFile, UnicodeDecodeError):
@@ -128,8 +128,9 @@ def looks_like_json(lines: list[str]) -> bool:
     return True
 
 
-def read_document(path: Path | str, pdf_settings: PdfSettings | None = None,
-                  package_limits: PackageLimits = PackageLimits()) -> Document:
+def read_document(
+    path: Path | str, pdf_settings: PdfSettings | None = None, package_limits: PackageLimits = PackageLimits()
+) -> Document:
     """Read any supported file. Raises :class:`UnreadableFile` with a one-line reason.
 
     ``pdf_settings`` tune the PDF reader (its defaults when None); ``package_limits`` bound
@@ -140,7 +141,9 @@ def read_document(path: Path | str, pdf_settings: PdfSettings | None = None,
     return remove_control_characters(_read_any(Path(path), pdf_settings, package_limits))
 
 
-def _read_any(path: Path, pdf_settings: PdfSettings | None = None, package_limits: PackageLimits = PackageLimits()) -> Document:
+def _read_any(
+    path: Path, pdf_settings: PdfSettings | None = None, package_limits: PackageLimits = PackageLimits()
+) -> Document:
     try:
         data = path.read_bytes()
     except OSError as error:

@@ -87,7 +87,11 @@ def read_docx(path: Path, sha256: str = "", limits: PackageLimits = DEFAULT_LIMI
     numbering = parse_numbering(numbering_root, styles.numbering_style_num_ids)
     walk = _Walk(styles, numbering)
     for start in unbounded_starts(numbering_root):
-        walk.issues.append(Issue.from_reader("clamped-numbering", f"a list numbered from {start:,} was numbered from 1", value=str(start)))
+        walk.issues.append(
+            Issue.from_reader(
+                "clamped-numbering", f"a list numbered from {start:,} was numbered from 1", value=str(start)
+            )
+        )
     blocks = body_to_blocks(document_part.element.body, walk)
     if not any(isinstance(block, Table) for block in blocks):
         raise UnreadableFile("no tables found in the Word document", status="skipped")
@@ -139,17 +143,14 @@ def check_expansion(members: Sequence[zipfile.ZipInfo], limits: PackageLimits) -
     """Refuse a package whose declared sizes or compression ratios say zip bomb."""
     total = sum(member.file_size for member in members)
     if total > limits.max_expanded_mb * _MB:
-        raise UnreadableFile(
-            f"refused: expands to {math.ceil(total / _MB)} MB (limit {limits.max_expanded_mb} MB)"
-        )
+        raise UnreadableFile(f"refused: expands to {math.ceil(total / _MB)} MB (limit {limits.max_expanded_mb} MB)")
     for member in members:
         if member.file_size <= limits.ratio_check_from_mb * _MB:
             continue
         ratio = member.file_size / max(member.compress_size, 1)
         if ratio > limits.max_ratio:
             raise UnreadableFile(
-                f"refused: {member.filename} expands {ratio:.0f}:1 (limit {limits.max_ratio}:1), "
-                "likely a zip bomb"
+                f"refused: {member.filename} expands {ratio:.0f}:1 (limit {limits.max_ratio}:1), likely a zip bomb"
             )
 
 
@@ -316,8 +317,18 @@ def _bold_of(r_pr: etree._Element | None) -> bool | None:
 
 _WRAPPERS = frozenset({w("sdt"), w("sdtContent"), w("customXml"), w("smartTag")})
 _INLINE_CONTAINERS = frozenset(
-    {w("ins"), w("moveTo"), w("hyperlink"), w("smartTag"), w("customXml"), w("sdt"), w("sdtContent"),
-     w("fldSimple"), w("dir"), w("bdo")}
+    {
+        w("ins"),
+        w("moveTo"),
+        w("hyperlink"),
+        w("smartTag"),
+        w("customXml"),
+        w("sdt"),
+        w("sdtContent"),
+        w("fldSimple"),
+        w("dir"),
+        w("bdo"),
+    }
 )
 _P, _TBL, _TR, _TC, _R, _T = w("p"), w("tbl"), w("tr"), w("tc"), w("r"), w("t")
 _TAB, _PTAB, _BR, _CR, _NO_BREAK_HYPHEN = w("tab"), w("ptab"), w("br"), w("cr"), w("noBreakHyphen")
@@ -498,7 +509,6 @@ def _run_pieces(run: etree._Element, paragraph_bold: bool, styles: StyleSheet, o
             out.append(("-", bold))
 
 
-
 def pieces_to_lines(pieces: Sequence[Piece], marker: Marker | None) -> tuple[Line, ...]:
     """Split pieces at line breaks into :class:`Line` objects; the list label starts the first."""
     segments: list[list[tuple[str, bool]]] = [[]]
@@ -551,12 +561,21 @@ def table_to_block(tbl: etree._Element, walk: _Walk) -> Table | None:
 def table_to_rows(tbl: etree._Element, walk: _Walk, location: str) -> tuple[tuple[Row, ...], int]:
     """The rows of a table on its grid, and how many leading rows repeat as a header."""
     row_elements = [tr for tr in children(tbl, frozenset({_TR})) if not _row_deleted(tr)]
-    real_width = max([len(tbl.findall(f"{w('tblGrid')}/{w('gridCol')}"))] + [len(list(children(tr, frozenset({_TC})))) for tr in row_elements])
+    real_width = max(
+        [len(tbl.findall(f"{w('tblGrid')}/{w('gridCol')}"))]
+        + [len(list(children(tr, frozenset({_TC})))) for tr in row_elements]
+    )
     clamped: list[str] = []
     placed = [row_to_grid_cells(tr, real_width, clamped) for tr in row_elements]
     if clamped:
-        walk.issues.append(Issue.from_reader("clamped-span", f"{location}: {len(clamped)} cells reached past the table's "
-                                       f"{real_width} columns and were cut to it ({clamped[0]})", value=clamped[0]))
+        walk.issues.append(
+            Issue.from_reader(
+                "clamped-span",
+                f"{location}: {len(clamped)} cells reached past the table's "
+                f"{real_width} columns and were cut to it ({clamped[0]})",
+                value=clamped[0],
+            )
+        )
     header_rows = next((i for i, tr in enumerate(row_elements) if not _repeats_as_header(tr)), len(row_elements))
     header_bold = table_first_row_bold(tbl, walk.styles)
     grid_width = len(tbl.findall(f"{w('tblGrid')}/{w('gridCol')}"))
@@ -581,7 +600,9 @@ def table_to_rows(tbl: etree._Element, walk: _Walk, location: str) -> tuple[tupl
     return tuple(rows), header_rows
 
 
-def row_to_grid_cells(tr: etree._Element, max_width: int | None = None, clamped: list[str] | None = None) -> list[_GridCell]:
+def row_to_grid_cells(
+    tr: etree._Element, max_width: int | None = None, clamped: list[str] | None = None
+) -> list[_GridCell]:
     """Place the cells of one ``w:tr`` on the table grid (``w:gridBefore`` and spans).
 
     With ``max_width`` (the table's real width: its grid, or its widest row's cell count),
@@ -603,7 +624,9 @@ def row_to_grid_cells(tr: etree._Element, max_width: int | None = None, clamped:
             column += 1
             continue
         span = max(1, min(as_int(w_val(tc_pr.find(w("gridSpan"))), 1), 1000))
-        room = None if max_width is None else max(1, max_width - column - (len(cells) - index - 1))  # the cells after it fit too
+        room = (
+            None if max_width is None else max(1, max_width - column - (len(cells) - index - 1))
+        )  # the cells after it fit too
         if room is not None and span > room:
             if clamped is not None:
                 clamped.append(f"gridSpan={span} at column {column + 1}")

@@ -117,9 +117,7 @@ def parse_numbering(
     raw_abstracts: dict[str, etree._Element] = {}
     for abstract in root.iterchildren(w("abstractNum")):
         raw_abstracts[abstract.get(w("abstractNumId"), "")] = abstract
-    instances = {
-        num.get(w("numId"), ""): _parse_instance(num) for num in root.iterchildren(w("num"))
-    }
+    instances = {num.get(w("numId"), ""): _parse_instance(num) for num in root.iterchildren(w("num"))}
     resolved = {
         abstract_id: _resolve_abstract(abstract_id, raw_abstracts, instances, style_num_ids or {})
         for abstract_id in raw_abstracts
@@ -257,8 +255,19 @@ class NumberingCounter:
 
 
 _ROMAN = (
-    (1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-    (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"),
+    (1000, "m"),
+    (900, "cm"),
+    (500, "d"),
+    (400, "cd"),
+    (100, "c"),
+    (90, "xc"),
+    (50, "l"),
+    (40, "xl"),
+    (10, "x"),
+    (9, "ix"),
+    (5, "v"),
+    (4, "iv"),
+    (1, "i"),
 )
 
 

@@ -63,7 +63,9 @@ REGION_BREAK_BLANKS = 2
 TAB_SIZE = 8
 _RULE = re.compile(r"^[\s\-=_+|:]*$")
 _RULE_CHARS = re.compile(r"[-=_]{3,}")
-_ITEM_START = re.compile(r"^(?:[•●○▪■◦‣∙·*–-]\s|\(?\d{1,3}(?:\.\d{1,3})*[.)]?\s|\(?[a-zA-Z][.)]\s|\(?[ivxIVX]{1,5}[.)]\s)")
+_ITEM_START = re.compile(
+    r"^(?:[•●○▪■◦‣∙·*–-]\s|\(?\d{1,3}(?:\.\d{1,3})*[.)]?\s|\(?[a-zA-Z][.)]\s|\(?[ivxIVX]{1,5}[.)]\s)"
+)
 _SENTENCE_END = re.compile(r"[.;:!?]$")
 _GAP = re.compile(rf" {{{MIN_GAP},}}")
 
@@ -107,7 +109,12 @@ def text_to_blocks(text: str) -> tuple[Block, ...]:
             blocks.extend(_text_blocks(region))
             continue
         pieces = region_to_blocks(region, layout, table_index=sum(isinstance(b, Table) for b in blocks) + 1)
-        if blocks and isinstance(blocks[-1], Table) and isinstance(pieces[0], Table) and is_narrower_piece(layout, previous):
+        if (
+            blocks
+            and isinstance(blocks[-1], Table)
+            and isinstance(pieces[0], Table)
+            and is_narrower_piece(layout, previous)
+        ):
             pieces[0] = replace(pieces[0], continued=True)
         blocks.extend(pieces)
         previous = layout
@@ -120,8 +127,12 @@ def is_narrower_piece(layout: Layout, previous: Layout | None) -> bool:
     columns it fills, at positions of its own (a report writer sizes each piece anew). The
     reader marks it ``continued``; extract lines it up first column to first, last to last,
     unless the piece has a header of its own."""
-    return (previous is not None and layout is not previous and len(layout.columns) < len(previous.columns)
-            and layout.columns[0][0] == previous.columns[0][0])
+    return (
+        previous is not None
+        and layout is not previous
+        and len(layout.columns) < len(previous.columns)
+        and layout.columns[0][0] == previous.columns[0][0]
+    )
 
 
 def continued_layout(region: Sequence[str], previous: Layout | None) -> Layout | None:
@@ -213,7 +224,9 @@ def region_layout(region: Sequence[str], min_aligned: int = MIN_ALIGNED_LINES) -
         if len(gutters) < MIN_COLUMNS - 1:
             continue
         columns = _columns_between(gutters, max(len(line) for line in region))
-        filled = [line for line in voters if not crosses(line, columns) and _filled_columns(line, columns) >= MIN_COLUMNS]
+        filled = [
+            line for line in voters if not crosses(line, columns) and _filled_columns(line, columns) >= MIN_COLUMNS
+        ]
         if len(filled) >= min_aligned:
             return Layout(columns=columns, gutters=gutters)
     return None
@@ -301,7 +314,7 @@ def _filled_columns(line: str, columns: Sequence[tuple[int, int]]) -> int:
 def cut_line(line: str, columns: Sequence[tuple[int, int]]) -> list[str]:
     """A table line's text in each column (the last column takes the rest of the line)."""
     cells = [line[start:end].strip() for start, end in columns[:-1]]
-    return cells + [line[columns[-1][0]:].strip()]
+    return cells + [line[columns[-1][0] :].strip()]
 
 
 def region_to_blocks(region: Sequence[str], layout: Layout, table_index: int) -> list[Block]:
@@ -310,12 +323,12 @@ def region_to_blocks(region: Sequence[str], layout: Layout, table_index: int) ->
     table_lines = [i for i, kind in enumerate(kinds) if kind == "row"]
     first, last = table_lines[0], table_lines[-1]
     widths = _column_widths([region[i] for i in table_lines], layout.columns)
-    rows = _group_rows(region[first:last + 1], kinds[first:last + 1], layout, widths)
+    rows = _group_rows(region[first : last + 1], kinds[first : last + 1], layout, widths)
     table_rows = [_row_cells(row, layout, widths) for row in rows]
     return [
         *_text_blocks(region[:first]),
         Table(index=table_index, rows=pad_and_trim(table_rows)),
-        *_text_blocks(region[last + 1:]),
+        *_text_blocks(region[last + 1 :]),
     ]
 
 
@@ -391,8 +404,8 @@ def _first_column_wraps(groups: Sequence[Sequence[str]], column: tuple[int, int]
     starts in lower case under a line with text): it is no key that starts each row."""
     for group in groups:
         for above, line in zip(group, group[1:]):
-            text = line[column[0]:column[1]].strip()
-            if text and above[column[0]:column[1]].strip() and (text[0].islower() or text[0] in "&,;"):
+            text = line[column[0] : column[1]].strip()
+            if text and above[column[0] : column[1]].strip() and (text[0].islower() or text[0] in "&,;"):
                 return True
     return False
 
@@ -414,7 +427,7 @@ def _column_widths(lines: Sequence[str], columns: Sequence[tuple[int, int]]) -> 
 
 def _row_cells(lines: Sequence[str], layout: Layout, widths: Sequence[int]) -> tuple[Cell, ...]:
     if len(lines) == 1 and lines[0].startswith(_SPAN):
-        text = lines[0][len(_SPAN):]
+        text = lines[0][len(_SPAN) :]
         return (Cell(lines=text_to_lines(text)),) + tuple(Cell() for _ in layout.columns[1:])
     pieces = [cut_line(line, layout.columns) for line in lines]
     cells = []
@@ -443,8 +456,11 @@ def reflow(printed: Sequence[str], width: int) -> list[str]:
             previous = ""
             continue
         first_word = text.split(" ", 1)[0]
-        wrapped = (bool(previous) and len(previous) + 1 + len(first_word) > width
-                   and not (_SENTENCE_END.search(previous) and _ITEM_START.match(text)))
+        wrapped = (
+            bool(previous)
+            and len(previous) + 1 + len(first_word) > width
+            and not (_SENTENCE_END.search(previous) and _ITEM_START.match(text))
+        )
         if wrapped and paragraphs:
             paragraphs[-1] = f"{paragraphs[-1]} {text}"
         else:

@@ -68,8 +68,12 @@ def is_blank_row(row: GridRow) -> bool:
     return not any(cell and cell.strip() for cell in row)
 
 
-def grid_to_blocks(rows: Iterable[GridRow], first_index: int = 1, single_field_is_text: bool = False,
-                   bold: Sequence[Sequence[bool]] | None = None) -> tuple[Block, ...]:
+def grid_to_blocks(
+    rows: Iterable[GridRow],
+    first_index: int = 1,
+    single_field_is_text: bool = False,
+    bold: Sequence[Sequence[bool]] | None = None,
+) -> tuple[Block, ...]:
     """Split a grid into tables (runs of non-blank rows) and text blocks.
 
     ``single_field_is_text``: a row of exactly one field is narrative text, not a table row
@@ -83,7 +87,9 @@ def grid_to_blocks(rows: Iterable[GridRow], first_index: int = 1, single_field_i
     def close_run() -> None:
         nonlocal index, run
         if run and all(_filled(row) <= 1 for row in run):
-            blocks.extend(TextBlock(lines=cell.lines) for row in run for cell in row if cell is not None and not cell.is_empty)
+            blocks.extend(
+                TextBlock(lines=cell.lines) for row in run for cell in row if cell is not None and not cell.is_empty
+            )
         elif run:
             blocks.append(Table(index=index, rows=pad_and_trim(run)))
             index += 1
@@ -100,10 +106,12 @@ def grid_to_blocks(rows: Iterable[GridRow], first_index: int = 1, single_field_i
                 blocks.append(TextBlock(lines=lines))
             continue
         flags = bold[number] if bold is not None else ()
-        run.append(tuple(
-            None if text is None else Cell(lines=text_to_lines(text, bold=column < len(flags) and flags[column]))
-            for column, text in enumerate(row)
-        ))
+        run.append(
+            tuple(
+                None if text is None else Cell(lines=text_to_lines(text, bold=column < len(flags) and flags[column]))
+                for column, text in enumerate(row)
+            )
+        )
     close_run()
     return tuple(blocks)
 

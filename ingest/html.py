@@ -40,16 +40,47 @@ MAX_ROWSPAN = 65534
 _SKIP = frozenset({"script", "style", "head", "template", "noscript", "iframe", "object", "svg", "math"})
 _LEAF_BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "pre", "dt", "dd", "address", "caption"})
 _CONTAINERS = frozenset(
-    {"html", "body", "div", "section", "article", "main", "header", "footer", "nav", "aside", "ul", "ol",
-     "dl", "blockquote", "form", "center", "figure", "figcaption", "fieldset", "details", "summary", "hr"}
+    {
+        "html",
+        "body",
+        "div",
+        "section",
+        "article",
+        "main",
+        "header",
+        "footer",
+        "nav",
+        "aside",
+        "ul",
+        "ol",
+        "dl",
+        "blockquote",
+        "form",
+        "center",
+        "figure",
+        "figcaption",
+        "fieldset",
+        "details",
+        "summary",
+        "hr",
+    }
 )
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _SECTIONS = ("thead", "tbody", "tfoot")
 _LATIN1_ALIASES = frozenset({"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii"})
 _CSS_LIST_TYPE = re.compile(r"list-style(?:-type)?\s*:\s*([a-z-]+)", re.I)
 _CSS_TO_TYPE = {
-    "decimal": "1", "lower-alpha": "a", "lower-latin": "a", "upper-alpha": "A", "upper-latin": "A",
-    "lower-roman": "i", "upper-roman": "I", "none": "", "disc": "", "circle": "", "square": "",
+    "decimal": "1",
+    "lower-alpha": "a",
+    "lower-latin": "a",
+    "upper-alpha": "A",
+    "upper-latin": "A",
+    "lower-roman": "i",
+    "upper-roman": "I",
+    "none": "",
+    "disc": "",
+    "circle": "",
+    "square": "",
 }
 _LEADING_INT = re.compile(r"^\s*(-?\d+)")
 
@@ -218,8 +249,9 @@ def flow_to_blocks(node: Tag, issues: list[Issue]) -> Iterator[Block]:
 
 
 def _has_block_child(tag: Tag) -> bool:
-    return any(isinstance(child, Tag) and (child.name in _LEAF_BLOCKS or child.name in _CONTAINERS)
-               for child in tag.children)
+    return any(
+        isinstance(child, Tag) and (child.name in _LEAF_BLOCKS or child.name in _CONTAINERS) for child in tag.children
+    )
 
 
 def number_tables(blocks: list[Block]) -> tuple[Block, ...]:
@@ -323,12 +355,19 @@ def table_to_grid(table: Tag, issues: list[Issue]) -> tuple[Row, ...]:
         issues.append(Issue.from_reader("clamped-span", message, value=clamped[0] if clamped else ""))
         return _expand(groups, real_width, issues, [], honour_spans=False)
     if clamped:
-        issues.append(Issue.from_reader("clamped-span", f"{len(clamped)} merged cells cut to the table's size (first: {clamped[0]})", value=clamped[0]))
+        issues.append(
+            Issue.from_reader(
+                "clamped-span",
+                f"{len(clamped)} merged cells cut to the table's size (first: {clamped[0]})",
+                value=clamped[0],
+            )
+        )
     return rows
 
 
-def _expand(groups: list[list[Tag]], real_width: int, issues: list[Issue], clamped: list[str],
-            honour_spans: bool) -> tuple[Row, ...]:
+def _expand(
+    groups: list[list[Tag]], real_width: int, issues: list[Issue], clamped: list[str], honour_spans: bool
+) -> tuple[Row, ...]:
     placed: dict[tuple[int, int], Cell | None] = {}
     width = 0
     row_index = 0

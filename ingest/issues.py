@@ -16,14 +16,45 @@ from types import MappingProxyType
 from typing import Literal
 
 IssueCode = Literal[
-    "unreadable-file", "skipped-file", "duplicate-file", "unreadable-page", "truncated-pdf",
-    "no-text-layer", "decoded-encoding", "nested-table", "unread-content", "control-characters",
-    "clamped-span", "clamped-numbering", "too-many-lines", "uncomputed-formula", "unmapped-column",
-    "shifted-header", "column-count-mismatch", "header-in-cell", "garbled-row",
-    "orphan-continuation", "split-heading", "unused-text", "non-action-table", "empty-action",
-    "split-by-alignment", "inferred-marker", "unaligned-items", "invalid-date", "truncated-date",
-    "range-reversed", "relative-date", "ambiguous-date", "unparsed-timescale", "inferred-year",
-    "repaired-word", "truncated-cell", "overridden", "unknown-override-action", "invalid-override",
+    "unreadable-file",
+    "skipped-file",
+    "duplicate-file",
+    "unreadable-page",
+    "truncated-pdf",
+    "no-text-layer",
+    "decoded-encoding",
+    "nested-table",
+    "unread-content",
+    "control-characters",
+    "clamped-span",
+    "clamped-numbering",
+    "too-many-lines",
+    "uncomputed-formula",
+    "unmapped-column",
+    "shifted-header",
+    "column-count-mismatch",
+    "header-in-cell",
+    "garbled-row",
+    "orphan-continuation",
+    "split-heading",
+    "unused-text",
+    "non-action-table",
+    "empty-action",
+    "split-by-alignment",
+    "inferred-marker",
+    "unaligned-items",
+    "invalid-date",
+    "truncated-date",
+    "range-reversed",
+    "relative-date",
+    "ambiguous-date",
+    "unparsed-timescale",
+    "inferred-year",
+    "repaired-word",
+    "truncated-cell",
+    "overridden",
+    "unknown-override-action",
+    "invalid-override",
 ]
 """Every issue code any stage writes; the same codes as the catalogue below (a test checks).
 An issue is created with one of these, so a typo in a code is a type error, not a new code."""
@@ -40,18 +71,32 @@ _TYPES = (
     # files (ingest / pipeline)
     IssueType("unreadable-file", "The file could not be read at all; see documents.error", "error"),
     IssueType("skipped-file", "The file holds no plan tables (empty, no tables)", "info"),
-    IssueType("duplicate-file", "The file has the same bytes as another input; its actions are kept under that one", "info"),
+    IssueType(
+        "duplicate-file", "The file has the same bytes as another input; its actions are kept under that one", "info"
+    ),
     IssueType("unreadable-page", "A page could not be read; the rest of the document was", "error"),
     IssueType("truncated-pdf", "The PDF has no end-of-file marker and may be cut short", "warning"),
     IssueType("no-text-layer", "A page is an image without text (OCR not supported)", "warning"),
     IssueType("decoded-encoding", "The file is not UTF-8; it was decoded with the encoding named", "info"),
     IssueType("nested-table", "A table inside a cell was flattened into the cell's lines", "warning"),
     IssueType("unread-content", "Embedded content (e.g. a pasted document) was not read", "warning"),
-    IssueType("control-characters", "Invisible control characters (ESC, form feed, line separators...) were removed from the text", "info"),
-    IssueType("clamped-span", "A merged cell claimed more rows or columns than its table has; cut to the table", "warning"),
+    IssueType(
+        "control-characters",
+        "Invisible control characters (ESC, form feed, line separators...) were removed from the text",
+        "info",
+    ),
+    IssueType(
+        "clamped-span", "A merged cell claimed more rows or columns than its table has; cut to the table", "warning"
+    ),
     IssueType("clamped-numbering", "A list numbering start beyond any real list was reset", "warning"),
-    IssueType("too-many-lines", "A page holds more ruling line segments than any table; they were not used to find tables", "warning"),
-    IssueType("uncomputed-formula", "A spreadsheet formula has no saved value; its text is the issue's value", "warning"),
+    IssueType(
+        "too-many-lines",
+        "A page holds more ruling line segments than any table; they were not used to find tables",
+        "warning",
+    ),
+    IssueType(
+        "uncomputed-formula", "A spreadsheet formula has no saved value; its text is the issue's value", "warning"
+    ),
     # tables and rows (extract)
     IssueType("unmapped-column", "A column matches no schema field; its text is kept in actions.other", "warning"),
     IssueType("shifted-header", "A repeated header sits in other columns; its positions were used", "info"),
@@ -63,23 +108,35 @@ _TYPES = (
     IssueType("unused-text", "A note or heading row that is not an action; kept here only", "info"),
     IssueType("non-action-table", "A table with no action columns (not people or glossary either)", "info"),
     IssueType("empty-action", "A row with no action text", "warning"),
-    IssueType("split-by-alignment", "An unmarked action cell was split to match enumerated timescales or leads", "info"),
+    IssueType(
+        "split-by-alignment", "An unmarked action cell was split to match enumerated timescales or leads", "info"
+    ),
     IssueType("inferred-marker", "An item's number was not printed; inferred from its position", "info"),
-    IssueType("unaligned-items", "A timescale/lead cell does not list one entry per action item; whole cell kept", "warning"),
+    IssueType(
+        "unaligned-items", "A timescale/lead cell does not list one entry per action item; whole cell kept", "warning"
+    ),
     # values (normalise)
     IssueType("invalid-date", "A date printed is impossible (no such day); left empty", "warning"),
     IssueType("truncated-date", "A date printed is cut off; left empty", "warning"),
     IssueType("range-reversed", "A date range ends before it starts; kept as printed", "warning"),
-    IssueType("relative-date", "A deadline relative to the plan date (resolved only when the plan dates itself)", "warning"),
+    IssueType(
+        "relative-date", "A deadline relative to the plan date (resolved only when the plan dates itself)", "warning"
+    ),
     IssueType("ambiguous-date", "A date could be read more than one way", "warning"),
     IssueType("unparsed-timescale", "The timescale text was not understood; no date given", "warning"),
     IssueType("inferred-year", "A date printed without a year; its year was taken from the plan's own date", "info"),
     IssueType("repaired-word", "A word whose first letters were cut off was restored", "info"),
     # files written (export)
-    IssueType("truncated-cell", "Text longer than an Excel cell holds was cut in the workbook; CSV and JSON Lines keep it whole", "warning"),
+    IssueType(
+        "truncated-cell",
+        "Text longer than an Excel cell holds was cut in the workbook; CSV and JSON Lines keep it whole",
+        "warning",
+    ),
     # analysts' corrections (actionplans.overrides, convert --overrides)
     IssueType("overridden", "An analyst's correction set this field (or marked the row not an action)", "info"),
-    IssueType("unknown-override-action", "A correction names an action_id no document in the run has; not applied", "warning"),
+    IssueType(
+        "unknown-override-action", "A correction names an action_id no document in the run has; not applied", "warning"
+    ),
     IssueType("invalid-override", "A correction line has an unknown field or an invalid value; not applied", "warning"),
 )
 

@@ -108,7 +108,9 @@ def read_pdf_pages(path: Path, settings: PdfSettings = PdfSettings()) -> Iterato
         yield content
 
 
-def read_pdf_page_views(path: Path, settings: PdfSettings = PdfSettings()) -> Iterator[tuple[PageContent, Callable[[BBox], BBox]]]:
+def read_pdf_page_views(
+    path: Path, settings: PdfSettings = PdfSettings()
+) -> Iterator[tuple[PageContent, Callable[[BBox], BBox]]]:
     """:func:`read_pdf_pages` with, for each page, the map from the coordinates of its
     content to those of the page as printed (not the identity for a page read turned).
     Like :func:`read_pdf`, raises "no text layer" (at the end) when no page has text."""
@@ -230,7 +232,9 @@ def _read_pages(pdf: pdfplumber.PDF, settings: PdfSettings, issues: list[Issue],
             failures += 1
             reason = reason_for(error)
             first_failure = first_failure or reason
-            issues.append(Issue.from_reader("unreadable-page", f"page {page.page_number}: {reason}", page=page.page_number))
+            issues.append(
+                Issue.from_reader("unreadable-page", f"page {page.page_number}: {reason}", page=page.page_number)
+            )
             content = None
         finally:
             page.close()  # release the page's parsed objects now: memory stays flat
@@ -241,8 +245,12 @@ def _read_pages(pdf: pdfplumber.PDF, settings: PdfSettings, issues: list[Issue],
         if first_failure.startswith("encrypted"):
             raise UnreadableFile(first_failure)
         if path is not None and not _has_eof_marker(path):
-            raise UnreadableFile(f"corrupt PDF: truncated (no end-of-file marker; {first_failure.removeprefix('corrupt PDF: ')[:80]})")
-        raise UnreadableFile(first_failure if first_failure.startswith("corrupt PDF") else f"corrupt PDF: {first_failure}")
+            raise UnreadableFile(
+                f"corrupt PDF: truncated (no end-of-file marker; {first_failure.removeprefix('corrupt PDF: ')[:80]})"
+            )
+        raise UnreadableFile(
+            first_failure if first_failure.startswith("corrupt PDF") else f"corrupt PDF: {first_failure}"
+        )
     if pdf.path is not None and not _has_eof_marker(pdf.path):
         issues.append(Issue.from_reader("truncated-pdf", "the file has no end-of-file marker: it may be cut short"))
 
@@ -272,13 +280,23 @@ def page_to_content(page: Page, settings: PdfSettings, issues: list[Issue] | Non
     chars = [char for char in page.chars if is_visible(char)]
     if not chars:
         if page.images and issues is not None:
-            issues.append(Issue.from_reader("no-text-layer", f"page {number} is an image without text (OCR not supported)", page=number))
+            issues.append(
+                Issue.from_reader(
+                    "no-text-layer", f"page {number} is an image without text (OCR not supported)", page=number
+                )
+            )
         return PageContent(page=number, width=float(page.width), height=float(page.height), blocks=())
     segments_read = not too_many_segments(page, settings.max_segments)
     if not segments_read:
         if issues is not None:
-            issues.append(Issue.from_reader("too-many-lines", f"page {number} draws over {settings.max_segments:,} lines and "
-                                      "boxes; tables found by text alignment only", page=number))
+            issues.append(
+                Issue.from_reader(
+                    "too-many-lines",
+                    f"page {number} draws over {settings.max_segments:,} lines and "
+                    "boxes; tables found by text alignment only",
+                    page=number,
+                )
+            )
         strokes, found, closures = [], [], []
     else:
         chars += disc_bullet_chars(page.curves, chars)
@@ -296,8 +314,10 @@ def page_to_content(page: Page, settings: PdfSettings, issues: list[Issue] | Non
     tables = [grid_to_page_table(grid, lines_by_cell, number, pitch) for grid, lines_by_cell in found]
     if closures:
         tables = [_with_open_sides(table, closures, settings.snap_tolerance) for table in tables]
-    tables += [replace(grid_to_page_table(grid, lines_by_cell, number, pitch), open_top=True, open_bottom=True, mid_row=True)
-               for grid, lines_by_cell in mid_rows]
+    tables += [
+        replace(grid_to_page_table(grid, lines_by_cell, number, pitch), open_top=True, open_bottom=True, mid_row=True)
+        for grid, lines_by_cell in mid_rows
+    ]
     blocks: list[PageTable | TextBlock] = [*tables, *lines_to_text_blocks(lines, number, pitch)]
     blocks.sort(key=lambda block: (block.bbox[1], block.bbox[0]) if block.bbox else (0.0, 0.0))
     return PageContent(page=number, width=float(page.width), height=float(page.height), blocks=tuple(blocks))
@@ -326,8 +346,6 @@ def too_many_segments(page: Page, limit: int) -> bool:
     return sum(len(objects.get(kind, ())) for kind in ("line", "rect", "curve")) > limit
 
 
-
-
 def _with_open_sides(table: PageTable, closures: Sequence[dict], tolerance: float) -> PageTable:
     if table.strategy != "lines":
         return table
@@ -336,13 +354,18 @@ def _with_open_sides(table: PageTable, closures: Sequence[dict], tolerance: floa
 
 
 def find_ruled_tables(
-    page: Page, chars: Sequence[Char], strokes: Sequence[BBox], settings: PdfSettings,
+    page: Page,
+    chars: Sequence[Char],
+    strokes: Sequence[BBox],
+    settings: PdfSettings,
     closures: Sequence[dict] | None = None,
 ) -> Found:
     """pdfplumber's ruled grids that hold tables: not charts, not boxes round lines of prose
     (text left between the boxes, or one ragged box per line), refined by their text."""
     found: Found = []
-    grids = find_ruled_grids(page, chars, settings.table_settings(), settings.min_sliver_width, settings.min_sliver_height, closures)
+    grids = find_ruled_grids(
+        page, chars, settings.table_settings(), settings.min_sliver_width, settings.min_sliver_height, closures
+    )
     for grid in grids:
         if looks_like_chart(grid.bbox, strokes, settings.max_chart_strokes):
             continue
@@ -414,7 +437,9 @@ def read_grid(grid: CellGrid, chars: Sequence[Char], settings: PdfSettings) -> t
     """The visual lines of each cell of a grid, and the share of the text inside the grid's
     box that no cell holds."""
     assigned = assign_chars_to_cells(grid, chars, settings.space_ratio)
-    lines = {slot: chars_to_text_lines(cell_chars, settings.space_ratio) for slot, cell_chars in assigned.by_cell.items()}
+    lines = {
+        slot: chars_to_text_lines(cell_chars, settings.space_ratio) for slot, cell_chars in assigned.by_cell.items()
+    }
     return lines, assigned.uncovered_share
 
 
@@ -433,11 +458,15 @@ def grid_to_page_table(
                 continue
             cell_lines = lines_by_cell.get((r, c), [])
             right_limit = _inner_right(box, cell_lines)
-            row.append(Cell(lines=text_lines_to_paragraphs(cell_lines, right_limit, pitch), page=page, bbox=_rounded(box)))
+            row.append(
+                Cell(lines=text_lines_to_paragraphs(cell_lines, right_limit, pitch), page=page, bbox=_rounded(box))
+            )
         rows.append(tuple(row))
     last = len(grid.rows) - 1
     tail_room = tuple(
-        None if box is None else _room_left(lines_by_cell.get((last, c), []), _inner_right(box, lines_by_cell.get((last, c), [])))
+        None
+        if box is None
+        else _room_left(lines_by_cell.get((last, c), []), _inner_right(box, lines_by_cell.get((last, c), [])))
         for c, box in enumerate(grid.rows[last])
     )
     tail_depth = tuple(
@@ -548,14 +577,22 @@ def disc_bullet_chars(curves: Sequence[dict], chars: Sequence[Char]) -> list[Cha
             continue
         middle = (curve["top"] + curve["bottom"]) / 2
         beside = [
-            char for char in chars
+            char
+            for char in chars
             if char["top"] <= middle <= char["bottom"]
             and 0 <= char["x0"] - curve["x1"] <= MAX_BULLET_GAP * (char.get("size") or 1.0)
         ]
         if beside:
             neighbour = min(beside, key=lambda char: char["x0"])
-            out.append({**neighbour, "text": "\u2022", "x0": curve["x0"], "x1": curve["x1"],
-                        "width": curve["x1"] - curve["x0"]})
+            out.append(
+                {
+                    **neighbour,
+                    "text": "\u2022",
+                    "x0": curve["x0"],
+                    "x1": curve["x1"],
+                    "width": curve["x1"] - curve["x0"],
+                }
+            )
     return out
 
 

@@ -66,9 +66,7 @@ def boxes_to_grid(boxes: Iterable[BBox], strategy: str = "lines") -> CellGrid | 
     claimed: set[Slot] = set()
     for box in sorted(unique, key=lambda box: (box[2] - box[0]) * (box[3] - box[1])):
         slots = {
-            (r, c)
-            for r in range(y_index[box[1]], y_index[box[3]])
-            for c in range(x_index[box[0]], x_index[box[2]])
+            (r, c) for r in range(y_index[box[1]], y_index[box[3]]) for c in range(x_index[box[0]], x_index[box[2]])
         }
         if not slots or slots & claimed:
             continue  # a box overlapping a smaller one is a background, not a cell
@@ -116,9 +114,7 @@ def _nearest(kept: Sequence[float], value: float) -> float:
     return min(kept, key=lambda candidate: abs(candidate - value))
 
 
-def tidy_boxes(
-    boxes: Sequence[BBox], chars: Sequence[Char], min_width: float, min_height: float
-) -> list[BBox]:
+def tidy_boxes(boxes: Sequence[BBox], chars: Sequence[Char], min_width: float, min_height: float) -> list[BBox]:
     """Remove empty sliver columns and rows from a table's cell boxes (see :func:`drop_slivers`)."""
     if not boxes:
         return []

@@ -27,7 +27,9 @@ LinesByCell = dict[Slot, list[TextLine]]
 _VALUE = re.compile(r"^[-–+]?[\d.,:;%()/\s€$£*-]*\d[\d.,:;%()/\s€$£*-]*$|^[-–:.*/n]$|^n/?a$", re.IGNORECASE)
 
 
-def split_spanning_cells(grid: CellGrid, lines_by_cell: LinesByCell, min_gap: float = 4.0) -> tuple[CellGrid, LinesByCell]:
+def split_spanning_cells(
+    grid: CellGrid, lines_by_cell: LinesByCell, min_gap: float = 4.0
+) -> tuple[CellGrid, LinesByCell]:
     """Cut cells spanning several columns where every line of text leaves a gap of at
     least ``min_gap`` (or 0.6 x font size) around a column boundary, and text lies on both
     sides of it."""
@@ -64,7 +66,13 @@ def _cut_box(box: BBox, cuts: Sequence[float]) -> list[BBox]:
 
 
 def _text_on_several(lines: Sequence[TextLine], parts: Sequence[BBox]) -> bool:
-    holding = {i for line in lines for word in line.words for i, part in enumerate(parts) if part[0] <= (word.x0 + word.x1) / 2 < part[2]}
+    holding = {
+        i
+        for line in lines
+        for word in line.words
+        for i, part in enumerate(parts)
+        if part[0] <= (word.x0 + word.x1) / 2 < part[2]
+    }
     return len(holding) >= 2
 
 
@@ -100,7 +108,9 @@ def split_stacked_rows(grid: CellGrid, lines_by_cell: LinesByCell, min_lines: in
     return _regrid(pieces, grid.strategy, grid)
 
 
-def _stacked_bands(row: Sequence[BBox | None], cell_lines: Sequence[list[TextLine]], min_lines: int) -> list[tuple[float, float]] | None:
+def _stacked_bands(
+    row: Sequence[BBox | None], cell_lines: Sequence[list[TextLine]], min_lines: int
+) -> list[tuple[float, float]] | None:
     """The line bands of a row that is a stack of values, or None."""
     boxes = [box for box in row if box is not None]
     if len(boxes) < 2 or len({(box[1], box[3]) for box in boxes}) != 1:
@@ -116,7 +126,10 @@ def _stacked_bands(row: Sequence[BBox | None], cell_lines: Sequence[list[TextLin
         if len({_band_of(line, spans) for line in lines}) != len(lines):
             return None  # two lines of one cell in one band: not a stack
     filled_cells = [lines for lines in cell_lines if lines]
-    if any(sum(1 for lines in filled_cells if any(_band_of(line, spans) == i for line in lines)) < 2 for i in range(len(spans))):
+    if any(
+        sum(1 for lines in filled_cells if any(_band_of(line, spans) == i for line in lines)) < 2
+        for i in range(len(spans))
+    ):
         return None  # every row of the stack has at least two values
     values = [line for lines in filled_cells[1:] for line in lines]
     if not values or any(len(line.words) > 3 for line in values):
@@ -138,7 +151,6 @@ def _regrid(pieces: dict[BBox, list[TextLine]], strategy: str, original: CellGri
     return grid, by_slot
 
 
-
 def merge_partly_ruled(ruled: CellGrid, text: CellGrid, tolerance: float = 2.0) -> CellGrid | None:
     """One grid for a table ruled only in part (the values boxed, the row labels or a last
     column outside the rules), from the ruled grid and a text-aligned grid that overlaps it.
@@ -149,7 +161,9 @@ def merge_partly_ruled(ruled: CellGrid, text: CellGrid, tolerance: float = 2.0) 
     r_x0, r_top, r_x1, r_bottom = ruled.bbox
     ruled_ys = sorted({box[1] for _, _, box in ruled.cells()} | {box[3] for _, _, box in ruled.cells()})
     text_rows = sorted({(box[1], box[3]) for _, _, box in text.cells()})
-    inside = [(top, bottom) for top, bottom in text_rows if r_top - tolerance <= (top + bottom) / 2 <= r_bottom + tolerance]
+    inside = [
+        (top, bottom) for top, bottom in text_rows if r_top - tolerance <= (top + bottom) / 2 <= r_bottom + tolerance
+    ]
     aligned = sum(1 for top, bottom in inside if _within_one_row((top + bottom) / 2, ruled_ys))
     if aligned < 2 or aligned < 0.6 * len(inside):
         return None
@@ -158,7 +172,9 @@ def merge_partly_ruled(ruled: CellGrid, text: CellGrid, tolerance: float = 2.0) 
     if not outside_xs:
         return None
     xs = sorted(set(ruled.column_edges()) | set(outside_xs))
-    outside_ys = [y for top, bottom in text_rows for y in (top, bottom) if y < r_top - tolerance or y > r_bottom + tolerance]
+    outside_ys = [
+        y for top, bottom in text_rows for y in (top, bottom) if y < r_top - tolerance or y > r_bottom + tolerance
+    ]
     ys = sorted(set(ruled_ys) | set(outside_ys))
     boxes = [(a, top, b, bottom) for top, bottom in zip(ys, ys[1:]) for a, b in zip(xs, xs[1:])]
     return boxes_to_grid(boxes, strategy="lines")
@@ -174,7 +190,11 @@ def split_text_rows(grid: CellGrid, lines_by_cell: LinesByCell) -> tuple[CellGri
     drawn without rules under a ruled frame or header. Wrapped lines stay with their row.
     Only where that row is the one tall row below the first: a table that rules between
     other rows of paragraphs rules every row, and each ruled row is then one row."""
-    tall = [r for r in range(1, grid.n_rows) if _is_tall(grid.rows[r], [lines_by_cell.get((r, c), []) for c in range(len(grid.rows[r]))])]
+    tall = [
+        r
+        for r in range(1, grid.n_rows)
+        if _is_tall(grid.rows[r], [lines_by_cell.get((r, c), []) for c in range(len(grid.rows[r]))])
+    ]
     if len(tall) != 1:
         return grid, lines_by_cell  # rules drawn between other rows: each ruled row is one row
     pieces: dict[BBox, list[TextLine]] = {}
@@ -194,7 +214,9 @@ def split_text_rows(grid: CellGrid, lines_by_cell: LinesByCell) -> tuple[CellGri
             changed = True
             edges = [box[1], *cuts, box[3]]
             for top, bottom in zip(edges, edges[1:]):
-                pieces[(box[0], top, box[2], bottom)] = [line for line in lines if top <= (line.top + line.bottom) / 2 < bottom]
+                pieces[(box[0], top, box[2], bottom)] = [
+                    line for line in lines if top <= (line.top + line.bottom) / 2 < bottom
+                ]
     if not changed:
         return grid, lines_by_cell
     return _regrid(pieces, grid.strategy, grid)
@@ -218,7 +240,9 @@ def _text_row_cuts(cells: Sequence[tuple[int, BBox]], lines: dict[int, list[Text
     if sum(1 for c, _ in cells if len(lines[c]) >= 2) < 2:
         return []
     everything = [line for c, _ in cells for line in lines[c]]
-    bands = cluster_by_span([{"top": line.top, "bottom": line.bottom} for line in everything], start="top", end="bottom")
+    bands = cluster_by_span(
+        [{"top": line.top, "bottom": line.bottom} for line in everything], start="top", end="bottom"
+    )
     spans = sorted((min(item["top"] for item in band), max(item["bottom"] for item in band)) for band in bands)
     if len(spans) < 2:
         return []
@@ -265,7 +289,9 @@ def split_ruled_columns(grid: CellGrid, lines_by_cell: LinesByCell) -> tuple[Cel
     settings = UnruledSettings()
     cuts_by_column: dict[tuple[float, float], list[float]] = {}
     for x0, x1 in _column_spans(grid):
-        lines = [line for r, c, box in grid.cells() if (box[0], box[2]) == (x0, x1) for line in lines_by_cell.get((r, c), [])]
+        lines = [
+            line for r, c, box in grid.cells() if (box[0], box[2]) == (x0, x1) for line in lines_by_cell.get((r, c), [])
+        ]
         cuts = column_gutters(lines, settings, MIN_GUTTER_SUPPORT, MAX_CROSSING_SHARE)
         if cuts:
             cuts_by_column[(x0, x1)] = cuts

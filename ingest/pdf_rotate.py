@@ -29,7 +29,6 @@ FLIPPED = "flipped"
 """Text upside down, running right to left (a page printed turned by half a turn)."""
 
 
-
 def glyph_direction(char: dict) -> str | None:
     """UP or DOWN for a glyph whose baseline runs along the page's y axis, FLIPPED for one
     upside down, else None."""

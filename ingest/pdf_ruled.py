@@ -36,7 +36,11 @@ def page_column_frames(page: Page, table_settings: dict) -> list[tuple[float, ..
 
 
 def find_ruled_grids(
-    page: Page, chars: Sequence[Char], table_settings: dict, min_width: float, min_height: float,
+    page: Page,
+    chars: Sequence[Char],
+    table_settings: dict,
+    min_width: float,
+    min_height: float,
     closures: Sequence[dict] | None = None,
 ) -> list[CellGrid]:
     """Cell grids of the ruled tables on a page, tidied, in pdfplumber's order. Frames left
@@ -100,12 +104,24 @@ def frame_closures(edges: Sequence[dict], tolerance: float, text_tops: Sequence[
                 reach = (y + tolerance, max(edge[other] for edge in group) + tolerance)
             if not _ruled_across(horizontals, *reach, x0, x1, MIN_RULED_SHARE):
                 continue
-            closures.append({"object_type": "line", "x0": x0, "x1": x1, "top": y, "bottom": y,
-                             "width": x1 - x0, "height": 0.0, "orientation": "h"})
+            closures.append(
+                {
+                    "object_type": "line",
+                    "x0": x0,
+                    "x1": x1,
+                    "top": y,
+                    "bottom": y,
+                    "width": x1 - x0,
+                    "height": 0.0,
+                    "orientation": "h",
+                }
+            )
     return closures
 
 
-def open_column_frames(edges: Sequence[dict], tolerance: float, text_tops: Sequence[float] = ()) -> list[tuple[float, ...]]:
+def open_column_frames(
+    edges: Sequence[dict], tolerance: float, text_tops: Sequence[float] = ()
+) -> list[tuple[float, ...]]:
     """Column rules that run from top to bottom of a ruled frame with no horizontal rule
     anywhere along them, nor at either end: the middle of one table row so tall that page
     breaks cut it above and below (ReportLab's ``splitInRow`` draws no rule at a cut).
@@ -127,8 +143,13 @@ def open_column_frames(edges: Sequence[dict], tolerance: float, text_tops: Seque
             x0, x1 = xs[0], xs[-1]
             if _ruled_across(horizontals, top - tolerance, bottom + tolerance, x0, x1, MAX_OPEN_RULED_SHARE):
                 continue
-            if max(_text_lines_beyond(text_tops, top, "top", tolerance),
-                   _text_lines_beyond(text_tops, bottom, "bottom", tolerance)) > MAX_FURNITURE_LINES:
+            if (
+                max(
+                    _text_lines_beyond(text_tops, top, "top", tolerance),
+                    _text_lines_beyond(text_tops, bottom, "bottom", tolerance),
+                )
+                > MAX_FURNITURE_LINES
+            ):
                 continue
             frames.append((top, bottom, *_distinct(xs, tolerance)))
     return frames
@@ -153,15 +174,19 @@ def _text_lines_beyond(text_tops: Sequence[float], y: float, end: str, tolerance
     return lines
 
 
-def open_sides(bbox: tuple[float, float, float, float], closures: Sequence[dict], tolerance: float) -> tuple[bool, bool]:
+def open_sides(
+    bbox: tuple[float, float, float, float], closures: Sequence[dict], tolerance: float
+) -> tuple[bool, bool]:
     """Whether a table's top and bottom edges were closed by :func:`frame_closures`: drawn
     open, the mark of a table cut by a page break there."""
     x0, top, x1, bottom = bbox
     width = max(x1 - x0, 1.0)
 
     def closed_at(y: float) -> bool:
-        return any(abs(c["top"] - y) <= tolerance and min(c["x1"], x1) - max(c["x0"], x0) >= MIN_RULED_SHARE * width
-                   for c in closures)
+        return any(
+            abs(c["top"] - y) <= tolerance and min(c["x1"], x1) - max(c["x0"], x0) >= MIN_RULED_SHARE * width
+            for c in closures
+        )
 
     return closed_at(top), closed_at(bottom)
 
@@ -220,13 +245,17 @@ def is_data_table(grid: CellGrid, lines_by_cell: dict[tuple[int, int], list[Text
     return _is_headed_box_list(grid, lines_by_cell)
 
 
-def is_text_highlight(grid: CellGrid, lines_by_cell: dict[tuple[int, int], list[TextLine]], tolerance: float = 2.0) -> bool:
+def is_text_highlight(
+    grid: CellGrid, lines_by_cell: dict[tuple[int, int], list[TextLine]], tolerance: float = 2.0
+) -> bool:
     """Boxes behind lines of prose (highlighting, a shaded quotation), not a table: one box
     of text per row, each as wide as its line, so the rows end at different places. (A
     table's rows share the outer borders; its header row alone may be shorter.)"""
     if grid.n_rows < 2:
         return False
-    filled_per_row = [sum(1 for (r, _), lines in lines_by_cell.items() if r == row and lines) for row in range(grid.n_rows)]
+    filled_per_row = [
+        sum(1 for (r, _), lines in lines_by_cell.items() if r == row and lines) for row in range(grid.n_rows)
+    ]
     if any(count > 1 for count in filled_per_row):
         return False
     boxes = [box for _, _, box in grid.cells()]

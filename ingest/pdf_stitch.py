@@ -252,10 +252,17 @@ def parts_to_table(parts: Sequence[PageTable], index: int) -> tuple[Table, int]:
         if (
             above is not None
             and len(incoming) > start
-            and (cut_open or ((row_text(above) not in head[: max(start, 1)]  # not a heading alone at the foot
-                               or _filled_to_the_foot(above, tail_depth))  # unless the break cut every cell of it
-                              and is_split_row(above, incoming[start], tail_depth))
-                 or _only_cut_columns_go_on(above, incoming[start], tail_depth, last_joined))
+            and (
+                cut_open
+                or (
+                    (
+                        row_text(above) not in head[: max(start, 1)]  # not a heading alone at the foot
+                        or _filled_to_the_foot(above, tail_depth)
+                    )  # unless the break cut every cell of it
+                    and is_split_row(above, incoming[start], tail_depth)
+                )
+                or _only_cut_columns_go_on(above, incoming[start], tail_depth, last_joined)
+            )
         ):
             rows[open_row] = join_rows(above, incoming[start], tail_room)
             rest = incoming[start + 1 :]
@@ -308,14 +315,15 @@ def is_split_row(above: Row, below: Row, tail_depth: Sequence[float | None] = ()
     if first_below is None or first_above is None:
         return False
     pairs = [
-        (a, b)
-        for a, b in zip(above, below)
-        if a is not None and b is not None and not a.is_empty and not b.is_empty
+        (a, b) for a, b in zip(above, below) if a is not None and b is not None and not a.is_empty and not b.is_empty
     ]
     if not pairs:
         return False
-    if any(_stopped_short(column, tail_depth) for column, (a, b) in enumerate(zip(above, below))
-           if a is not None and b is not None and not a.is_empty and not b.is_empty):
+    if any(
+        _stopped_short(column, tail_depth)
+        for column, (a, b) in enumerate(zip(above, below))
+        if a is not None and b is not None and not a.is_empty and not b.is_empty
+    ):
         return False
     lower = sum(1 for _, b in pairs if _starts_lower(b))
     if not first_below.is_empty:
@@ -330,11 +338,17 @@ def is_split_row(above: Row, below: Row, tail_depth: Sequence[float | None] = ()
 def _filled_to_the_foot(row: Row, tail_depth: Sequence[float | None]) -> bool:
     """Every cell with text ran down to the page foot (a row cut across all its cells, as a
     heading row alone at the foot is when the break falls inside its wrapped labels)."""
-    depths = [tail_depth[c] if c < len(tail_depth) else None for c, cell in enumerate(row) if cell is not None and not cell.is_empty]
+    depths = [
+        tail_depth[c] if c < len(tail_depth) else None
+        for c, cell in enumerate(row)
+        if cell is not None and not cell.is_empty
+    ]
     return bool(depths) and all(depth is not None and depth <= MAX_RUN_ON_DEPTH for depth in depths)
 
 
-def _only_cut_columns_go_on(above: Row, below: Row, tail_depth: Sequence[float | None], already_cut: bool = False) -> bool:
+def _only_cut_columns_go_on(
+    above: Row, below: Row, tail_depth: Sequence[float | None], already_cut: bool = False
+) -> bool:
     """Text below only in columns whose text above ran down to the page foot, the row's
     other cells drawn but empty: a tall cell going on over the break while its neighbours,
     complete, left theirs blank. The row above must show it was cut there: another of its
@@ -345,7 +359,8 @@ def _only_cut_columns_go_on(above: Row, below: Row, tail_depth: Sequence[float |
     if len(below) < 2 or any(cell is None for cell in below):
         return False
     if not already_cut and not any(
-        cell is not None and not cell.is_empty and _stopped_short(column, tail_depth) for column, cell in enumerate(above)
+        cell is not None and not cell.is_empty and _stopped_short(column, tail_depth)
+        for column, cell in enumerate(above)
     ):
         return False
     going_on = [column for column, cell in enumerate(below) if not cell.is_empty]  # type: ignore[union-attr]

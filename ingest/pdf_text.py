@@ -313,7 +313,7 @@ def strip_bullet(text: str) -> tuple[str, bool]:
         return stripped[1:].strip(), True
     unmapped = UNMAPPED_GLYPH.match(stripped)
     if unmapped:
-        return stripped[unmapped.end():].strip(), True
+        return stripped[unmapped.end() :].strip(), True
     return stripped.strip(), False
 
 
@@ -400,9 +400,16 @@ def join_wrapped(pieces: Sequence[str], forced: Sequence[bool] = ()) -> str:
             out = piece + out
         elif is_broken_word(piece, out, forced=cut):
             out = piece + out  # a word too long for its line, broken without a hyphen
-        elif (cut and not glued_next and index + 1 < len(forced) and forced[index + 1] and " " not in middle
-              and out.startswith(middle + " ") and is_broken_word(piece + middle, out[len(middle) + 1:], forced=True)):
-            out = piece + out[: len(middle)] + out[len(middle) + 1:]  # broken twice: "arran" / "geme" / "nts"
+        elif (
+            cut
+            and not glued_next
+            and index + 1 < len(forced)
+            and forced[index + 1]
+            and " " not in middle
+            and out.startswith(middle + " ")
+            and is_broken_word(piece + middle, out[len(middle) + 1 :], forced=True)
+        ):
+            out = piece + out[: len(middle)] + out[len(middle) + 1 :]  # broken twice: "arran" / "geme" / "nts"
         else:
             out = piece + " " + out
             glued = False
@@ -463,7 +470,9 @@ def is_value(text: str) -> bool:
     return bool(VALUE.match(text.strip()))
 
 
-def wrapped_columns(previous: dict[int, TextLine], current: dict[int, TextLine], right_limits: dict[int, float]) -> set[int]:
+def wrapped_columns(
+    previous: dict[int, TextLine], current: dict[int, TextLine], right_limits: dict[int, float]
+) -> set[int]:
     """Columns in which ``current`` goes on with text wrapped from ``previous`` (see
     :func:`starts_new_row`)."""
     out = set()
@@ -476,9 +485,7 @@ def wrapped_columns(previous: dict[int, TextLine], current: dict[int, TextLine],
     return out
 
 
-def starts_new_row(
-    previous: dict[int, TextLine], current: dict[int, TextLine], right_limits: dict[int, float]
-) -> bool:
+def starts_new_row(previous: dict[int, TextLine], current: dict[int, TextLine], right_limits: dict[int, float]) -> bool:
     """Does a visual line of a table (``current``: its text by column) start a new row after
     the line above (``previous``), when no rule or spacing says so?
 

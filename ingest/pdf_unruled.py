@@ -153,7 +153,9 @@ MAX_SECTION_HEADING_LINES = 2
 """Lines of heading between two sections of one unruled table."""
 
 
-def join_sections(runs: list[list[AlignedLine]], between: Sequence[Sequence[AlignedLine]], settings: UnruledSettings) -> list[list[AlignedLine]]:
+def join_sections(
+    runs: list[list[AlignedLine]], between: Sequence[Sequence[AlignedLine]], settings: UnruledSettings
+) -> list[list[AlignedLine]]:
     """Join consecutive runs that are sections of one table: the extra space and the
     section heading between them broke the run, but the next run's gutters are the same as
     the one before's (as many, each overlapping one), the space is at most
@@ -180,7 +182,9 @@ def _same_columns(upper: Sequence[AlignedLine], lower: Sequence[AlignedLine], se
     return all(min(g1, h1) >= max(g0, h0) for (g0, g1), (h0, h1) in zip(a, b))
 
 
-def _section_gap(upper: Sequence[AlignedLine], middle: Sequence[AlignedLine], lower: Sequence[AlignedLine], settings: UnruledSettings) -> bool:
+def _section_gap(
+    upper: Sequence[AlignedLine], middle: Sequence[AlignedLine], lower: Sequence[AlignedLine], settings: UnruledSettings
+) -> bool:
     if len(middle) > MAX_SECTION_HEADING_LINES or any(a.is_multi for a in middle):
         return False
     size = median(a.line.size for a in upper)
@@ -369,12 +373,14 @@ MIN_NEWLY_FILLED_COLUMNS = 2
 """Columns a line must fill, that the row so far left empty, to start a row by that alone."""
 
 
-def _fills_empty_columns(row: Sequence[AlignedLine], by_column: Sequence[dict[int, TextLine]], index: int, limits: dict[int, float]) -> bool:
+def _fills_empty_columns(
+    row: Sequence[AlignedLine], by_column: Sequence[dict[int, TextLine]], index: int, limits: dict[int, float]
+) -> bool:
     """A line that puts text in two or more columns the row so far left empty, more than
     the columns in which it goes on with wrapped text, is a row of its own (the sub-headings under a group heading, the
     values of a row with an empty first cell): a wrapped line adds to cells already begun."""
     current = by_column[index]
-    begun = {column for line in by_column[index - len(row):index] for column in line}
+    begun = {column for line in by_column[index - len(row) : index] for column in line}
     fresh = [column for column in current if column not in begun]
     if len(fresh) < MIN_NEWLY_FILLED_COLUMNS:
         return False
@@ -390,14 +396,19 @@ def _by_column(aligned: AlignedLine, columns: Sequence[tuple[float, float]]) -> 
     return {column: TextLine(tuple(items)) for column, items in words.items()}
 
 
-def _column_limits(by_column: Sequence[dict[int, TextLine]], columns: Sequence[tuple[float, float]]) -> dict[int, float]:
+def _column_limits(
+    by_column: Sequence[dict[int, TextLine]], columns: Sequence[tuple[float, float]]
+) -> dict[int, float]:
     """Where text could reach in each filled column of an unruled table: the middle of the
     gutter on its right (the last column: the furthest any of its lines reaches)."""
     limits: dict[int, float] = {}
     for texts in by_column:
         for column, line in texts.items():
             limits[column] = max(limits.get(column, line.x1), line.x1)
-    return {column: max(reach, columns[column][1]) if column < len(columns) - 1 else reach for column, reach in limits.items()}
+    return {
+        column: max(reach, columns[column][1]) if column < len(columns) - 1 else reach
+        for column, reach in limits.items()
+    }
 
 
 def _row_edges(rows: Sequence[Sequence[AlignedLine]], top: float, bottom: float) -> list[tuple[float, float]]:
@@ -428,7 +439,9 @@ def _row_spans(group: Sequence[AlignedLine], columns: Sequence[tuple[float, floa
     return spans
 
 
-def split_side_by_side(run: Sequence[AlignedLine], rules: Sequence[Rule], settings: UnruledSettings) -> list[list[AlignedLine]]:
+def split_side_by_side(
+    run: Sequence[AlignedLine], rules: Sequence[Rule], settings: UnruledSettings
+) -> list[list[AlignedLine]]:
     """Tables printed side by side, read as one run of lines, cut apart at the vertical
     gutter between them. A gutter splits the run when no text crosses it, each side holds a
     table of its own (two or more columns, ``min_rows`` lines with several cells), and the
@@ -437,7 +450,11 @@ def split_side_by_side(run: Sequence[AlignedLine], rules: Sequence[Rule], settin
     ended (tables of different lengths). A wide gap inside one table has neither."""
     multi = [a for a in run if a.is_multi]
     corridors = _supported_gutters(run, gutters(multi, settings.min_gutter_width))
-    clear = [corridor for corridor in sorted(corridors, key=lambda item: item[0] - item[1]) if not any(_crosses(a, [corridor]) for a in run)]
+    clear = [
+        corridor
+        for corridor in sorted(corridors, key=lambda item: item[0] - item[1])
+        if not any(_crosses(a, [corridor]) for a in run)
+    ]
     # Rules are the stronger evidence: a wide gap inside one table can leave a column of
     # wrapped text going on below its neighbours, never rules that stop at it.
     for evidence in ("rules", "lengths"):
@@ -450,12 +467,17 @@ def split_side_by_side(run: Sequence[AlignedLine], rules: Sequence[Rule], settin
     return [list(run)]
 
 
-def _halves(run: Sequence[AlignedLine], corridor: tuple[float, float], settings: UnruledSettings) -> tuple[list[AlignedLine], list[AlignedLine]]:
+def _halves(
+    run: Sequence[AlignedLine], corridor: tuple[float, float], settings: UnruledSettings
+) -> tuple[list[AlignedLine], list[AlignedLine]]:
     g0, g1 = corridor
     left: list[AlignedLine] = []
     right: list[AlignedLine] = []
     for aligned in run:
-        for side, words in ((left, [w for w in aligned.line.words if w.x1 <= g0 + 0.01]), (right, [w for w in aligned.line.words if w.x0 >= g1 - 0.01])):
+        for side, words in (
+            (left, [w for w in aligned.line.words if w.x1 <= g0 + 0.01]),
+            (right, [w for w in aligned.line.words if w.x0 >= g1 - 0.01]),
+        ):
             if words:
                 line = TextLine(tuple(words))
                 side.append(AlignedLine(line, line_to_segments(line, settings)))
@@ -528,7 +550,9 @@ def column_gutters(
     return out
 
 
-def _sparse_corridors(spans: Sequence[tuple[float, float]], allowed: int, min_width: float, step: float = 0.5) -> list[tuple[float, float]]:
+def _sparse_corridors(
+    spans: Sequence[tuple[float, float]], allowed: int, min_width: float, step: float = 0.5
+) -> list[tuple[float, float]]:
     """x ranges at least ``min_width`` wide that at most ``allowed`` spans cover, between
     the leftmost and rightmost text."""
     if not spans:

@@ -61,8 +61,13 @@ def check_range(settings: Any, name: str, low: float = 0.0, high: float = math.i
     """``settings.name`` is a finite number in [low, high] (high may be infinite)."""
     value = getattr(settings, name)
     if not math.isfinite(value) or not low <= value <= high:
-        bounds = (f">= {low:g}" if math.isinf(high) else f"<= {high:g}" if math.isinf(low)
-                  else f"between {low:g} and {high:g}")
+        bounds = (
+            f">= {low:g}"
+            if math.isinf(high)
+            else f"<= {high:g}"
+            if math.isinf(low)
+            else f"between {low:g} and {high:g}"
+        )
         raise ValueError(f"{type(settings).__name__}.{name} must be a number {bounds}, not {value!r}")
 
 
@@ -76,4 +81,5 @@ def _has_type(value: Any, expected: type) -> bool:
 
 def _type_name(expected: type) -> str:
     return {float: "a number", int: "a whole number", bool: "True or False", str: "text"}.get(
-        expected, f"a {expected.__name__}")
+        expected, f"a {expected.__name__}"
+    )

@@ -63,7 +63,9 @@ XLS_REASON = (
 )
 
 
-def read_xlsx(path: Path, data: bytes | None = None, sha256: str = "", limits: PackageLimits = DEFAULT_LIMITS) -> Document:
+def read_xlsx(
+    path: Path, data: bytes | None = None, sha256: str = "", limits: PackageLimits = DEFAULT_LIMITS
+) -> Document:
     """Read an Excel workbook into a :class:`Document` (see the module docstring)."""
     path = Path(path)
     raw = path.read_bytes() if data is None else data
@@ -82,11 +84,13 @@ def read_xlsx(path: Path, data: bytes | None = None, sha256: str = "", limits: P
                 continue
             for (row, column), formula in uncomputed.get(sheet.title, {}).items():
                 if (row, column) not in filled:
-                    issues.append(Issue.from_reader(
-                        "uncomputed-formula",
-                        f"{sheet.title}!{_cell_name(row, column)}: formula with no saved value (open and save the workbook in Excel)",
-                        value=formula,
-                    ))
+                    issues.append(
+                        Issue.from_reader(
+                            "uncomputed-formula",
+                            f"{sheet.title}!{_cell_name(row, column)}: formula with no saved value (open and save the workbook in Excel)",
+                            value=formula,
+                        )
+                    )
             sheet_blocks = title_rows_to_text(grid_to_blocks(grid, first_index=tables + 1, bold=bold))
             tables += sum(isinstance(block, Table) for block in sheet_blocks)
             if sheet_blocks:
@@ -102,8 +106,9 @@ def read_xlsx(path: Path, data: bytes | None = None, sha256: str = "", limits: P
     title = (workbook.properties.title or "").strip() if workbook.properties else ""
     sheet_names = ("sheets", "; ".join(name for name, _ in sheets))
     metadata = (("title", title), sheet_names) if title else (sheet_names,)
-    return Document(name=path.name, format="xlsx", blocks=blocks, sha256=sha256, issues=tuple(issues),
-                    metadata=metadata)
+    return Document(
+        name=path.name, format="xlsx", blocks=blocks, sha256=sha256, issues=tuple(issues), metadata=metadata
+    )
 
 
 def title_rows_to_text(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
@@ -123,11 +128,16 @@ def title_rows_to_text(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
         return blocks
     titles = tuple(TextBlock(lines=row[0].lines) for row in table.rows[:lead] if row[0] is not None)
     rest = replace(table, rows=table.rows[lead:])
-    return blocks[:first] + titles + (rest,) + blocks[first + 1:]
+    return blocks[:first] + titles + (rest,) + blocks[first + 1 :]
 
 
 def _title_row(row) -> bool:
-    return bool(row) and row[0] is not None and not row[0].is_empty and all(cell is None or cell.is_empty for cell in row[1:])
+    return (
+        bool(row)
+        and row[0] is not None
+        and not row[0].is_empty
+        and all(cell is None or cell.is_empty for cell in row[1:])
+    )
 
 
 def sheets_to_blocks(sheets: list[tuple[str, tuple[Block, ...]]]) -> tuple[Block, ...]:
@@ -152,8 +162,11 @@ def check_workbook_package(data: bytes, limits: PackageLimits = DEFAULT_LIMITS) 
     try:
         archive = zipfile.ZipFile(BytesIO(data))
     except zipfile.BadZipFile:
-        raise UnreadableFile("not a valid .xlsx (damaged zip archive)" if data.startswith(b"PK")
-                             else "not a valid .xlsx (not a zip archive)") from None
+        raise UnreadableFile(
+            "not a valid .xlsx (damaged zip archive)"
+            if data.startswith(b"PK")
+            else "not a valid .xlsx (not a zip archive)"
+        ) from None
     with archive:
         members = archive.infolist()
         check_expansion(members, limits)
@@ -162,7 +175,11 @@ def check_workbook_package(data: bytes, limits: PackageLimits = DEFAULT_LIMITS) 
         names = {member.filename for member in members}
         if "xl/workbook.xml" not in names:
             raise UnreadableFile("not an Excel workbook (no xl/workbook.xml part)")
-        sheets = [member for member in members if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml")]
+        sheets = [
+            member
+            for member in members
+            if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml")
+        ]
         has_formulas = False
         for member in members:
             if not member.filename.endswith((".xml", ".rels")):
@@ -170,9 +187,13 @@ def check_workbook_package(data: bytes, limits: PackageLimits = DEFAULT_LIMITS) 
             try:
                 content = archive.read(member)
             except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as error:
-                raise UnreadableFile(f"not a valid .xlsx (damaged zip member {member.filename}: {_one_line(error)})") from None
+                raise UnreadableFile(
+                    f"not a valid .xlsx (damaged zip member {member.filename}: {_one_line(error)})"
+                ) from None
             if any(marker in content for marker in _DTD_MARKERS):
-                raise UnreadableFile(f"refused: {member.filename} declares a DTD (external entities are not allowed in .xlsx)")
+                raise UnreadableFile(
+                    f"refused: {member.filename} declares a DTD (external entities are not allowed in .xlsx)"
+                )
             if member in sheets and not has_formulas:
                 has_formulas = bool(_FORMULA_ELEMENT.search(content))
         return sum(member.file_size for member in sheets), has_formulas
@@ -224,7 +245,9 @@ def sheet_to_grid(sheet, merged: bool) -> tuple[list[list[str | None]], list[lis
         if previous is not None and row > previous + 1:
             grid.append([""] * len(columns))
             bold.append([False] * len(columns))
-        grid.append([None if (row, column) in covered else values.get((row, column), ("", False))[0] for column in columns])
+        grid.append(
+            [None if (row, column) in covered else values.get((row, column), ("", False))[0] for column in columns]
+        )
         bold.append([values.get((row, column), ("", False))[1] for column in columns])
         previous = row
     return grid, bold, set(values)

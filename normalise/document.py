@@ -45,25 +45,42 @@ class DocumentContext:
 
 def build_context(extraction: Extraction, lead_settings: LeadSettings = LeadSettings()) -> DocumentContext:
     texts = list(extraction.context_texts) + [text for action in extraction.actions for text in _action_texts(action)]
-    lead_cells = [action.lead for action in extraction.actions if action.lead] + [action.section_lead for action in extraction.actions if action.section_lead]
+    lead_cells = [action.lead for action in extraction.actions if action.lead] + [
+        action.section_lead for action in extraction.actions if action.section_lead
+    ]
     dates, plan_date = document_date_context(list(extraction.context_texts), texts)
     return DocumentContext(
         dates=dates,
         vocabulary=Vocabulary.from_texts(texts),
-        leads=LeadKnowledge.from_document(lead_cells, list(extraction.people), list(extraction.glossary),
-                                          list(extraction.context_texts), lead_settings),
+        leads=LeadKnowledge.from_document(
+            lead_cells,
+            list(extraction.people),
+            list(extraction.glossary),
+            list(extraction.context_texts),
+            lead_settings,
+        ),
         plan_date=plan_date,
         lead_settings=lead_settings,
     )
 
 
 def _action_texts(action: RawAction) -> Sequence[str]:
-    return (action.section, action.area, action.finding, action.action, action.outcome, action.measures,
-            action.lead, action.timescale, action.progress)
+    return (
+        action.section,
+        action.area,
+        action.finding,
+        action.action,
+        action.outcome,
+        action.measures,
+        action.lead,
+        action.timescale,
+        action.progress,
+    )
 
 
-def normalise_extraction(extraction: Extraction, record: DocumentRecord,
-                         lead_settings: LeadSettings = LeadSettings()) -> NormalisedDocument:
+def normalise_extraction(
+    extraction: Extraction, record: DocumentRecord, lead_settings: LeadSettings = LeadSettings()
+) -> NormalisedDocument:
     """Normalise every action of a document; returns the document with its issue rows."""
     context = build_context(extraction, lead_settings)
     actions: list[Action] = []
@@ -81,12 +98,21 @@ def normalise_extraction(extraction: Extraction, record: DocumentRecord,
     issues = list(dict.fromkeys(issues))  # sub-items of one row share their row's issues: one row each
     title = next((text for text in extraction.context_texts if text.strip()), "")
     record = DocumentRecord(
-        document=record.document, format=record.format, pages=record.pages, tables=extraction.tables,
-        actions=len(actions), status=record.status, error=record.error, sha256=record.sha256,
-        title=clean_text(title)[:300], plan_date=context.plan_date.date.iso() if context.plan_date else "",
+        document=record.document,
+        format=record.format,
+        pages=record.pages,
+        tables=extraction.tables,
+        actions=len(actions),
+        status=record.status,
+        error=record.error,
+        sha256=record.sha256,
+        title=clean_text(title)[:300],
+        plan_date=context.plan_date.date.iso() if context.plan_date else "",
         plan_date_source=clean_text(context.plan_date.source)[:300] if context.plan_date else "",
     )
-    return NormalisedDocument(record, tuple(actions), tuple(issues), extraction.glossary, extraction.people, tuple(sources))
+    return NormalisedDocument(
+        record, tuple(actions), tuple(issues), extraction.glossary, extraction.people, tuple(sources)
+    )
 
 
 def action_identity(document_sha256: str, table: int, row: int, item: int) -> str:
@@ -101,7 +127,9 @@ def normalise_action(raw: RawAction, context: DocumentContext, action_id: str = 
     issues: list[Issue] = []
 
     def issue(code: IssueCode, message: str, value: str = "", column: str = "") -> None:
-        issues.append(Issue(where.document, code, message, value, where.page, where.table, where.row, column, action_id))
+        issues.append(
+            Issue(where.document, code, message, value, where.page, where.table, where.row, column, action_id)
+        )
 
     issues.extend(replace(raised, value=raw.ref, action_id=action_id) for raised in raw.issues)
     area = clean_text(raw.area)
@@ -123,8 +151,11 @@ def normalise_action(raw: RawAction, context: DocumentContext, action_id: str = 
     # A status column's words and any "Status: ..." line extract moved out of another cell,
     # as printed (extract.records.move_status_lines is the one grammar for such lines).
     status_text = clean_text(raw.status)
-    status = combine_status(timescale_status, status_from_progress(progress) if progress else None,
-                            (normalise_status(status_text) or status_of_line(status_text)) if status_text else None)
+    status = combine_status(
+        timescale_status,
+        status_from_progress(progress) if progress else None,
+        (normalise_status(status_text) or status_of_line(status_text)) if status_text else None,
+    )
     rag = find_rag(clean_text(raw.rag)) if raw.rag else None
     rag = rag or (find_rag(progress) if progress else None)
     review = clean_text(raw.review_date)
@@ -136,16 +167,34 @@ def normalise_action(raw: RawAction, context: DocumentContext, action_id: str = 
     lead = parse_lead(lead_lines, context.leads, context.lead_settings) if lead_lines else None
     codes = tuple(dict.fromkeys(i.code for i in issues))
     action = Action(
-        action_id=action_id, document=where.document, page=where.page, table=where.table, row=where.row,
-        section=clean_text(raw.section), area=area, ref=raw.ref, links=tuple(raw.links),
-        finding=clean_text(raw.finding), action=clean_text(raw.action), outcome=clean_text(raw.outcome),
-        measures=clean_text(raw.measures), lead=lead_text,
-        lead_people=tuple(lead.people) if lead else (), lead_roles=tuple(lead.roles) if lead else (),
-        timescale=timescale_text, start_date=(timescale.start or "") if timescale else "",
-        due_date=(timescale.due or "") if timescale else "", original_due_date=original_due,
-        status=status or "", status_text=status_text, rag=rag or "",
-        progress=progress, review_date=review_date or "", issues=codes,
-        other=clean_text(raw.other), lead_source=lead_source,
+        action_id=action_id,
+        document=where.document,
+        page=where.page,
+        table=where.table,
+        row=where.row,
+        section=clean_text(raw.section),
+        area=area,
+        ref=raw.ref,
+        links=tuple(raw.links),
+        finding=clean_text(raw.finding),
+        action=clean_text(raw.action),
+        outcome=clean_text(raw.outcome),
+        measures=clean_text(raw.measures),
+        lead=lead_text,
+        lead_people=tuple(lead.people) if lead else (),
+        lead_roles=tuple(lead.roles) if lead else (),
+        timescale=timescale_text,
+        start_date=(timescale.start or "") if timescale else "",
+        due_date=(timescale.due or "") if timescale else "",
+        original_due_date=original_due,
+        status=status or "",
+        status_text=status_text,
+        rag=rag or "",
+        progress=progress,
+        review_date=review_date or "",
+        issues=codes,
+        other=clean_text(raw.other),
+        lead_source=lead_source,
     )
     return action, issues
 

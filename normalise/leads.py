@@ -188,6 +188,7 @@ def _text_lines(text: str) -> list[str]:
 
 # --------------------------------------------------------------------------- enumerated items
 
+
 def split_lead_items(text: str) -> list[str] | None:
     """Items of an enumerated lead cell, markers removed; None when the cell is not enumerated.
 
@@ -282,9 +283,7 @@ ORG_HEADS = frozenset(
     library museum ward wing building estate unit
     """.split()
 )
-HONORIFICS = frozenset(
-    "cllr councillor dr mr mrs ms miss mx prof professor sir dame rev revd lord lady".split()
-)
+HONORIFICS = frozenset("cllr councillor dr mr mrs ms miss mx prof professor sir dame rev revd lord lady".split())
 _QUANTIFIERS = frozenset({"all", "each", "every"})
 _CONNECTIVES = frozenset({"and", "&", "with", "or", "/", "-", "–", "—", ":", ",", ".", ";", "by", "plus"})
 _LABELS = frozenset({"lead", "leads", "lead:", "leads:", "responsibility", "owner"})
@@ -314,7 +313,7 @@ def _is_word(text: str) -> bool:
 
 
 def _is_capitalised(text: str) -> bool:
-    """"Smith", "McDonald", "O'Brien", "Smith-Jones"; not "LSCB", "IROs" or "sub"."""
+    """ "Smith", "McDonald", "O'Brien", "Smith-Jones"; not "LSCB", "IROs" or "sub"."""
     return _is_word(text) and text[0].isupper() and any(ch.islower() for ch in text) and not is_abbreviation(text)
 
 
@@ -336,14 +335,21 @@ def _first_name_ok(text: str) -> bool:
     if popularity is None:
         return False
     zipf = _zipf(text)
-    return any(zipf < ceiling and popularity.english >= english and popularity.anywhere >= anywhere
-               for ceiling, english, anywhere in _FIRST_NAME_RULES)
+    return any(
+        zipf < ceiling and popularity.english >= english and popularity.anywhere >= anywhere
+        for ceiling, english, anywhere in _FIRST_NAME_RULES
+    )
 
 
 @lru_cache(maxsize=65536)
 def _surname_ok(text: str) -> bool:
-    return (_is_capitalised(text) and len(text) >= 2 and not _is_role_word(text)
-            and not _is_stop_word(text) and text.lower() not in CALENDAR_WORDS)
+    return (
+        _is_capitalised(text)
+        and len(text) >= 2
+        and not _is_role_word(text)
+        and not _is_stop_word(text)
+        and text.lower() not in CALENDAR_WORDS
+    )
 
 
 @lru_cache(maxsize=65536)
@@ -379,7 +385,7 @@ def _relaxed_first_name(text: str) -> bool:
 
 
 def _capitals_name(first: str, last: str, abbreviations: frozenset[str]) -> bool:
-    """"KAREN HOLLOWAY": two words in capitals that read as a first name and a surname."""
+    """ "KAREN HOLLOWAY": two words in capitals that read as a first name and a surname."""
     if not (first.isupper() and last.isupper() and first.isalpha() and last.replace("-", "").isalpha()):
         return False
     if len(first) < 3 or len(last) < 2 or first in abbreviations or last in abbreviations:
@@ -433,18 +439,25 @@ class LeadSegmenter:
     def __init__(self, nlp: Language):
         self.references = Matcher(nlp.vocab)
         # "As above", "As detailed in 1.10 above", "See 3.0": pointers, not leads
-        self.references.add("REFERENCE", [
-            [{"LOWER": "as"}, {"LOWER": {"IN": ["above", "below", "detailed", "per", "before"]}}],
-            [{"LOWER": "see"}],
-        ])
+        self.references.add(
+            "REFERENCE",
+            [
+                [{"LOWER": "as"}, {"LOWER": {"IN": ["above", "below", "detailed", "per", "before"]}}],
+                [{"LOWER": "see"}],
+            ],
+        )
         self.tokenizer = nlp.tokenizer
 
     def __call__(self, doc: Doc) -> Doc:
         knowledge = doc.user_data.get(KNOWLEDGE_KEY, _EMPTY_KNOWLEDGE)
-        tokens = _Tokens(tuple(t.text for t in doc), tuple(_separators(doc)),
-                         _known_name_tokens(knowledge, self.tokenizer), knowledge.first_names,
-                         abbreviations=knowledge.abbreviations,
-                         settings=doc.user_data.get(SETTINGS_KEY, DEFAULT_SETTINGS))
+        tokens = _Tokens(
+            tuple(t.text for t in doc),
+            tuple(_separators(doc)),
+            _known_name_tokens(knowledge, self.tokenizer),
+            knowledge.first_names,
+            abbreviations=knowledge.abbreviations,
+            settings=doc.user_data.get(SETTINGS_KEY, DEFAULT_SETTINGS),
+        )
         tokens = _with_context(tokens)
         people = _best_people(tokens)
         people = sorted(people + _lone_first_names(tokens, people), key=lambda c: c.start)
@@ -460,16 +473,21 @@ class LeadSegmenter:
 
 def _reference_end(doc: Doc, end: int) -> int:
     """A pointer runs on through lowercase words and numbers: "As detailed in 1.10 and 1.11 above"."""
-    while end < len(doc) and not doc[end].is_space and (doc[end].is_lower or doc[end].like_num
-                                                         or doc[end].text in {"(", ")", ".", "-"}):
+    while (
+        end < len(doc)
+        and not doc[end].is_space
+        and (doc[end].is_lower or doc[end].like_num or doc[end].text in {"(", ")", ".", "-"})
+    ):
         end += 1
     return end
 
 
 def _separators(doc: Doc) -> list[bool]:
     """Tokens a name cannot span: punctuation, line breaks, and spacing marks."""
-    return [not _is_initial(t.text) and (t.is_punct or t.is_space or not _is_word(t.text))
-            or "\n" in t.whitespace_ for t in doc]
+    return [
+        not _is_initial(t.text) and (t.is_punct or t.is_space or not _is_word(t.text)) or "\n" in t.whitespace_
+        for t in doc
+    ]
 
 
 @lru_cache(maxsize=64)
@@ -484,7 +502,9 @@ def _known_name_tokens(knowledge: LeadKnowledge, tokenizer) -> dict[tuple[str, .
 
 def _with_context(tokens: _Tokens) -> _Tokens:
     """Note where confident names (known, or lexicon first name + surname) start and end."""
-    confident = [c for i in range(len(tokens)) for c in _candidates_at(i, tokens) if c.score >= tokens.settings.context_score]
+    confident = [
+        c for i in range(len(tokens)) for c in _candidates_at(i, tokens) if c.score >= tokens.settings.context_score
+    ]
     edges = frozenset({c.start for c in confident} | {-c.end for c in confident})
     return replace(tokens, name_edges=edges)
 
@@ -495,7 +515,9 @@ def _beside_names(i: int, end: int, tokens: _Tokens) -> bool:
     words = tokens.words
     # a name list's joiner may stand between ("Lisa O'Neill & Kwame Mensah")
     left_name = -i in tokens.name_edges or (i >= 1 and words[i - 1] in _LIST_JOINS and -(i - 1) in tokens.name_edges)
-    right_name = end in tokens.name_edges or (end + 1 < len(tokens) and words[end] in _LIST_JOINS and end + 1 in tokens.name_edges)
+    right_name = end in tokens.name_edges or (
+        end + 1 < len(tokens) and words[end] in _LIST_JOINS and end + 1 in tokens.name_edges
+    )
     left_edge = i == 0 or tokens.breaks[i - 1] or _starts_role(tokens.words[i - 1])
     right_edge = end >= len(tokens) or tokens.breaks[end] or _starts_role(tokens.words[end])
     return (left_name and (right_name or right_edge)) or (right_name and left_edge)
@@ -505,7 +527,7 @@ def _candidates_at(i: int, tokens: _Tokens) -> list[_Candidate]:
     """Every reading of a person name that starts at token ``i``."""
     words, breaks, n, scores = tokens.words, tokens.breaks, len(tokens), tokens.settings
     found: list[_Candidate] = []
-    lower = [w.lower() for w in words[i:i + 4]]
+    lower = [w.lower() for w in words[i : i + 4]]
     for size in (4, 3, 2):
         if i + size <= n and tuple(lower[:size]) in tokens.known:
             found.append(_Candidate(i, i + size, scores.known_name_score + scores.known_name_word_bonus * size, i))
@@ -534,8 +556,13 @@ def _candidates_at(i: int, tokens: _Tokens) -> list[_Candidate]:
         found.append(_Candidate(i, i + 2, scores.initial_surname_score, i))  # "J. Smith"
     if _unknown_name_before_role(i, tokens):
         found.append(_Candidate(i, i + 2, scores.name_before_role_score, i))
-    elif (i + 1 < n and not breaks[i + 1] and _name_like(words[i]) and _name_like(words[i + 1])
-          and _beside_names(i, i + 2, tokens)):
+    elif (
+        i + 1 < n
+        and not breaks[i + 1]
+        and _name_like(words[i])
+        and _name_like(words[i + 1])
+        and _beside_names(i, i + 2, tokens)
+    ):
         # names the lexicon lacks, run together with ones it knows: "Jim Gould Nkechi Okafor"
         found.append(_Candidate(i, i + 2, scores.run_together_name_score, i))
     return found
@@ -556,8 +583,13 @@ def _shape_names(i: int, tokens: _Tokens) -> list[_Candidate]:
     runs_on = i + 2 < n and not breaks[i + 2] and (_is_role_word(words[i + 2]) or words[i + 2].lower() in ORG_HEADS)
     if _relaxed_first_name(words[i]) and _marked_surname(words[i + 1]) and not runs_on:
         found.append(_Candidate(i, i + 2, tokens.settings.shape_name_score, i))
-    if (words[i + 1] in CAPITAL_PARTICLES and i + 2 < n and not breaks[i + 2] and _surname_ok(words[i + 2])
-            and _relaxed_first_name(words[i])):
+    if (
+        words[i + 1] in CAPITAL_PARTICLES
+        and i + 2 < n
+        and not breaks[i + 2]
+        and _surname_ok(words[i + 2])
+        and _relaxed_first_name(words[i])
+    ):
         found.append(_Candidate(i, i + 3, tokens.settings.shape_name_score, i))
     if _capitals_name(words[i], words[i + 1], tokens.abbreviations):
         found.append(_Candidate(i, i + 2, tokens.settings.capitals_name_score, i))
@@ -583,14 +615,21 @@ def _lone_first_names(tokens: _Tokens, people: Sequence[_Candidate]) -> list[_Ca
     return [
         _Candidate(k, k + 1, tokens.settings.lone_first_name_score, k)
         for k in range(n)
-        if k not in taken and _first_name_ok(words[k]) and words[k].lower() not in CALENDAR_WORDS
-        and list_edge(k - 1) and list_edge(k + 1)
-        and (k - 1 in taken or k + 1 in taken or any(words[j].lower() in _LIST_JOINS for j in (k - 1, k + 1) if 0 <= j < n))
+        if k not in taken
+        and _first_name_ok(words[k])
+        and words[k].lower() not in CALENDAR_WORDS
+        and list_edge(k - 1)
+        and list_edge(k + 1)
+        and (
+            k - 1 in taken
+            or k + 1 in taken
+            or any(words[j].lower() in _LIST_JOINS for j in (k - 1, k + 1) if 0 <= j < n)
+        )
     ]
 
 
 def _particle_surname(i: int, tokens: _Tokens) -> list[_Candidate]:
-    """"Ann de Souza", "Jan van der Berg": first name, lowercase particles, surname."""
+    """ "Ann de Souza", "Jan van der Berg": first name, lowercase particles, surname."""
     words, n = tokens.words, len(tokens)
     k = i + 1
     while k < n and k - i <= 2 and words[k] in SURNAME_PARTICLES and not tokens.breaks[k]:
@@ -601,7 +640,7 @@ def _particle_surname(i: int, tokens: _Tokens) -> list[_Candidate]:
 
 
 def _role_word_surname(i: int, tokens: _Tokens) -> list[_Candidate]:
-    """"Jenny Sergeant Liz Price": a role word that is also a surname, between names."""
+    """ "Jenny Sergeant Liz Price": a role word that is also a surname, between names."""
     words, breaks, n = tokens.words, tokens.breaks, len(tokens)
     k = i + 1
     if k >= n or breaks[k] or words[k].lower() not in SURNAME_ROLE_WORDS or not words[k][0].isupper():
@@ -620,7 +659,7 @@ def popularity_english(word: str) -> int:
 
 
 def _after_honorific(i: int, tokens: _Tokens) -> list[_Candidate]:
-    """"Cllr John Holdich" -> the name without the title; "Dr Smith" -> all there is."""
+    """ "Cllr John Holdich" -> the name without the title; "Dr Smith" -> all there is."""
     words, breaks, n = tokens.words, tokens.breaks, len(tokens)
     head = i + 1 + (i + 1 < n and words[i + 1] == ".")
     if head >= n or breaks[head]:
@@ -655,7 +694,7 @@ def _lone_triple(i: int, tokens: _Tokens) -> bool:
 
 
 def _unknown_name_before_role(i: int, tokens: _Tokens) -> bool:
-    """"Saheed Khan, LSCB Performance": two capitalised words, then a comma and a role.
+    """ "Saheed Khan, LSCB Performance": two capitalised words, then a comma and a role.
 
     Names the lexicon lacks are accepted in this shape: at the start of a segment, neither
     word a role word, the surname not a common English word (unless the first name is in the
@@ -670,7 +709,7 @@ def _unknown_name_before_role(i: int, tokens: _Tokens) -> bool:
     if _zipf(last) >= _UNKNOWN_SURNAME_ZIPF and first_name_popularity(first) is None:
         return False
     window = tokens.settings.role_lookahead_words
-    return any(_is_role_word(w) or is_abbreviation(w) for w in words[i + 3:i + 3 + window])
+    return any(_is_role_word(w) or is_abbreviation(w) for w in words[i + 3 : i + 3 + window])
 
 
 def _best_people(tokens: _Tokens) -> list[_Candidate]:
@@ -688,8 +727,7 @@ def _best_people(tokens: _Tokens) -> list[_Candidate]:
     return list(best[0][1])
 
 
-def _role_spans(doc: Doc, taken: set[int], dropped: set[int],
-                knowledge: LeadKnowledge) -> list[tuple[int, int]]:
+def _role_spans(doc: Doc, taken: set[int], dropped: set[int], knowledge: LeadKnowledge) -> list[tuple[int, int]]:
     """Cut the tokens outside names into role spans."""
     spans: list[tuple[int, int]] = []
     current: list[int] = []
@@ -779,7 +817,9 @@ def _joins_two_roles(doc: Doc, indices: list[int], position: int, knowledge: Lea
     if joiner == "/":
         return _is_abbreviation_token(before, knowledge) and _is_abbreviation_token(after, knowledge)
     singular_head = before.lower() in JOB_HEADS and not before.lower().endswith("s")
-    return singular_head and ((_is_role_word(after) and after[:1].isupper()) or _is_abbreviation_token(after, knowledge))
+    return singular_head and (
+        (_is_role_word(after) and after[:1].isupper()) or _is_abbreviation_token(after, knowledge)
+    )
 
 
 def _role_boundary(previous: str, current: str, knowledge: LeadKnowledge) -> bool:
@@ -800,8 +840,9 @@ def _role_boundary(previous: str, current: str, knowledge: LeadKnowledge) -> boo
 def _trim(doc: Doc, piece: list[int]) -> list[int]:
     """Drop connectives and punctuation at the edges, and a trailing "to implement"."""
     piece = list(piece)
-    while piece and (doc[piece[0]].lower_ in _CONNECTIVES | {"'s", "’s"}
-                     or doc[piece[0]].is_punct and doc[piece[0]].text != "("):
+    while piece and (
+        doc[piece[0]].lower_ in _CONNECTIVES | {"'s", "’s"} or doc[piece[0]].is_punct and doc[piece[0]].text != "("
+    ):
         piece.pop(0)
     for k, i in enumerate(piece):
         if doc[i].lower_ == "to" and k > 0 and all(doc[j].text.islower() for j in piece[k:]):
@@ -818,12 +859,11 @@ def _is_role_text(doc: Doc, piece: list[int]) -> bool:
         return False
     if "".join(doc[i].text for i in piece).lower() in _LABELS | _PLACEHOLDERS:
         return False  # the column label printed inside the cell ("Lead Liz Price ..."), "TBC", "N/A"
-    return any(_is_role_word(w) or (w[:1].isupper() and w.lower() not in STOP_WORDS | CALENDAR_WORDS)
-               for w in words)
+    return any(_is_role_word(w) or (w[:1].isupper() and w.lower() not in STOP_WORDS | CALENDAR_WORDS) for w in words)
 
 
 def _unwrap(doc: Doc, piece: list[int]) -> list[int]:
-    """"(Head of Service)" -> "Head of Service"; "Assistant Director (AD)" stays whole."""
+    """ "(Head of Service)" -> "Head of Service"; "Assistant Director (AD)" stays whole."""
     texts = [doc[i].text for i in piece]
     if len(piece) > 2 and texts[0] == "(" and texts[-1] == ")" and texts.count("(") == 1:
         return piece[1:-1]
@@ -853,8 +893,11 @@ def _customise_tokenizer(nlp: Language) -> None:
         return _SLASH_SUFFIX(text) or suffix(text)
 
     def infix_finditer(text: str):
-        return [m for m in infixes(text)
-                if not (set(m.group()) <= _HYPHEN_CHARS and m.start() and text[m.start() - 1].isalpha())]
+        return [
+            m
+            for m in infixes(text)
+            if not (set(m.group()) <= _HYPHEN_CHARS and m.start() and text[m.start() - 1].isalpha())
+        ]
 
     tokenizer.prefix_search = prefix_search
     tokenizer.suffix_search = suffix_search
@@ -878,7 +921,9 @@ def get_nlp() -> Language:
 # --------------------------------------------------------------------------- API
 
 
-def parse_lead(text: str, knowledge: LeadKnowledge = LeadKnowledge.empty(), settings: LeadSettings = DEFAULT_SETTINGS) -> Lead:
+def parse_lead(
+    text: str, knowledge: LeadKnowledge = LeadKnowledge.empty(), settings: LeadSettings = DEFAULT_SETTINGS
+) -> Lead:
     """A lead cell to people and roles (``settings``: what each reading of a name scores).
 
     >>> parse_lead("Frank Hand, Service Manager, Safeguarding & Reviewing Unit")
@@ -945,8 +990,13 @@ def _surname_first(text: str) -> str | None:
     if _first_name_ok(surname) and popularity_english(surname) >= popularity_english(first):
         return None  # "Sarah, Priya": a list of first names ("Sutherland, Jane" is not)
     capitals = printed_surname.isupper() and not printed_first.isupper() and len(printed_surname) > 2
-    if not (_first_name_ok(first) or _relaxed_first_name(first) and first_name_popularity(first) or capitals
-            or _rare_name_pair(surname, first)):
+    if not (
+        _first_name_ok(first)
+        or _relaxed_first_name(first)
+        and first_name_popularity(first)
+        or capitals
+        or _rare_name_pair(surname, first)
+    ):
         return None
     return f"{first} {surname}"
 
@@ -958,12 +1008,14 @@ _NOUN_SUFFIX = re.compile(r"(?:ology|ics|ing|tion|sion|ment|ance|ence|ity|ship|n
 
 
 def _rare_name_pair(surname: str, first: str) -> bool:
-    """"Okafor, Ngozi": two rare words, neither an English noun by its ending (not
+    """ "Okafor, Ngozi": two rare words, neither an English noun by its ending (not
     "Audiology, Haematology")."""
     return all(_zipf(word) < RARE_NAME_ZIPF and not _NOUN_SUFFIX.search(word) for word in (surname, first))
 
 
-def analyse_lead(text: str, knowledge: LeadKnowledge = LeadKnowledge.empty(), settings: LeadSettings = DEFAULT_SETTINGS) -> Doc:
+def analyse_lead(
+    text: str, knowledge: LeadKnowledge = LeadKnowledge.empty(), settings: LeadSettings = DEFAULT_SETTINGS
+) -> Doc:
     """Run the pipeline on one (already cleaned, non-enumerated) lead text; see ``doc.ents``."""
     nlp = get_nlp()
     doc = nlp.make_doc(text)
@@ -976,8 +1028,11 @@ def analyse_lead(text: str, knowledge: LeadKnowledge = LeadKnowledge.empty(), se
 
 def _confident_people(doc: Doc, settings: LeadSettings) -> list[str]:
     scores = doc.user_data.get(SCORES_KEY, {})
-    return [_span_text(e) for e in doc.ents
-            if e.label_ == "PERSON" and scores.get((e.start, e.end), 0.0) >= settings.confident_score]
+    return [
+        _span_text(e)
+        for e in doc.ents
+        if e.label_ == "PERSON" and scores.get((e.start, e.end), 0.0) >= settings.confident_score
+    ]
 
 
 def _span_text(span: Span) -> str:

@@ -40,7 +40,9 @@ _OWN_DATE_CUE = re.compile(
 # the Board on 4 April 2019", where "by" names who approved it).
 _DEADLINE_BEFORE = re.compile(r"\b(?:by|before|until|till|deadline|due|target|end\s+of|complet\w*)\s*:?\s*$", re.I)
 # Dates that are about something else than the plan's writing.
-_OTHER_EVENT = re.compile(r"\b(?:inspect(?:ion|ed|ors?)?|visit(?:ed)?|next\s+review|review\s+date|to\s+be\s+reviewed)\b", re.I)
+_OTHER_EVENT = re.compile(
+    r"\b(?:inspect(?:ion|ed|ors?)?|visit(?:ed)?|next\s+review|review\s+date|to\s+be\s+reviewed)\b", re.I
+)
 
 
 @dataclass(frozen=True)

@@ -58,9 +58,7 @@ ENGLISH_WORDS = 60_000
 # The right-hand part of a clipped glyph can read as another letter: what it may have been.
 CLIPPED_GLYPHS: Mapping[str, str] = {"n": "hm", "v": "w", "o": "bdpq", "l": "bdhk"}
 
-_FUNCTION_WORDS = frozenset(
-    "a an and as at but by for from in into of on or the to with within without".split()
-)
+_FUNCTION_WORDS = frozenset("a an and as at but by for from in into of on or the to with within without".split())
 _ORDINALS = frozenset({"st", "nd", "rd", "th"})
 _WORD = re.compile(r"[A-Za-z]+")
 _OPENERS = set("([{\"'‘“—–")
@@ -239,8 +237,11 @@ def _heading_like(text: str, clipped: set[int], tokens: Sequence[_Token]) -> boo
     """Short, no sentence break inside, and mostly Title Case among the words left intact."""
     if len(tokens) > 15 or re.search(r"[.!?]\s+\S", text.strip()):
         return False
-    intact = [t.text for i, t in enumerate(tokens)
-              if i not in clipped and t.text.lower() not in _FUNCTION_WORDS and len(t.text) > 1]
+    intact = [
+        t.text
+        for i, t in enumerate(tokens)
+        if i not in clipped and t.text.lower() not in _FUNCTION_WORDS and len(t.text) > 1
+    ]
     return not intact or sum(map(_is_title, intact)) * 2 >= len(intact)
 
 
@@ -248,8 +249,9 @@ def _starts_clause(text: str, token: _Token) -> bool:
     return re.search(r"(?:^|[.:!?]|^\W+)\s*$", text[: token.start]) is not None
 
 
-def _cased(completion: str, text: str, index: int, tokens: Sequence[_Token],
-           heading: bool, vocabulary: Vocabulary) -> str:
+def _cased(
+    completion: str, text: str, index: int, tokens: Sequence[_Token], heading: bool, vocabulary: Vocabulary
+) -> str:
     token = tokens[index]
     title = completion[:1].upper() + completion[1:]
     if _starts_clause(text, token):
@@ -294,7 +296,7 @@ def repair_text(text: str, vocabulary: Vocabulary) -> tuple[str, tuple[Repair, .
     for i, completion in sorted(completions.items()):
         token = tokens[i]
         after = _cased(completion, text, i, tokens, heading, vocabulary)
-        pieces.append(text[cursor:token.start])
+        pieces.append(text[cursor : token.start])
         pieces.append(after)
         repairs.append(Repair(token.text, after, token.start))
         cursor = token.end

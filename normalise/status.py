@@ -254,8 +254,45 @@ _RAG_COMBINED = re.compile(r"\b(?:red|amber|green)\s*[/\-]\s*(?:red|amber|green)
 _RAG_LETTER: Mapping[str, Rag] = {"r": "red", "a": "amber", "g": "green"}
 _RAG_LABEL = re.compile(r"^\W*(?:rag(?:\s+rating)?|rating|status)?\W*(.*?)\W*$", re.I)
 # "red tape", "Green Paper", "green light": colours that are not ratings.
-_NOT_RAG_NEXT = frozenset({"tape", "flag", "flags", "cross", "paper", "papers", "belt", "card", "cards", "light", "lights", "line", "zone", "space", "spaces", "house"})
-_RAG_CONTEXT_WORDS = frozenset({"rag", "rating", "rated", "status", "overall", "current", "now", "currently", "is", "was", "from", "to", "and", "at", "as"})
+_NOT_RAG_NEXT = frozenset(
+    {
+        "tape",
+        "flag",
+        "flags",
+        "cross",
+        "paper",
+        "papers",
+        "belt",
+        "card",
+        "cards",
+        "light",
+        "lights",
+        "line",
+        "zone",
+        "space",
+        "spaces",
+        "house",
+    }
+)
+_RAG_CONTEXT_WORDS = frozenset(
+    {
+        "rag",
+        "rating",
+        "rated",
+        "status",
+        "overall",
+        "current",
+        "now",
+        "currently",
+        "is",
+        "was",
+        "from",
+        "to",
+        "and",
+        "at",
+        "as",
+    }
+)
 _WORD_BEFORE = re.compile(r"([A-Za-z][\w'.&-]*)\W*$")
 _WORD_AFTER = re.compile(r"^\W*([A-Za-z][\w'-]*)")
 
@@ -291,7 +328,7 @@ def _rag_candidates(text: str) -> Iterable[tuple[Rag, bool]]:
 
 
 def find_rag(text: str) -> Rag | None:
-    """"red", "amber" or "green" from a RAG cell or a RAG word inside progress text, else None.
+    """ "red", "amber" or "green" from a RAG cell or a RAG word inside progress text, else None.
 
     Whole words only, any case ("AMBER", "(AMBER)", "Green"); a cell holding just "R", "A" or
     "G" counts too. When the text holds several ratings the last one in capitals wins (the

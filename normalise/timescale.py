@@ -91,7 +91,9 @@ class DateContext:
         ):
             raise ValueError(f"DateContext.plan_year must be an int in {YEAR_MIN}..{YEAR_MAX}, got {self.plan_year!r}")
         if self.plan_date is not None and PartialDate.from_iso(self.plan_date) is None:
-            raise ValueError(f"DateContext.plan_date must be an ISO date like '2012-01-31' or '2012-01', got {self.plan_date!r}")
+            raise ValueError(
+                f"DateContext.plan_date must be an ISO date like '2012-01-31' or '2012-01', got {self.plan_date!r}"
+            )
 
     @property
     def anchor(self) -> PartialDate | None:
@@ -242,7 +244,12 @@ def spans_to_dates(text: str, spans: Sequence[DateSpan], anchor: PartialDate | N
             if inferred is None or anchor is None:
                 issues.append((AMBIGUOUS_DATE, f"no year printed: {printed!r}"))
             else:
-                issues.append((INFERRED_YEAR, f"no year printed: {printed!r} read as {inferred.iso()} from the plan date {anchor.iso()}"))
+                issues.append(
+                    (
+                        INFERRED_YEAR,
+                        f"no year printed: {printed!r} read as {inferred.iso()} from the plan date {anchor.iso()}",
+                    )
+                )
                 previous_end = spans[index - 1].end if index else 0
                 next_begin = following.begin if following else len(text)
                 (starts if _role(text, span, previous_end, next_begin) == "start" else dues).append(inferred)
@@ -255,13 +262,34 @@ def spans_to_dates(text: str, spans: Sequence[DateSpan], anchor: PartialDate | N
 
 
 # --- relative and date-less timescales ----------------------------------------------------------------
-_NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "twenty-four": 24}
+_NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "eighteen": 18,
+    "twenty-four": 24,
+}
 _NUMBER = r"(?P<n>\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + ")"
 _UNIT = r"(?P<unit>day|week|month|year)s?"
-_EVENT_RELATIVE = re.compile(rf"\b{_NUMBER}\s+(?:working\s+|calendar\s+)?{_UNIT}\s+(?:after|before|prior\s+to|following|of)\b", re.I)
+_EVENT_RELATIVE = re.compile(
+    rf"\b{_NUMBER}\s+(?:working\s+|calendar\s+)?{_UNIT}\s+(?:after|before|prior\s+to|following|of)\b", re.I
+)
 _WITHIN = re.compile(rf"\bwithin\s+(?:the\s+next\s+)?{_NUMBER}\s+{_UNIT}\b", re.I)
 _BARE_PERIOD = re.compile(rf"^\W*{_NUMBER}\s*{_UNIT}\W*$", re.I)
-_IMMEDIATE = re.compile(r"\b(?:immediate(?:ly)?|with\s+immediate\s+effect|asap|as\s+soon\s+as\s+possible|urgent(?:ly)?)\b", re.I)
+_IMMEDIATE = re.compile(
+    r"\b(?:immediate(?:ly)?|with\s+immediate\s+effect|asap|as\s+soon\s+as\s+possible|urgent(?:ly)?)\b", re.I
+)
 _DATELESS = re.compile(
     rf"\b(?:{ONGOING_WORD}|henceforth|continuous(?:ly)?|continuing|rolling|as\s+(?:detailed\s+|stated\s+|set\s+out\s+)?(?:in\s+[\w. ]+?\s+)?above"
     r"|see\s+above|as\s+(?:required|needed|appropriate)|as\s+and\s+when|(?:bi|six|three|twice)?-?\s?(?:daily|weekly|fortnightly|monthly|quarterly|annually|yearly|termly|annual)"
@@ -281,7 +309,10 @@ def _relative(text: str, context: DateContext) -> tuple[PartialDate | None, Date
         count_text = within.group("n") or ""
         count = int(count_text) if count_text.isdigit() else _NUMBER_WORDS.get(count_text.lower(), 0)
         unit = within.group("unit").lower()
-        return _offset(anchor, count, unit), (RELATIVE_DATE, f"{within.group(0).strip()!r} from plan date {context.plan_date}")
+        return _offset(anchor, count, unit), (
+            RELATIVE_DATE,
+            f"{within.group(0).strip()!r} from plan date {context.plan_date}",
+        )
     immediate = _IMMEDIATE.search(text)
     if immediate:
         return anchor, (RELATIVE_DATE, f"{immediate.group(0)!r} from plan date {context.plan_date}")
@@ -305,6 +336,7 @@ def _offset(anchor: PartialDate | None, count: int, unit: str) -> PartialDate | 
 
 _LEADING_MARKER = re.compile(rf"^\s*{MARKER}\s*|^\s*\d{{1,2}}[.)]\s+(?=\D)", re.I)
 
+
 @dataclass(frozen=True)
 class Timescale:
     """A timescale as printed (``raw``) beside what it says."""
@@ -320,7 +352,6 @@ class Timescale:
     @property
     def issue_codes(self) -> tuple[str, ...]:
         return tuple(code for code, _ in self.issues)
-
 
 
 def clean_timescale(text: str) -> str:
@@ -389,7 +420,11 @@ def parse_timescale_uncached(text: str, context: DateContext = DateContext()) ->
         due = _fallback_date(current)
         if due is None and current and status is None and not _DATELESS.search(current):
             issues.append((UNPARSED_TIMESCALE, f"no date or status found in {current[:80]!r}"))
-    original = spans_to_dates(original_text, scan_dates(original_text, context.year), yearless_anchor) if original_text else None
+    original = (
+        spans_to_dates(original_text, scan_dates(original_text, context.year), yearless_anchor)
+        if original_text
+        else None
+    )
     if original:
         issues.extend(issue for issue in original.issues if issue not in issues)
     original_due = (original.due or original.start) if original else None
@@ -443,11 +478,7 @@ def parse_review_date(text: str, context: DateContext = DateContext()) -> str | 
 # --- plan date inference ----------------------------------------------------------------------------------
 def _full_dates(text: str) -> list[PartialDate]:
     """Dates printed with a 4-digit year or as a full day-month-year: safe without context."""
-    return [
-        span.point
-        for span in scan_dates(text, None)
-        if span.point and span.point.month and not span.issue
-    ]
+    return [span.point for span in scan_dates(text, None) if span.point and span.point.month and not span.issue]
 
 
 def _typical_year(texts: Sequence[str]) -> int | None:

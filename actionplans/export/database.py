@@ -68,11 +68,16 @@ class DatabaseReport:
     pruned: tuple[str, ...] = ()  # no longer among the inputs: removed
 
     def lines(self) -> list[str]:
-        lines = [f"database: {self.written.get('actions', 0)} actions of {self.written.get('documents', 0)} documents written"]
+        lines = [
+            f"database: {self.written.get('actions', 0)} actions of {self.written.get('documents', 0)} documents written"
+        ]
         if self.kept:
             lines.append(f"  kept the stored rows of {len(self.kept)} failed documents: {', '.join(self.kept)}")
         if self.renamed:
-            lines.append(f"  replaced {len(self.renamed)} renamed documents: " + ", ".join(f"{old} -> {new}" for old, new in self.renamed))
+            lines.append(
+                f"  replaced {len(self.renamed)} renamed documents: "
+                + ", ".join(f"{old} -> {new}" for old, new in self.renamed)
+            )
         if self.pruned:
             lines.append(f"  pruned {len(self.pruned)} documents no longer among the inputs: {', '.join(self.pruned)}")
         return lines
@@ -88,21 +93,27 @@ def check_database(url: str, connect: bool = True) -> sa.URL:
     try:
         parsed = sa.make_url(url)
     except (sa.exc.ArgumentError, ValueError):
-        raise DatabaseError("not a database URL (expected e.g. sqlite:///plans.sqlite or postgresql://user@host/plans)") from None
+        raise DatabaseError(
+            "not a database URL (expected e.g. sqlite:///plans.sqlite or postgresql://user@host/plans)"
+        ) from None
     try:
         parsed.get_dialect().import_dbapi()
     except sa.exc.NoSuchModuleError:
         raise DatabaseError(f"no SQL dialect named {parsed.drivername!r}") from None
     except ImportError as error:
         hint = f"; install it with: {POSTGRES_EXTRA}" if parsed.get_backend_name() == "postgresql" else ""
-        raise DatabaseError(f"the {parsed.get_backend_name()} driver is not installed ({error.name or error}){hint}") from None
+        raise DatabaseError(
+            f"the {parsed.get_backend_name()} driver is not installed ({error.name or error}){hint}"
+        ) from None
     if connect:
         engine = _engine(parsed)
         try:
             with engine.connect():
                 pass
         except sa.exc.SQLAlchemyError as error:
-            raise DatabaseError(f"cannot connect to {parsed.render_as_string(hide_password=True)}: {_one_line(error)}") from None
+            raise DatabaseError(
+                f"cannot connect to {parsed.render_as_string(hide_password=True)}: {_one_line(error)}"
+            ) from None
         finally:
             engine.dispose()
     return parsed
@@ -171,15 +182,26 @@ def _lock(connection: sa.Connection) -> None:
         connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_ID})
 
 
-def _replace_documents(connection: sa.Connection, metadata: sa.MetaData, frames: Mapping[str, pd.DataFrame],
-                       chosen: list[str], inputs: set[str], prune: bool) -> DatabaseReport:
+def _replace_documents(
+    connection: sa.Connection,
+    metadata: sa.MetaData,
+    frames: Mapping[str, pd.DataFrame],
+    chosen: list[str],
+    inputs: set[str],
+    prune: bool,
+) -> DatabaseReport:
     stored = _stored_documents(connection, metadata.tables["documents"]) if "documents" in metadata.tables else {}
     statuses = _column_by_document(frames, "status")
     hashes = _column_by_document(frames, "sha256")
     kept = [name for name in chosen if statuses.get(name) == "failed" and name in stored]
     writing = [name for name in chosen if name not in kept]
-    renamed = [(old, name) for name in writing if hashes.get(name) and statuses.get(name) != "failed"
-               for old, old_hash in stored.items() if old_hash == hashes[name] and old not in inputs]
+    renamed = [
+        (old, name)
+        for name in writing
+        if hashes.get(name) and statuses.get(name) != "failed"
+        for old, old_hash in stored.items()
+        if old_hash == hashes[name] and old not in inputs
+    ]
     replaced = {old for old, _ in renamed}
     pruned = sorted(name for name in stored if prune and name not in inputs and name not in replaced)
     removing = list(dict.fromkeys([*writing, *replaced, *pruned]))
@@ -268,13 +290,16 @@ def _add_missing_columns(connection: sa.Connection, metadata: sa.MetaData) -> No
         for column in table.columns:
             if column.name not in present:
                 kind = column.type.compile(dialect=connection.dialect)
-                connection.execute(sa.text(
-                    f"ALTER TABLE {preparer.format_table(table)} ADD COLUMN {preparer.format_column(column)} {kind}"))
+                connection.execute(
+                    sa.text(
+                        f"ALTER TABLE {preparer.format_table(table)} ADD COLUMN {preparer.format_column(column)} {kind}"
+                    )
+                )
 
 
 def _delete_documents(connection: sa.Connection, table: sa.Table, documents: Sequence[str]) -> None:
     for start in range(0, len(documents), DELETE_CHUNK):
-        chunk = documents[start:start + DELETE_CHUNK]
+        chunk = documents[start : start + DELETE_CHUNK]
         connection.execute(table.delete().where(table.c.document.in_(chunk)))
 
 

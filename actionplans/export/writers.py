@@ -73,7 +73,9 @@ def write_jsonl(frames: Frames, folder: Path) -> list[Path]:
         path = folder / f"{name}.jsonl"
         with path.open("w", encoding="utf-8") as out:
             for record in frame.to_dict(orient="records"):
-                out.write(json.dumps({key: _json_value(value) for key, value in record.items()}, ensure_ascii=False) + "\n")
+                out.write(
+                    json.dumps({key: _json_value(value) for key, value in record.items()}, ensure_ascii=False) + "\n"
+                )
         paths.append(path)
     return paths
 
@@ -123,8 +125,11 @@ def write_xlsx(frames: Frames, folder: Path) -> list[Path]:
         return cells
 
     readme = workbook.create_sheet("README")
-    rows: list[list] = [[table, column, COLUMN_HELP.get(f"{column} ({table})", COLUMN_HELP.get(column, ""))]
-                        for table, columns in TABLE_COLUMNS.items() for column in columns]
+    rows: list[list] = [
+        [table, column, COLUMN_HELP.get(f"{column} ({table})", COLUMN_HELP.get(column, ""))]
+        for table, columns in TABLE_COLUMNS.items()
+        for column in columns
+    ]
     issue_rows = [[issue.code, issue.severity, issue.title] for issue in ISSUE_TYPES.values()]
     _set_widths(readme, [["table", "column", "meaning"], *rows, *issue_rows])
     readme.append(header(readme, ["table", "column", "meaning"]))
@@ -140,7 +145,9 @@ def write_xlsx(frames: Frames, folder: Path) -> list[Path]:
         if name == "actions":
             frame = frame[actions_sheet_columns(frame.columns)]
         columns = list(frame.columns)
-        date_columns = {index for index, column in enumerate(columns) if column in DATE_COLUMNS or column in DAY_DATE_COLUMNS}
+        date_columns = {
+            index for index, column in enumerate(columns) if column in DATE_COLUMNS or column in DAY_DATE_COLUMNS
+        }
         records = [[_xlsx_value(value) for value in record] for record in frame.itertuples(index=False, name=None)]
         _set_widths(sheet, [columns, *records[:200]])
         sheet.freeze_panes = "A2"
@@ -148,7 +155,13 @@ def write_xlsx(frames: Frames, folder: Path) -> list[Path]:
         sheet.append(header(sheet, columns))
         for record in records:
             for index in date_columns:
-                day = record[index] if isinstance(record[index], dt.date) else day_date(record[index]) if record[index] else None
+                day = (
+                    record[index]
+                    if isinstance(record[index], dt.date)
+                    else day_date(record[index])
+                    if record[index]
+                    else None
+                )
                 if day is not None:
                     cell = WriteOnlyCell(sheet, day)
                     cell.number_format = "yyyy-mm-dd"
@@ -188,7 +201,9 @@ def issue_notes(issues: pd.DataFrame) -> dict[tuple[str, str], list[str]]:
     issue that names no column of the actions sheet is noted on the action's ``issues`` cell."""
     notes: dict[tuple[str, str], list[str]] = {}
     action_columns = set(TABLE_COLUMNS["actions"])
-    for action_id, column, code, message in issues[["action_id", "column", "code", "message"]].itertuples(index=False, name=None):
+    for action_id, column, code, message in issues[["action_id", "column", "code", "message"]].itertuples(
+        index=False, name=None
+    ):
         if isinstance(action_id, str) and action_id:  # missing values are real nulls (pd.NA)
             key = (action_id, column if column in action_columns else "issues")
             notes.setdefault(key, []).append(f"{code}: {message}")
@@ -247,15 +262,20 @@ def with_truncation_issues(frames: Frames) -> dict[str, pd.DataFrame]:
             lengths = frame[column].str.len()
             for index in frame.index[(lengths > XLSX_MAX_CELL).fillna(False).astype(bool)]:
                 record = frame.loc[index]
-                rows.append({
-                    "document": record.get("document", ""), "action_id": record.get("action_id", "") if table == "actions" else "",
-                    "page": record.get("page", pd.NA) if table == "actions" else pd.NA,
-                    "table": record.get("table", pd.NA) if table == "actions" else pd.NA,
-                    "row": record.get("row", pd.NA) if table == "actions" else pd.NA,
-                    "column": column, "severity": ISSUE_TYPES["truncated-cell"].severity, "code": "truncated-cell",
-                    "message": f"{table}.{column} holds {lengths[index]:,} characters; {XLSX_NAME} keeps the first {XLSX_MAX_CELL:,} (CSV and JSON Lines hold it all)",
-                    "value": str(record[column])[:200],
-                })
+                rows.append(
+                    {
+                        "document": record.get("document", ""),
+                        "action_id": record.get("action_id", "") if table == "actions" else "",
+                        "page": record.get("page", pd.NA) if table == "actions" else pd.NA,
+                        "table": record.get("table", pd.NA) if table == "actions" else pd.NA,
+                        "row": record.get("row", pd.NA) if table == "actions" else pd.NA,
+                        "column": column,
+                        "severity": ISSUE_TYPES["truncated-cell"].severity,
+                        "code": "truncated-cell",
+                        "message": f"{table}.{column} holds {lengths[index]:,} characters; {XLSX_NAME} keeps the first {XLSX_MAX_CELL:,} (CSV and JSON Lines hold it all)",
+                        "value": str(record[column])[:200],
+                    }
+                )
     if not rows:
         return dict(frames)
     issues = frames["issues"]
@@ -331,7 +351,11 @@ def dataset_files(formats: Iterable[str]) -> list[str]:
 
 
 WRITERS: Mapping[str, Callable[[Frames, Path], list[Path]]] = {
-    "csv": write_csv, "jsonl": write_jsonl, "xlsx": write_xlsx, "parquet": write_parquet, "sqlite": write_sqlite,
+    "csv": write_csv,
+    "jsonl": write_jsonl,
+    "xlsx": write_xlsx,
+    "parquet": write_parquet,
+    "sqlite": write_sqlite,
 }
 
 STAGING_PREFIX = ".actionplans-staging-"
@@ -354,8 +378,14 @@ class WrittenDataset:
     removed: tuple[str, ...] = ()
 
 
-def write_dataset(frames: Frames, out: Path, formats: Iterable[str] = DEFAULT_FORMATS, extra_files: Mapping[str, str] | None = None,
-                  csv_raw: bool = False, csv_bom: bool = False) -> WrittenDataset:
+def write_dataset(
+    frames: Frames,
+    out: Path,
+    formats: Iterable[str] = DEFAULT_FORMATS,
+    extra_files: Mapping[str, str] | None = None,
+    csv_raw: bool = False,
+    csv_bom: bool = False,
+) -> WrittenDataset:
     """Write every table in every format into ``out``, touching only the dataset's own files.
 
     The files are written into a hidden staging folder inside ``out`` (same file system, so
@@ -376,13 +406,17 @@ def write_dataset(frames: Frames, out: Path, formats: Iterable[str] = DEFAULT_FO
     created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
     remove_leftover_staging(out)
-    _check_replaceable(out, [*dataset_files(formats), *(extra_files or {})], previous_files(out))  # before writing anything
+    _check_replaceable(
+        out, [*dataset_files(formats), *(extra_files or {})], previous_files(out)
+    )  # before writing anything
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=out))
     try:
         if "xlsx" in formats and "issues" in frames:
             frames = with_truncation_issues(frames)
         csv_options = {key: True for key, on in (("raw", csv_raw), ("bom", csv_bom)) if on}
-        writers: Mapping[str, Callable[[Frames, Path], list[Path]]] = {**WRITERS, "csv": functools.partial(WRITERS["csv"], **csv_options)} if csv_options else WRITERS
+        writers: Mapping[str, Callable[[Frames, Path], list[Path]]] = (
+            {**WRITERS, "csv": functools.partial(WRITERS["csv"], **csv_options)} if csv_options else WRITERS
+        )
         written = [path.name for name in formats for path in writers[name](frames, staging)]
         for name, text in (extra_files or {}).items():
             (staging / name).write_text(text, encoding="utf-8")
@@ -411,7 +445,7 @@ def remove_leftover_staging(out: Path) -> list[str]:
     """
     removed = []
     for item in out.glob(f"{STAGING_PREFIX}*"):
-        pid = item.name[len(STAGING_PREFIX):].split("-", 1)[0]
+        pid = item.name[len(STAGING_PREFIX) :].split("-", 1)[0]
         if item.is_dir() and not item.is_symlink() and pid.isdigit() and not _process_alive(int(pid)):
             shutil.rmtree(item, ignore_errors=True)
             removed.append(item.name)
