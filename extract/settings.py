@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+from ingest.settings import check_field_types, check_range
+
 
 @dataclass(frozen=True)
 class WalkSettings:
@@ -55,13 +57,12 @@ class WalkSettings:
     """A ref-column cell this short that follows no ref pattern ("Action 3", "New") still keys a row."""
 
     def __post_init__(self) -> None:
+        check_field_types(self)
         for item in fields(self):
-            value = getattr(self, item.name)
-            if isinstance(value, float) and not 0.0 <= value <= 1.0:
-                raise ValueError(f"WalkSettings.{item.name} is a share and must lie in [0, 1], not {value!r}")
-            least = 0 if item.name == "lost_columns" else 1
-            if isinstance(value, int) and value < least:
-                raise ValueError(f"WalkSettings.{item.name} is a count and must be at least {least}, not {value!r}")
+            if isinstance(item.default, float):  # a share
+                check_range(self, item.name, 0.0, 1.0)
+            else:  # a count
+                check_range(self, item.name, 0 if item.name == "lost_columns" else 1)
         if self.min_content_header_columns > self.max_content_header_columns:
             raise ValueError("WalkSettings.min_content_header_columns must not exceed max_content_header_columns")
 

@@ -104,7 +104,7 @@ def test_settings_apply_in_order_and_nest():
         ("walk=3", "walk is a section of settings: name one (walk.NAME=VALUE)"),
         ("walk.header_serch_rows=3", "WalkSettings has no setting 'header_serch_rows'; choose from"),
         ("walk.header_search_rows=many", "WalkSettings.header_search_rows must be a whole number, not 'many'"),
-        ("walk.min_header_share=1.5", "WalkSettings.min_header_share is a share and must lie in [0, 1], not 1.5"),
+        ("walk.min_header_share=1.5", "WalkSettings.min_header_share must be a number between 0 and 1, not 1.5"),
         ("leads.confident_score=-1", "LeadSettings.confident_score must be a number >= 0"),
         ("pdf.unruled.min_rows=0", "UnruledSettings.min_rows must be a number >= 1, not 0"),
         ("pdf.password=secret", "PdfSettings has no setting 'password'"),
