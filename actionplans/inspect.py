@@ -15,7 +15,7 @@ from pathlib import Path
 
 from actionplans.conversion import Settings, extract_with, read_with
 from ingest.model import BBox, Cell, Document, Table, TextBlock, UnreadableFile
-from ingest.pdf import PdfSettings, open_pdf, pages_to_document, read_page_contents, read_pdf_page_views
+from ingest.pdf import PdfSettings, iter_pages, open_pdf, pages_to_document, read_page_contents, read_pdf_page_views
 from ingest.pdf_stitch import PageTable
 
 _PREVIEW = 40
@@ -253,7 +253,7 @@ def draw_tables(
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     with open_pdf(path, settings) as pdf:
-        for page in pdf.pages:
+        for page in iter_pages(pdf):
             try:
                 image = _render(page, by_page.get(page.page_number, []), resolution)
             except Exception:  # a page that cannot be rendered is left out, the rest drawn

@@ -20,6 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pdfplumber
+from pdfminer.pdfpage import PDFPage
 from pdfminer.pdftypes import PDFObjRef
 from pdfplumber.page import Page
 
@@ -140,10 +141,39 @@ def open_pdf(path: Path, settings: PdfSettings = PdfSettings()) -> Iterator[pdfp
     try:
         yield pdf
     finally:
-        try:
-            pdf.close()
-        except Exception:  # closing a half-parsed file must not hide the real error
-            pass
+        close_pdf(pdf)
+
+
+def close_pdf(pdf: pdfplumber.PDF) -> None:
+    """Close the file without ``pdf.close()``, which first builds pdfplumber's list of every
+    page (``pdf.pages``) only to close each one: the pages were read, and let go, one at a
+    time by :func:`iter_pages`."""
+    try:
+        pdf.flush_cache()
+        if not pdf.stream_is_external:
+            pdf.stream.close()
+    except Exception:  # closing a half-parsed file must not hide the real error
+        pass
+
+
+def iter_pages(pdf: pdfplumber.PDF) -> Iterator[Page]:
+    """The file's pages in order, made one at a time and kept by nobody.
+
+    ``pdf.pages`` would build a :class:`pdfplumber.page.Page` for every page up front and keep
+    them all (with pdfminer's page dictionaries) until the file is closed: memory that grows
+    with the page count. Each page here is made as the one before it is done with, with the
+    same page number and document offset (``initial_doctop``) pdfplumber would give it. Once
+    read, its page dictionary is dropped from pdfminer's object cache as well (it is fetched
+    from the file again if anything asks)."""
+    document = pdf.doc
+    doctop = 0.0
+    for number, page_obj in enumerate(PDFPage.create_pages(document), start=1):
+        page = Page(pdf, page_obj, page_number=number, initial_doctop=doctop)
+        doctop += float(page.height)
+        yield page
+        cache = getattr(document, "_cached_objs", None)  # pdfminer's private cache
+        if isinstance(cache, dict) and isinstance(page_obj.pageid, int):
+            cache.pop(page_obj.pageid, None)
 
 
 def _check_header(path: Path) -> None:
@@ -209,8 +239,9 @@ def _has_eof_marker(path: Path) -> bool:
 
 
 def _page_count(pdf: pdfplumber.PDF) -> int:
+    """How many pages the file has, counted by walking its page tree (no page is kept)."""
     try:
-        count = len(pdf.pages)
+        count = sum(1 for _ in PDFPage.create_pages(pdf.doc))
     except Exception as error:
         raise UnreadableFile(reason_for(error, pdf.path)) from error
     if count == 0:
@@ -222,8 +253,9 @@ def _read_pages(pdf: pdfplumber.PDF, settings: PdfSettings, issues: list[Issue],
     """Each page's content (with ``with_views``: and its map back to the printed page)."""
     failures = 0
     first_failure = ""
-    total = len(pdf.pages)
-    for page in pdf.pages:
+    total = 0
+    for page in iter_pages(pdf):
+        total += 1
         try:
             view = reading_page(page, settings)
             content = page_to_content(view, settings, issues)

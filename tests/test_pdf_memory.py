@@ -25,9 +25,12 @@ SHORT = 10
 LONG = 40
 # Bytes a page may add to the working memory of a read. Measured on these plans: 10.7 kB a
 # page while pdfminer kept every page's decoded content stream to the end of the document;
-# 5.3 kB once the reader releases them (what is left is pdfplumber's list of Page objects
-# and pdfminer's page dictionaries, held until the file is closed). The bound sits between.
-ALLOWED_GROWTH_PER_PAGE = 8_000
+# 5.3 kB once the reader released them, while pdfplumber's list of every Page (and pdfminer's
+# page dictionaries) was still held to the end; 2.1 kB once pages are made one at a time and
+# let go. What is left is what stitching needs from every page until the last is read (each
+# page table's column edges and the room left in its last row) and pdfminer's cross-reference
+# offsets, which are the file's. The bound sits between the last two measurements.
+ALLOWED_GROWTH_PER_PAGE = 4_000
 
 ROWS_PER_PAGE = 10
 COLUMNS = ("Ref", "Action", "Lead", "Timescale", "Status")
