@@ -21,7 +21,7 @@ BBox = tuple[float, float, float, float]
 """(x0, top, x1, bottom) in PDF points, pdfplumber's coordinates (origin top-left)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Line:
     """One line or paragraph of text inside a cell or text block."""
 
@@ -30,7 +30,7 @@ class Line:
     bullet: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     """One table cell. ``page`` is 1-based (paged formats only)."""
 
@@ -57,7 +57,7 @@ class Cell:
 Row = tuple[Cell | None, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Table:
     """A table as the reader found it. ``index`` is 1-based within the document.
 
@@ -77,7 +77,7 @@ class Table:
         return max((len(row) for row in self.rows), default=0)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TextBlock:
     """Narrative text outside tables (titles, glossary lines, leads lists)."""
 

@@ -19,7 +19,7 @@ from ingest.model import Block, Cell, Line, Row, Table, TextBlock
 from ingest.pdf_text import ENUMERATION_START, ends_sentence, join_wrapped
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PageTable:
     """A table as found on one page, before stitching."""
 
@@ -46,7 +46,7 @@ class PageTable:
     are read as text (:func:`mid_row_as_text`)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PageContent:
     """What one page holds, in reading order."""
 
