@@ -585,26 +585,28 @@ def _same_headings(left: Sequence[AlignedLine], right: Sequence[AlignedLine]) ->
 
 
 def _rows_out_of_step(left: Sequence[AlignedLine], right: Sequence[AlignedLine], settings: UnruledSettings) -> bool:
-    """Does one side start a row (by its own row grid, :func:`lines_to_rows`) on a line where
-    the other side has no text, and the other side then start a row of its own before the
-    first side's row ends? Two tables whose rows have heights of their own. In one table the
-    cells of a row start on the same line: where one side starts a row, the other either
-    starts it too (a wrapped cell may make it cut finer below, never start apart) or has
-    nothing until the next row."""
+    """Does one side start a row of values (by its own row grid, :func:`lines_to_rows`; a
+    first line with several cells, not a heading) on a line where the other side has no
+    text, and the other side then start a row of its own before the first side's row ends?
+    Two tables whose rows have heights of their own. In one table (cells set at the top of
+    their rows) the cells of a row start on the same line: where one side starts a row,
+    the other either starts it too (a wrapped cell may make it cut finer below, never start
+    apart) or has nothing until the next row."""
     size = median(a.line.size for a in [*left, *right])
     left_rows, right_rows = _row_extents(left, settings), _row_extents(right, settings)
     return _starts_apart(left_rows, right_rows, right, size) or _starts_apart(right_rows, left_rows, left, size)
 
 
-def _row_extents(half: Sequence[AlignedLine], settings: UnruledSettings) -> list[tuple[float, float]]:
-    """Each row of one side as (top of its first line, bottom of its last)."""
+def _row_extents(half: Sequence[AlignedLine], settings: UnruledSettings) -> list[tuple[float, float, bool]]:
+    """Each row of one side as (top of its first line, bottom of its last, whether its first
+    line has several cells)."""
     multi = [a for a in half if a.is_multi]
     corridors = _supported_gutters(half, gutters(multi, settings.min_gutter_width))
     left = min(a.line.x0 for a in half)
     right = max(a.line.x1 for a in half)
     bounds = [left] + [(g0 + g1) / 2 for g0, g1 in corridors] + [right]
     rows = lines_to_rows(half, list(zip(bounds, bounds[1:])), [])
-    return [(row[0].line.top, max(a.line.bottom for a in row)) for row in rows]
+    return [(row[0].line.top, max(a.line.bottom for a in row), row[0].is_multi) for row in rows]
 
 
 SAME_LINE_SHARE = 0.5
@@ -612,17 +614,17 @@ SAME_LINE_SHARE = 0.5
 
 
 def _starts_apart(
-    rows: Sequence[tuple[float, float]],
-    others: Sequence[tuple[float, float]],
+    rows: Sequence[tuple[float, float, bool]],
+    others: Sequence[tuple[float, float, bool]],
     other_lines: Sequence[AlignedLine],
     size: float,
 ) -> bool:
     tolerance = SAME_LINE_SHARE * size
-    for index, (top, bottom) in enumerate(rows):
+    for index, (top, bottom, values) in enumerate(rows):
         end = rows[index + 1][0] if index + 1 < len(rows) else bottom
-        if any(abs(a.line.top - top) <= tolerance for a in other_lines):
+        if not values or any(abs(a.line.top - top) <= tolerance for a in other_lines):
             continue
-        if any(top + tolerance < start < end - tolerance for start, _ in others):
+        if any(top + tolerance < start < end - tolerance for start, _, _ in others):
             return True
     return False
 
