@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from ingest.model import TextBlock
 from ingest.pdf import read_pdf, read_pdf_pages
 from ingest.pdf_side_by_side import Band, find_bands, reading_order, side_by_side_bands, split_by_columns
 from ingest.pdf_stitch import PageTable
 from ingest.pdf_text import TextLine, Word
-from ingest.model import TextBlock
 
 HAZARDS = Path(__file__).resolve().parent / "fixtures" / "independent" / "hazards"
 RULED = sorted(HAZARDS.glob("*/side_by_side_services_landscape_norepeat.pdf"))
