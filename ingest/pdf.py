@@ -43,6 +43,7 @@ from ingest.pdf_ruled import (
     page_column_frames,
 )
 from ingest.pdf_settings import PdfSettings
+from ingest.pdf_side_by_side import find_bands, reading_order, split_by_columns
 from ingest.pdf_stitch import PageContent, PageTable, StitchNote, mid_row_as_text, parts_to_table, stitch_pages
 from ingest.pdf_text import (
     Char,
@@ -375,8 +376,9 @@ def page_to_content(page: Page, settings: PdfSettings, issues: list[Issue] | Non
         replace(grid_to_page_table(grid, lines_by_cell, number, pitch), open_top=True, open_bottom=True, mid_row=True)
         for grid, lines_by_cell in mid_rows
     ]
-    blocks: list[PageTable | TextBlock] = [*tables, *lines_to_text_blocks(lines, number, pitch)]
-    blocks.sort(key=lambda block: (block.bbox[1], block.bbox[0]) if block.bbox else (0.0, 0.0))
+    bands = find_bands(lines, [table.bbox for table in tables])
+    texts = [block for group in split_by_columns(lines, bands) for block in lines_to_text_blocks(group, number, pitch)]
+    blocks: list[PageTable | TextBlock] = reading_order([*tables, *texts], bands)
     return PageContent(page=number, width=float(page.width), height=float(page.height), blocks=tuple(blocks))
 
 

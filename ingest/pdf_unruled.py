@@ -167,7 +167,8 @@ def join_sections(
     for index, run in enumerate(runs[1:]):
         middle = list(between[index]) if index < len(between) else []
         last = joined[-1]
-        if _same_columns(last, run, settings) and _section_gap(last, middle, run, settings):
+        columns_go_on = _same_columns(last, run, settings) or _continues_one_side(last, run, settings)
+        if columns_go_on and _section_gap(last, middle, run, settings):
             joined[-1] = last + middle + run
         else:
             joined.append(run)
@@ -180,6 +181,35 @@ def _same_columns(upper: Sequence[AlignedLine], lower: Sequence[AlignedLine], se
     if not a or len(a) != len(b):
         return False
     return all(min(g1, h1) >= max(g0, h0) for (g0, g1), (h0, h1) in zip(a, b))
+
+
+def _continues_one_side(upper: Sequence[AlignedLine], lower: Sequence[AlignedLine], settings: UnruledSettings) -> bool:
+    """Does the lower run go on in the columns on one side of a clear gutter of the upper
+    run (one that none of its lines crosses), with the same gutters there? Two tables side
+    by side whose rows keep step are one run until the shorter one ends; the longer one's
+    last rows then form a narrower run of their own (and the run's different lengths are
+    what parts the two, :func:`split_side_by_side`)."""
+    upper_multi = [a for a in upper if a.is_multi]
+    a = gutters(upper_multi, settings.min_gutter_width)
+    b = gutters([x for x in lower if x.is_multi], settings.min_gutter_width)
+    if not b or len(b) >= len(a):
+        return False
+    for index, corridor in enumerate(a):
+        if any(_crosses(line, [corridor]) for line in upper):
+            continue
+        g0, g1 = corridor
+        sides = (
+            (a[:index], all(x.line.x1 <= g0 + 0.01 for x in lower)),
+            (a[index + 1 :], all(x.line.x0 >= g1 - 0.01 for x in lower)),
+        )
+        for side, inside in sides:
+            if (
+                inside
+                and len(side) == len(b)
+                and all(min(s1, h1) >= max(s0, h0) for (s0, s1), (h0, h1) in zip(side, b))
+            ):
+                return True
+    return False
 
 
 def _section_gap(
@@ -446,8 +476,10 @@ def split_side_by_side(
     gutter between them. A gutter splits the run when no text crosses it, each side holds a
     table of its own (two or more columns, ``min_rows`` lines with several cells), and the
     page says the two are separate: horizontal rules that stop at the gutter (each table
-    ruled on its own), or one side going on for rows of several cells where the other has
-    ended (tables of different lengths). A wide gap inside one table has neither."""
+    ruled on its own), the same column headings opening both sides, rows out of step (a
+    side starting rows where the other has no text, :func:`_rows_out_of_step`), or one side
+    going on for rows of several cells where the other has ended (tables of different
+    lengths). A wide gap inside one table has none of these."""
     multi = [a for a in run if a.is_multi]
     corridors = _supported_gutters(run, gutters(multi, settings.min_gutter_width))
     clear = [
@@ -455,14 +487,21 @@ def split_side_by_side(
         for corridor in sorted(corridors, key=lambda item: item[0] - item[1])
         if not any(_crosses(a, [corridor]) for a in run)
     ]
-    # Rules are the stronger evidence: a wide gap inside one table can leave a column of
-    # wrapped text going on below its neighbours, never rules that stop at it.
-    for evidence in ("rules", "lengths"):
+    # Strongest evidence first, each tried on every clear gutter, widest first: a wide gap
+    # inside one table can leave a column of wrapped text going on below its neighbours (so
+    # different lengths come last), never rules that stop at it nor its headings twice.
+    for evidence in ("rules", "headings", "steps", "lengths"):
         for corridor in clear:
             left, right = _halves(run, corridor, settings)
             if not (_is_table_run(left, settings) and _is_table_run(right, settings)):
                 continue
-            if _rules_stop_at(rules, corridor, run) if evidence == "rules" else _ends_apart(left, right):
+            if evidence == "rules":
+                found = _rules_stop_at(rules, corridor, run)
+            elif evidence == "headings":
+                found = _same_headings(left, right)
+            else:
+                found = _rows_out_of_step(left, right, settings) if evidence == "steps" else _ends_apart(left, right)
+            if found:
                 return split_side_by_side(left, rules, settings) + split_side_by_side(right, rules, settings)
     return [list(run)]
 
@@ -528,6 +567,64 @@ def _ends_apart(left: Sequence[AlignedLine], right: Sequence[AlignedLine], min_l
         below = sum(1 for a in one if a.is_multi and a.line.top > last)
         above = sum(1 for a in one if a.is_multi and a.line.bottom < first)
         if below >= min_lines or above >= min_lines:
+            return True
+    return False
+
+
+def _same_headings(left: Sequence[AlignedLine], right: Sequence[AlignedLine]) -> bool:
+    """Do both sides open with the same line of two or more column headings ("Ref | Action |
+    Lead" on each)? One table does not name its columns twice; two tables of one kind set
+    side by side (or one list printed in two columns) do."""
+    texts = []
+    for side in (left, right):
+        first = next((a for a in side if a.is_multi), None)
+        if first is None:
+            return False
+        texts.append([" ".join(segment.text.lower().split()) for segment in first.segments])
+    return texts[0] == texts[1]
+
+
+def _rows_out_of_step(left: Sequence[AlignedLine], right: Sequence[AlignedLine], settings: UnruledSettings) -> bool:
+    """Does one side start a row of values (by its own row grid, :func:`lines_to_rows`; a
+    first line with several cells, not a heading) on a line where the other side has no
+    text, and the other side then start a row of its own before the first side's row ends?
+    Two tables whose rows have heights of their own. In one table (cells set at the top of
+    their rows) the cells of a row start on the same line: where one side starts a row,
+    the other either starts it too (a wrapped cell may make it cut finer below, never start
+    apart) or has nothing until the next row."""
+    size = median(a.line.size for a in [*left, *right])
+    left_rows, right_rows = _row_extents(left, settings), _row_extents(right, settings)
+    return _starts_apart(left_rows, right_rows, right, size) or _starts_apart(right_rows, left_rows, left, size)
+
+
+def _row_extents(half: Sequence[AlignedLine], settings: UnruledSettings) -> list[tuple[float, float, bool]]:
+    """Each row of one side as (top of its first line, bottom of its last, whether its first
+    line has several cells)."""
+    multi = [a for a in half if a.is_multi]
+    corridors = _supported_gutters(half, gutters(multi, settings.min_gutter_width))
+    left = min(a.line.x0 for a in half)
+    right = max(a.line.x1 for a in half)
+    bounds = [left] + [(g0 + g1) / 2 for g0, g1 in corridors] + [right]
+    rows = lines_to_rows(half, list(zip(bounds, bounds[1:])), [])
+    return [(row[0].line.top, max(a.line.bottom for a in row), row[0].is_multi) for row in rows]
+
+
+SAME_LINE_SHARE = 0.5
+"""Tops closer than this share of the text size are on the same line."""
+
+
+def _starts_apart(
+    rows: Sequence[tuple[float, float, bool]],
+    others: Sequence[tuple[float, float, bool]],
+    other_lines: Sequence[AlignedLine],
+    size: float,
+) -> bool:
+    tolerance = SAME_LINE_SHARE * size
+    for index, (top, bottom, values) in enumerate(rows):
+        end = rows[index + 1][0] if index + 1 < len(rows) else bottom
+        if not values or any(abs(a.line.top - top) <= tolerance for a in other_lines):
+            continue
+        if any(top + tolerance < start < end - tolerance for start, _, _ in others):
             return True
     return False
 

@@ -135,8 +135,9 @@ def test_every_hazard_plan_is_rendered_by_more_than_one_engine():
 @pytest.mark.parametrize("rendering", HAZARD_RENDERINGS, ids=_id)
 def test_hazard_rendering_gives_the_plans_actions(rendering, convert_once):
     """Hand-written plans (rows taller than a page with no header repeated, spanning group
-    rows, rows with empty first cells; a table with no rules at all) printed by the engines
-    read as their text exports do."""
+    rows, rows with empty first cells; a table with no rules at all; two tables side by side,
+    each under its caption, ruled or not: ``test_pdf_side_by_side.py`` reads their pages)
+    printed by the engines read as their text exports do."""
     expected = actions_as_gold([asdict(a) for a in convert_once(_hazard_plan(rendering)).actions])
     result = convert_once(rendering)
     assert result.record.status == "success", result.record.error
