@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pdfplumber
 from pdfminer.pdfpage import PDFPage
-from pdfminer.pdftypes import PDFObjRef
+from pdfminer.pdftypes import PDFObjRef, PDFStream
 from pdfplumber.page import Page
 
 from ingest.model import BBox, Block, Cell, Document, Issue, Row, TextBlock, UnreadableFile
@@ -172,9 +172,20 @@ def iter_pages(pdf: pdfplumber.PDF) -> Iterator[Page]:
         page = Page(pdf, page_obj, page_number=number, initial_doctop=doctop)
         doctop += float(page.height)
         yield page
+        _break_cycles(page)
         cache = getattr(document, "_cached_objs", None)  # pdfminer's private cache
         if isinstance(cache, dict) and isinstance(page_obj.pageid, int):
             cache.pop(page_obj.pageid, None)
+
+
+def _break_cycles(page: Page) -> None:
+    """Let a read page be freed as soon as it is dropped. A pdfplumber Page refers to itself
+    (``root_page``, and its per-page ``lru_cache`` of ``get_textmap`` holds the bound method),
+    so only a full garbage collection would free it. In a process that holds many objects (a
+    batch, a test session) full collections are rare and every read page, with its parsed
+    objects, would stay until one came: memory growing with the page count."""
+    for name in ("get_textmap", "root_page"):
+        vars(page).pop(name, None)
 
 
 def _check_header(path: Path) -> None:
@@ -307,10 +318,22 @@ def release_content_streams(page: Page) -> None:
         if not isinstance(number, int) or number <= 0:
             released.append(item)
             continue
-        if isinstance(cache, dict):
-            cache.pop(number, None)
+        stream = cache.pop(number, None) if isinstance(cache, dict) else None
+        for held in (item, stream):
+            if isinstance(held, PDFStream):
+                _drop_stream_data(held)
         released.append(item if isinstance(item, PDFObjRef) else PDFObjRef(document, number))
     page_obj.contents = released
+
+
+def _drop_stream_data(stream: PDFStream) -> None:
+    """Empty a content stream nobody will read again. pdfminer's content parser for the page
+    still holds it, and the parser refers to itself (it keeps bound methods of its own), so
+    it is freed only at a full garbage collection, rare in a process holding many objects;
+    emptied, what waits for that collection is a few hundred bytes, not the page's decoded
+    content (tens of kB). Reading the page again fetches the stream from the file anew."""
+    stream.data = None
+    stream.rawdata = None
 
 
 def _same_box(box: BBox) -> BBox:
