@@ -394,6 +394,16 @@ def _filled_to_the_last_letter(above: TextLine, below: TextLine, right_limit: fl
     return right_limit - above.x1 < letter
 
 
+def _ends_a_word_from_above(pieces: Sequence[str], index: int) -> bool:
+    """Is ``pieces[index]`` one word that ends a word begun on the line above ("pro" /
+    "fessionals")? Then it is no word's start, and what follows it is a word of its own."""
+    piece = pieces[index]
+    if index == 0 or " " in piece.strip():
+        return False
+    tail, head = _TAIL_WORD.search(pieces[index - 1]), _HEAD_WORD.match(piece)
+    return bool(tail and head) and _zipf(tail.group(1) + head.group(1)) >= MIN_WORD_ZIPF  # type: ignore[union-attr]
+
+
 def join_wrapped(pieces: Sequence[str], forced: Sequence[bool] = (), filled: Sequence[bool] = ()) -> str:
     """Join wrapped visual lines with spaces; a line ending in a hyphen after a letter is
     joined without a space, keeping the hyphen ("in-" + "service" -> "in-service") so that
@@ -417,7 +427,7 @@ def join_wrapped(pieces: Sequence[str], forced: Sequence[bool] = (), filled: Seq
     for index in range(len(pieces) - 2, -1, -1):
         piece, middle = pieces[index], pieces[index + 1]
         cut = index < len(forced) and forced[index]
-        full = cut and index < len(filled) and filled[index]
+        full = cut and index < len(filled) and filled[index] and not _ends_a_word_from_above(pieces, index)
         glued = True
         if not out:
             out = piece

@@ -687,6 +687,7 @@ def test_a_cell_wrapped_after_a_slash_and_before_a_reads_as_the_plan(slash_and_a
     (["Led by the", "leadership"], [True], "Led by the leadership"),  # glued no word, both pieces words
     (["to the LSCB", "meeting in June"], [True], "to the LSCB meeting in June"),  # an acronym is a word
     (["child protection", "nvestigations"], [True], "child protection nvestigations"),  # a word above: wrapped
+    (["for health pro", "fessionals", "input and"], [True, True], "for health professionals input and"),  # "fessionals" ends a word
     (["subject to", "a plan"], [True], "subject to a plan"),
 ])
 def test_a_word_broken_where_the_line_was_full_to_the_last_letter_is_rejoined(pieces, filled, joined):
