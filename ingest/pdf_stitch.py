@@ -262,6 +262,7 @@ def parts_to_table(parts: Sequence[PageTable], index: int) -> tuple[Table, int]:
                     and is_split_row(above, incoming[start], tail_depth)
                 )
                 or _only_cut_columns_go_on(above, incoming[start], tail_depth, last_joined)
+                or (open_row == 0 and _completes_a_lone_first_row(above, incoming[start]))
             )
         ):
             rows[open_row] = join_rows(above, incoming[start], tail_room)
@@ -372,6 +373,18 @@ def _only_cut_columns_go_on(
         if cell is None or cell.is_empty or depth is None or depth > MAX_RUN_ON_DEPTH:
             return False
     return True
+
+
+def _completes_a_lone_first_row(above: Row, below: Row) -> bool:
+    """The table's first row stood alone at the page foot with some cells empty, and the
+    next page's first row fills exactly those cells and no other: one row cut across its
+    cells (WeasyPrint prints part of a heading row at the foot and the rest over the page).
+    Said of the first row only, where the table had no row to stand beside."""
+    if len(above) != len(below) or any(cell is None for cell in above) or any(cell is None for cell in below):
+        return False
+    filled_above = [not cell.is_empty for cell in above]  # type: ignore[union-attr]
+    filled_below = [not cell.is_empty for cell in below]  # type: ignore[union-attr]
+    return any(filled_above) and any(filled_below) and all(a != b for a, b in zip(filled_above, filled_below))
 
 
 def _stopped_short(column: int, tail_depth: Sequence[float | None]) -> bool:

@@ -272,8 +272,10 @@ def group_paragraphs(
 
     def close() -> None:
         if pieces:
-            forced = [_too_wide_for_a_line(a, b, limit) for a, b in zip(piece_lines, piece_lines[1:])]
-            paragraphs.append((_paragraph(pieces, bold_flags, bullet, forced), list(members)))
+            pairs = list(zip(piece_lines, piece_lines[1:]))
+            forced = [_too_wide_for_a_line(a, b, limit) for a, b in pairs]
+            filled = [_filled_to_the_last_letter(a, b, limit) for a, b in pairs]
+            paragraphs.append((_paragraph(pieces, bold_flags, bullet, forced, filled), list(members)))
 
     for line in lines:
         text, starts_bullet = strip_bullet(line.text)
@@ -363,8 +365,14 @@ def _typical_pitch(lines: Sequence[TextLine]) -> float:
     return max(min(steps), base)
 
 
-def _paragraph(pieces: Sequence[str], bold_flags: Sequence[bool], bullet: bool, forced: Sequence[bool] = ()) -> Line:
-    return Line(text=join_wrapped(pieces, forced), bold=all(bold_flags), bullet=bullet)
+def _paragraph(
+    pieces: Sequence[str],
+    bold_flags: Sequence[bool],
+    bullet: bool,
+    forced: Sequence[bool] = (),
+    filled: Sequence[bool] = (),
+) -> Line:
+    return Line(text=join_wrapped(pieces, forced, filled), bold=all(bold_flags), bullet=bullet)
 
 
 def _too_wide_for_a_line(above: TextLine, below: TextLine, right_limit: float) -> bool:
@@ -376,14 +384,40 @@ def _too_wide_for_a_line(above: TextLine, below: TextLine, right_limit: float) -
     return (last.x1 - last.x0) + (first.x1 - first.x0) > right_limit - min(above.x0, below.x0)
 
 
-def join_wrapped(pieces: Sequence[str], forced: Sequence[bool] = ()) -> str:
+def _filled_to_the_last_letter(above: TextLine, below: TextLine, right_limit: float) -> bool:
+    """Did the line above stop closer to ``right_limit`` than the width of one letter of the
+    line below (the mean letter of its first word)? An engine that breaks a word too wide
+    for its line letter by letter (fpdf2) fills the line to its last letter; one that wraps
+    a whole word leaves the room of a space and that word."""
+    first = below.words[0]
+    letter = (first.x1 - first.x0) / max(len(first.text), 1)
+    return right_limit - above.x1 < letter
+
+
+def _ends_a_word_from_above(pieces: Sequence[str], index: int) -> bool:
+    """Is ``pieces[index]`` one word that ends a word begun on the line above ("pro" /
+    "fessionals")? Then it is no word's start, and what follows it is a word of its own."""
+    piece = pieces[index]
+    if index == 0 or " " in piece.strip():
+        return False
+    tail, head = _TAIL_WORD.search(pieces[index - 1]), _HEAD_WORD.match(piece)
+    return bool(tail and head) and _zipf(tail.group(1) + head.group(1)) >= MIN_WORD_ZIPF  # type: ignore[union-attr]
+
+
+def join_wrapped(pieces: Sequence[str], forced: Sequence[bool] = (), filled: Sequence[bool] = ()) -> str:
     """Join wrapped visual lines with spaces; a line ending in a hyphen after a letter is
     joined without a space, keeping the hyphen ("in-" + "service" -> "in-service") so that
-    normalise can decide whether it was a hyphenated word or a word split by the break.
+    normalise can decide whether it was a hyphenated word or a word split by the break. So
+    is a line ending in a slash after a letter ("monthly/" + "quarterly"): engines break
+    after a slash inside a word, and words are typed round a slash without spaces far more
+    often than with them; a slash standing alone ("AD /") keeps its space.
 
     ``forced[i]`` says the glued word across the break after ``pieces[i]`` would be wider
     than a line (:func:`_too_wide_for_a_line`): a layout engine breaks such a word wherever
     the line is full, so the pieces are one word when, glued, they make a word.
+    ``filled[i]`` says, too, that the line ``pieces[i]`` was filled to its last letter
+    (:func:`_filled_to_the_last_letter`): then a piece above that is no word (nor an
+    acronym) goes on below ("Pemberthwai" / "te", a name no lexicon knows, is one word).
     Joined from the last line back, so a word broken over three lines ("S" / "upplemente" /
     "d by") is judged whole."""
     if not pieces:
@@ -393,12 +427,15 @@ def join_wrapped(pieces: Sequence[str], forced: Sequence[bool] = ()) -> str:
     for index in range(len(pieces) - 2, -1, -1):
         piece, middle = pieces[index], pieces[index + 1]
         cut = index < len(forced) and forced[index]
+        full = cut and index < len(filled) and filled[index] and not _ends_a_word_from_above(pieces, index)
         glued = True
         if not out:
             out = piece
         elif len(piece) > 1 and piece.endswith("-") and piece[-2].isalpha() and out[:1].isalpha():
             out = piece + out
-        elif is_broken_word(piece, out, forced=cut):
+        elif len(piece) > 1 and piece.endswith("/") and piece[-2].isalpha() and out[:1].isalpha():
+            out = piece + out  # broken after the slash of "monthly/quarterly": no space was there
+        elif is_broken_word(piece, out, forced=cut, filled=full):
             out = piece + out  # a word too long for its line, broken without a hyphen
         elif (
             cut
@@ -424,7 +461,7 @@ _STRAY_LETTER = re.compile(r"^[b-z](?:[\s,;]|$)")
 _HEAD_WORD = re.compile(r"^([a-z]+)(?![-\w])")  # not "re" of "re-design"
 
 
-def is_broken_word(before: str, after: str, forced: bool = False) -> bool:
+def is_broken_word(before: str, after: str, forced: bool = False, filled: bool = False) -> bool:
     """Was a word broken between two wrapped lines without a hyphen? Layout engines break a
     word wider than its column anywhere ("repres" / "entatives"). Evidence from the words
     themselves: glued together, the letters ending the line above and the lower-case ones
@@ -437,6 +474,12 @@ def is_broken_word(before: str, after: str, forced: bool = False) -> bool:
         return True  # a line never starts with a lone letter such as the "n" of "Watherston"
     whole = _zipf(tail.group(1) + head.group(1))
     first, second = _zipf(tail.group(1)), _zipf(head.group(1))
+    if head.group(1) == "a" and first >= MIN_WORD_ZIPF and whole < first:
+        return False  # the article after a whole word ("to" / "a plan"), not "agend" / "a"
+    if filled and forced and first == 0 and not tail.group(1).isupper():
+        # cut where not one more letter fitted after letters that are no word (a name, a
+        # garbled word): the word goes on below; an acronym ("LSCB") is a word of its own
+        return True
     if forced:
         # too wide to wrap whole: one word if glued it is a common one, or a known word of
         # which one piece is none ("chronolog" / "ies"); two words glued are no word at all
