@@ -17,6 +17,7 @@ import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 
 import pdfplumber
@@ -44,7 +45,15 @@ from ingest.pdf_ruled import (
 )
 from ingest.pdf_settings import PdfSettings
 from ingest.pdf_side_by_side import find_bands, reading_order, split_by_columns
-from ingest.pdf_stitch import PageContent, PageTable, StitchNote, mid_row_as_text, parts_to_table, stitch_pages
+from ingest.pdf_stitch import (
+    PageContent,
+    PageTable,
+    StitchNote,
+    keep_for_stitching,
+    mid_row_as_text,
+    parts_to_table,
+    stitch_pages,
+)
 from ingest.pdf_text import (
     Char,
     TextLine,
@@ -72,7 +81,7 @@ def read_page_contents(path: Path, settings: PdfSettings = PdfSettings()) -> tup
     issues: list[Issue] = []
     with open_pdf(Path(path), settings) as pdf:
         page_count = _page_count(pdf)
-        pages.extend(_read_pages(pdf, settings, issues))
+        pages.extend(map(keep_for_stitching, _read_pages(pdf, settings, issues)))
     if not any(page.blocks for page in pages):
         if any(issue.code == "no-text-layer" for issue in issues):
             raise UnreadableFile("no text layer (OCR not supported)")
@@ -598,7 +607,21 @@ def _inner_right(box: BBox, lines: Sequence[TextLine]) -> float:
 
 
 def _rounded(box: BBox) -> BBox:
-    return (round(box[0], 2), round(box[1], 2), round(box[2], 2), round(box[3], 2))
+    """The box to a hundredth of a point, each coordinate one object shared by every box
+    at the same place: the cells of a column share their left and right edges, those of a
+    row their top and bottom. A long plan's Document is mostly cell boxes, and without
+    sharing a quarter of it is float objects that repeat the same few dozen values a page."""
+    return (_coordinate(box[0]), _coordinate(box[1]), _coordinate(box[2]), _coordinate(box[3]))
+
+
+def _coordinate(value: float) -> float:
+    return _shared(round(value, 2) + 0.0)  # + 0.0: a float, and never -0.0
+
+
+@lru_cache(maxsize=1024)
+def _shared(value: float) -> float:
+    """The first float seen with this value (a flyweight: floats are immutable)."""
+    return value
 
 
 def _inside_any(char: Char, boxes: Sequence[BBox]) -> bool:

@@ -82,6 +82,30 @@ _DIGITS = re.compile(r"\d+")
 _PAGE_NUMBER = re.compile(r"^(page\s*)?\d+(\s*(of|/)\s*\d+)?$|^-\s*\d+\s*-$", re.IGNORECASE)
 
 
+def keep_for_stitching(page: PageContent) -> PageContent:
+    """The page with only the geometry :func:`stitch_pages` can use, for a reader that holds
+    every page until the last is read (furniture is told by repeats over the whole document).
+
+    A page break touches two tables at most: the page's last table, which may go on over the
+    page (its column edges, the room and depth left in its last row), and its first, which
+    may continue the page before (its column edges). The measures of any other table are
+    never read, and on a long plan they would be held to the end for nothing."""
+    tables = [index for index, block in enumerate(page.blocks) if isinstance(block, PageTable)]
+    if len(tables) < 2:
+        return page
+    first, last = tables[0], tables[-1]
+    blocks = list(page.blocks)
+    for index in tables:
+        table = blocks[index]
+        assert isinstance(table, PageTable)
+        if index != last:
+            table = replace(table, tail_room=(), tail_depth=())
+        if index not in (first, last):
+            table = replace(table, column_edges=())
+        blocks[index] = table
+    return replace(page, blocks=tuple(blocks))
+
+
 def furniture_keys(pages: Sequence[PageContent]) -> set[str]:
     """Texts (digits masked) of short text blocks that repeat near the top or bottom of
     at least two pages: running headers and footers."""
