@@ -206,7 +206,8 @@ def test_only_the_geometry_a_page_break_touches_is_held(tmp_path: Path) -> None:
         assert not middle.column_edges and not middle.tail_room and not middle.tail_depth
         assert last.column_edges and len(last.tail_room) == 3 and len(last.tail_depth) == 3
         assert [part.rows for part in (first, middle, last)] == [
-            page.blocks[i].rows for i in _table_indexes(page)  # type: ignore[union-attr]
+            page.blocks[i].rows
+            for i in _table_indexes(page)  # type: ignore[union-attr]
         ]
 
 
