@@ -48,6 +48,7 @@ from ingest.pdf_side_by_side import find_bands, reading_order, split_by_columns
 from ingest.pdf_stitch import (
     PageContent,
     PageTable,
+    Stitcher,
     StitchNote,
     keep_for_stitching,
     mid_row_as_text,
@@ -68,10 +69,37 @@ from ingest.pdf_unruled import Rule, lines_to_aligned_runs, run_to_grid, split_s
 
 def read_pdf(path: Path, sha256: str = "", settings: PdfSettings = PdfSettings()) -> Document:
     """Read a PDF into a :class:`Document`: tables and text blocks in reading order, tables
-    continued across pages stitched into one, every cell with its 1-based page and box."""
+    continued across pages stitched into one, every cell with its 1-based page and box.
+
+    Pages are stitched as they are read (:class:`Stitcher`), so what the reader holds does not
+    grow with the page count; in the rare file where a running header or repeated title was
+    judged before its repeats showed, the file is stitched again whole (read twice)."""
     path = Path(path)
+    if settings.stitch_pages:
+        document = _read_stitching(path, sha256, settings)
+        if document is not None:
+            return document
     pages, issues, page_count = read_page_contents(path, settings)
     return pages_to_document(path.name, pages, page_count, sha256=sha256, issues=issues, settings=settings)
+
+
+def _read_stitching(path: Path, sha256: str, settings: PdfSettings) -> Document | None:
+    """The Document stitched page by page as read; None when the stitcher's early judgement
+    of page furniture differs from the whole file's (the caller reads it again whole)."""
+    issues: list[Issue] = []
+    stitcher = Stitcher(settings.stitch_tolerance, settings.text_stitch_tolerance)
+    any_blocks = False
+    with open_pdf(path, settings) as pdf:
+        page_count = _page_count(pdf)
+        for content in _read_pages(pdf, settings, issues):
+            any_blocks = any_blocks or bool(content.blocks)
+            stitcher.add(content)
+    _raise_if_no_text(any_blocks, issues)
+    stitched = stitcher.finish()
+    if stitched is None:
+        return None
+    blocks, notes = stitched
+    return _document(path.name, blocks, notes, page_count, sha256, issues)
 
 
 def read_page_contents(path: Path, settings: PdfSettings = PdfSettings()) -> tuple[list[PageContent], list[Issue], int]:
@@ -82,11 +110,15 @@ def read_page_contents(path: Path, settings: PdfSettings = PdfSettings()) -> tup
     with open_pdf(Path(path), settings) as pdf:
         page_count = _page_count(pdf)
         pages.extend(map(keep_for_stitching, _read_pages(pdf, settings, issues)))
-    if not any(page.blocks for page in pages):
+    _raise_if_no_text(any(page.blocks for page in pages), issues)
+    return pages, issues, page_count
+
+
+def _raise_if_no_text(any_blocks: bool, issues: Sequence[Issue]) -> None:
+    if not any_blocks:
         if any(issue.code == "no-text-layer" for issue in issues):
             raise UnreadableFile("no text layer (OCR not supported)")
         raise UnreadableFile("no text on any page", status="skipped")  # blank pages, no images either
-    return pages, issues, page_count
 
 
 def pages_to_document(
@@ -102,10 +134,21 @@ def pages_to_document(
         blocks, notes = stitch_pages(pages, settings.stitch_tolerance, settings.text_stitch_tolerance)
     else:
         blocks, notes = _unstitched(pages)
+    return _document(name, blocks, notes, page_count, sha256, issues)
+
+
+def _document(
+    name: str,
+    blocks: Sequence[Block],
+    notes: Sequence[StitchNote],
+    page_count: int,
+    sha256: str,
+    issues: Sequence[Issue],
+) -> Document:
     return Document(
         name=name,
         format="pdf",
-        blocks=blocks,
+        blocks=tuple(blocks),
         pages=page_count,
         sha256=sha256,
         issues=tuple(issues),

@@ -11,8 +11,8 @@ cell and text that completes the row above) is re-joined into one row.
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Sequence
+from collections import Counter, deque
+from collections.abc import Container, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from ingest.model import Block, Cell, Line, Row, Table, TextBlock
@@ -111,12 +111,17 @@ def furniture_keys(pages: Sequence[PageContent]) -> set[str]:
     at least two pages: running headers and footers."""
     counts: Counter[str] = Counter()
     for page in pages:
-        seen = set()
-        for block in page.blocks:
-            if isinstance(block, TextBlock) and _in_margin(block, page) and len(block.lines) <= 3:
-                seen.add(_key(block))
-        counts.update(seen)
+        counts.update(margin_keys(page))
     return {key for key, count in counts.items() if count >= 2}
+
+
+def margin_keys(page: PageContent) -> set[str]:
+    """The keys of the page's short text blocks near its top or bottom (each once)."""
+    return {
+        _key(block)
+        for block in page.blocks
+        if isinstance(block, TextBlock) and _in_margin(block, page) and len(block.lines) <= 3
+    }
 
 
 def _key(block: TextBlock) -> str:
@@ -141,28 +146,39 @@ def repeated_title_keys(pages: Sequence[PageContent]) -> set[str]:
     counts: Counter[str] = Counter()
     spoiled: set[str] = set()
     for page in pages:
-        for block, following in zip(page.blocks, (*page.blocks[1:], None)):
-            if not isinstance(block, TextBlock) or not _is_title_sized(block):
-                continue
-            key = _key(block)
+        for key, before_a_table in title_sightings(page):
             counts[key] += 1
-            if not isinstance(following, PageTable):
+            if not before_a_table:
                 spoiled.add(key)
     return {key for key, count in counts.items() if count >= MIN_TITLE_REPEATS and key not in spoiled}
+
+
+def title_sightings(page: PageContent) -> Iterator[tuple[str, bool]]:
+    """(key, followed by a table?) of each title-sized text block on the page."""
+    for block, following in zip(page.blocks, (*page.blocks[1:], None)):
+        if isinstance(block, TextBlock) and _is_title_sized(block):
+            yield _key(block), isinstance(following, PageTable)
 
 
 def _is_title_sized(block: TextBlock) -> bool:
     return len(block.lines) <= MAX_TITLE_LINES and 0 < len(block.text.split()) <= MAX_TITLE_WORDS
 
 
-def is_furniture(block: TextBlock, page: PageContent, keys: set[str]) -> bool:
+def is_furniture(block: TextBlock, page: PageContent, keys: Container[str]) -> bool:
     """A running header/footer, a repeated title line or a bare page number, which may sit
     between two parts of a table without separating them."""
-    text = " ".join(block.text.split())
-    if _PAGE_NUMBER.match(text):
+    if is_page_number(block):
         return True
-    key = _key(block)
-    return key in keys and (_in_margin(block, page) or _is_title_sized(block))
+    key = furniture_key(block, page)
+    return key is not None and key in keys
+
+
+def furniture_key(block: TextBlock, page: PageContent) -> str | None:
+    """The key (text, digits masked) that says whether ``block`` is a running header, footer
+    or repeated title; None when it cannot be one (neither in a margin nor title-sized)."""
+    if not (_in_margin(block, page) or _is_title_sized(block)):
+        return None
+    return _key(block)
 
 
 def columns_match(a: Sequence[float], b: Sequence[float], tolerance: float) -> bool:
@@ -183,59 +199,172 @@ def stitch_pages(
 ) -> tuple[tuple[Block, ...], tuple[StitchNote, ...]]:
     """Document blocks in reading order, tables continued across pages joined into one,
     page-number blocks left out (every cell and block keeps its page)."""
-    keys = furniture_keys(pages) | repeated_title_keys(pages)
-    blocks: list[Block | _Placeholder] = []  # a placeholder stands for a table until its parts are all known
-    parts: list[list[PageTable]] = []  # per output table: its page parts
-    open_index: int | None = None  # index into parts of a table that may continue
+    stitcher = Stitcher(tolerance, text_tolerance, keys=furniture_keys(pages) | repeated_title_keys(pages))
     for page in pages:
+        stitcher.add(page)
+    stitched = stitcher.finish()
+    assert stitched is not None  # keys known from the start: nothing to check against
+    return stitched
+
+
+LOOKAHEAD_PAGES = 3
+"""Pages a :class:`Stitcher` reads ahead of the page it places, so that a running header, or a
+title repeated over each table piece, has been seen repeating before it is judged."""
+
+
+class Stitcher:
+    """Stitches pages as they are read, so a long plan's page contents are not all held.
+
+    With ``keys`` (the whole file's furniture keys, :func:`stitch_pages`) each page is placed
+    as it comes. Without, furniture is judged from the repeats seen so far, holding
+    :data:`LOOKAHEAD_PAGES` pages back. A judgement that may still change (the text has not
+    yet repeated in two margins) is noted: where it only sets a block's ``furniture`` flag,
+    :meth:`finish` sets the flag as the whole file's repeats say; where it decided whether an
+    open table could go on, and the whole file says otherwise (a footer first repeated far
+    down the file, a title line later printed away from a table), :meth:`finish` returns None
+    and the caller stitches the whole file again with its keys. So the result never depends
+    on the order of reading. What is held while reading: the pages waiting, the table still
+    open (its last part's geometry), the blocks placed and the short texts' repeat counts."""
+
+    def __init__(
+        self,
+        tolerance: float = 4.0,
+        text_tolerance: float = 15.0,
+        keys: set[str] | None = None,
+        lookahead: int = LOOKAHEAD_PAGES,
+    ) -> None:
+        self._tolerance, self._text_tolerance = tolerance, text_tolerance
+        self._fixed = keys is not None
+        self._keys: set[str] = set(keys or ())
+        self._lookahead = 0 if self._fixed else lookahead
+        self._margin_counts: Counter[str] = Counter()
+        self._title_counts: Counter[str] = Counter()
+        self._spoiled: set[str] = set()
+        self._bets: set[tuple[str, bool]] = set()  # verdicts that decided whether a table went on
+        self._candidate: PageTable | None = None  # the last table part placed, which a verdict may let go on
+        self._pending: list[tuple[str, bool]] = []  # verdicts since, that matter if it could have gone on
+        self._unsettled: list[tuple[int, str]] = []  # (index in the blocks placed, key) of flags that may change
+        self._waiting: deque[PageContent] = deque()
+        self._out: list[Block] = []
+        self._notes: list[StitchNote] = []
+        self._open: _TableBuilder | None = None
+        self._tables = 0
+
+    def add(self, page: PageContent) -> None:
+        if not self._fixed:
+            self._count(page)
+        self._waiting.append(page)
+        while len(self._waiting) > self._lookahead:
+            self._place(self._waiting.popleft())
+
+    def finish(self) -> tuple[tuple[Block, ...], tuple[StitchNote, ...]] | None:
+        """The stitched blocks and notes; None when an early judgement proved wrong."""
+        while self._waiting:
+            self._place(self._waiting.popleft())
+        self._close()
+        if any((key in self._keys) != verdict for key, verdict in self._bets):
+            return None
+        for index, key in self._unsettled:  # a flag only: set it as the whole file says
+            block = self._out[index]
+            if isinstance(block, TextBlock) and block.furniture != (key in self._keys):
+                self._out[index] = replace(block, furniture=key in self._keys)
+        return tuple(self._out), tuple(self._notes)
+
+    def _count(self, page: PageContent) -> None:
+        for key in margin_keys(page):
+            self._margin_counts[key] += 1
+            if self._margin_counts[key] >= 2:
+                self._keys.add(key)
+        for key, before_a_table in title_sightings(page):
+            self._title_counts[key] += 1
+            if not before_a_table:
+                self._spoiled.add(key)
+            if self._margin_counts[key] < 2:  # a title key only: spoiled, it is no key
+                if key in self._spoiled:
+                    self._keys.discard(key)
+                elif self._title_counts[key] >= MIN_TITLE_REPEATS:
+                    self._keys.add(key)
+
+    def _is_furniture(self, block: TextBlock, page: PageContent) -> bool:
+        if is_page_number(block):
+            return True
+        key = furniture_key(block, page)
+        verdict = key is not None and key in self._keys
+        if self._fixed:
+            return verdict
+        if key is not None and self._margin_counts[key] < 2:  # may change (a margin repeat is final)
+            self._pending.append((key, verdict))
+            self._unsettled.append((len(self._out), key))  # the block is placed next
+        elif not verdict:  # text for certain: no table goes on over it
+            self._candidate = None
+            self._pending.clear()
+        return verdict
+
+    def _settle(self, block: PageTable, page: PageContent) -> None:
+        """The verdicts given since the last table part decided something only if this part
+        could have continued it (the next page's first table, same columns): keep those."""
+        candidate = self._candidate
+        if (
+            candidate is not None
+            and candidate.page == page.page - 1
+            and _same_columns(candidate, block, self._tolerance, self._text_tolerance)
+        ):
+            self._bets.update(self._pending)
+        self._pending.clear()
+        self._candidate = block
+
+    def _place(self, page: PageContent) -> None:
         substantive_seen = False
         for block in page.blocks:
             if isinstance(block, TextBlock):
                 if is_page_number(block):
                     continue  # printed page numbers are not content: Cell.page keeps the page
-                if is_furniture(block, page, keys):
+                if self._is_furniture(block, page):
                     block = replace(block, furniture=True)
                 else:
                     substantive_seen = True
-                    open_index = None
-                blocks.append(block)
+                    self._close()
+                self._out.append(block)
                 continue
-            previous = parts[open_index][-1] if open_index is not None else None
+            if not self._fixed:
+                self._settle(block, page)
+            previous = self._open.last if self._open is not None else None
             continues = (
                 previous is not None
-                and open_index is not None
                 and not substantive_seen
                 and previous.page == page.page - 1
-                and _same_columns(previous, block, tolerance, text_tolerance)
+                and _same_columns(previous, block, self._tolerance, self._text_tolerance)
             )
             if block.mid_row and not (continues and previous is not None and previous.open_bottom):
-                blocks.extend(mid_row_as_text(block))
-                substantive_seen = True
-                open_index = None
-            elif continues and open_index is not None:
-                parts[open_index].append(block)
+                self._close()
+                self._out.extend(mid_row_as_text(block))
+            elif continues and self._open is not None:
+                self._open.add(block)
             else:
-                parts.append([block])
-                blocks.append(_Placeholder(len(parts) - 1))
-                open_index = len(parts) - 1
+                self._close()
+                self._tables += 1
+                self._open = _TableBuilder(block, self._tables, position=len(self._out))
+                self._out.append(_PLACEHOLDER)
             substantive_seen = True
         # a table continues only onto the very next page
-        if open_index is not None and parts[open_index][-1].page != page.page:
-            open_index = None
-    out: list[Block] = []
-    notes: list[StitchNote] = []
-    table_number = 0
-    for item in blocks:
-        if isinstance(item, _Placeholder):
-            table_number += 1
-            table, joins = parts_to_table(parts[item.index], table_number)
-            out.append(table)
-            if len(parts[item.index]) > 1:
-                pages_spanned = tuple(part.page for part in parts[item.index])
-                notes.append(StitchNote(table_number, pages_spanned, joins))
-        else:
-            out.append(item)
-    return tuple(out), tuple(notes)
+        if self._open is not None and self._open.last.page != page.page:
+            self._close()
+        if self._candidate is not None and self._candidate.page != page.page:
+            self._candidate = None
+            self._pending.clear()
+
+    def _close(self) -> None:
+        """The open table can go on no more: put it in its place."""
+        builder, self._open = self._open, None
+        if builder is None:
+            return
+        self._out[builder.position] = builder.table()
+        if len(builder.pages) > 1:
+            self._notes.append(StitchNote(builder.number, tuple(builder.pages), builder.joins))
+
+
+_PLACEHOLDER = TextBlock(lines=())
+"""Stands for a table in the placed blocks until it can go on no more."""
 
 
 def mid_row_as_text(table: PageTable) -> list[TextBlock]:
@@ -245,34 +374,48 @@ def mid_row_as_text(table: PageTable) -> list[TextBlock]:
     return [TextBlock(lines=cell.lines, page=table.page, bbox=cell.bbox) for cell in cells]
 
 
-@dataclass(frozen=True)
-class _Placeholder:
-    index: int
-
-
 def _same_columns(previous: PageTable, current: PageTable, tolerance: float, text_tolerance: float) -> bool:
     loose = "text" in (previous.strategy, current.strategy)
     return columns_match(previous.column_edges, current.column_edges, text_tolerance if loose else tolerance)
 
 
 def parts_to_table(parts: Sequence[PageTable], index: int) -> tuple[Table, int]:
-    """One Table from its page parts; returns it and the number of split rows re-joined.
+    """One Table from its page parts; returns it and the number of split rows re-joined."""
+    builder = _TableBuilder(parts[0], index)
+    for part in parts[1:]:
+        builder.add(part)
+    return builder.table(), builder.joins
+
+
+class _TableBuilder:
+    """A table joined part by part as its pages come.
 
     The rows a part repeats from the top of the table (a header block of one or more rows,
     such as a title row over the column headings) are kept for extract to drop, and the
-    first row after them is the one that may finish the row cut at the foot of the page."""
-    rows: list[Row] = list(parts[0].rows)
-    head = [row_text(row) for row in rows[:MAX_REPEATED_HEADER_ROWS]]
-    joins = 0
-    tail_room, tail_depth = parts[0].tail_room, parts[0].tail_depth
-    cut_open = parts[0].open_bottom
-    last_joined = False  # the open row was already re-joined over a page break
-    open_row = len(rows) - 1  # the row a page break may have cut: the last, or the last before head copies
-    for part in parts[1:]:
+    first row after them is the one that may finish the row cut at the foot of the page.
+    Only the last part is held (its geometry says whether the next page goes on from it)."""
+
+    def __init__(self, first: PageTable, number: int, position: int = 0) -> None:
+        self.number, self.position = number, position
+        self.page, self.bbox = first.page, first.bbox
+        self.pages = [first.page]
+        self.last = first
+        self.rows: list[Row] = list(first.rows)
+        self.head = [row_text(row) for row in self.rows[:MAX_REPEATED_HEADER_ROWS]]
+        self.joins = 0
+        self.tail_room, self.tail_depth = first.tail_room, first.tail_depth
+        self.cut_open = first.open_bottom
+        self.last_joined = False  # the open row was already re-joined over a page break
+        self.open_row = (
+            len(self.rows) - 1
+        )  # the row a page break may have cut: the last, or the last before head copies
+
+    def add(self, part: PageTable) -> None:
+        rows, head, tail_depth = self.rows, self.head, self.tail_depth
         incoming = list(part.rows)
         start = repeated_head_length(incoming, head)
-        cut_open = cut_open or (start == 0 and part.open_top)
-        above = rows[open_row] if rows else None
+        cut_open = self.cut_open or (start == 0 and part.open_top)
+        above = rows[self.open_row] if rows else None
         if (
             above is not None
             and len(incoming) > start
@@ -285,28 +428,30 @@ def parts_to_table(parts: Sequence[PageTable], index: int) -> tuple[Table, int]:
                     )  # unless the break cut every cell of it
                     and is_split_row(above, incoming[start], tail_depth)
                 )
-                or _only_cut_columns_go_on(above, incoming[start], tail_depth, last_joined)
-                or (open_row == 0 and _completes_a_lone_first_row(above, incoming[start]))
+                or _only_cut_columns_go_on(above, incoming[start], tail_depth, self.last_joined)
+                or (self.open_row == 0 and _completes_a_lone_first_row(above, incoming[start]))
             )
         ):
-            rows[open_row] = join_rows(above, incoming[start], tail_room)
+            rows[self.open_row] = join_rows(above, incoming[start], self.tail_room)
             rest = incoming[start + 1 :]
             incoming = incoming[:start] + rest
             if not rest:  # the page held head copies and a piece of the open row only: it stays open
-                tail_room, tail_depth = part.tail_room, part.tail_depth
-            joins += 1
-            last_joined = not rest
+                self.tail_room, self.tail_depth = part.tail_room, part.tail_depth
+            self.joins += 1
+            self.last_joined = not rest
         else:
             rest = incoming
-            last_joined = False
+            self.last_joined = False
         rows.extend(incoming)
         if rest:
-            tail_room, tail_depth = part.tail_room, part.tail_depth
-            open_row = len(rows) - 1
-        cut_open = part.open_bottom
-    first = parts[0]
-    table = Table(index=index, rows=tuple(rows), page=first.page, bbox=first.bbox, continued=False)
-    return table, joins
+            self.tail_room, self.tail_depth = part.tail_room, part.tail_depth
+            self.open_row = len(rows) - 1
+        self.cut_open = part.open_bottom
+        self.pages.append(part.page)
+        self.last = part
+
+    def table(self) -> Table:
+        return Table(index=self.number, rows=tuple(self.rows), page=self.page, bbox=self.bbox, continued=False)
 
 
 def repeated_head_length(rows: Sequence[Row], head: Sequence[tuple[str, ...]]) -> int:

@@ -33,14 +33,11 @@ LONG = 40
 # round 17, which kept pdfplumber's list of every Page (and pdfminer's page dictionaries) to
 # the end of the file, and whose read pages, and the content streams their content parsers
 # held, were freed only by a full collection (each refers to itself); 3.9 kB once pages are
-# made one at a time, their cycles broken and their streams emptied; 3.7 kB now that only
-# the geometry a page break touches is held (a page here has one table, so that saves
-# little on this plan; see :func:`test_only_the_geometry_a_page_break_touches_is_held`).
-# What is left: what stitching needs from each page until the last is read, because
-# furniture is told by repeats over the whole file (the page's table part, its column edges,
-# the room left in its last row: about 1.9 kB), pdfminer's cross-reference offsets (the
-# file's own index, 0.2 kB) and, with the collector off, the shells of pdfminer's content
-# parsers (1.3 kB, freed by any full collection). The bound sits above.
+# made one at a time, their cycles broken and their streams emptied; 2.6 kB now that pages
+# are stitched as they are read (a page here has one table and little geometry: the
+# stitcher's own guard is in tests/test_pdf_stitcher.py). What is left: with the collector
+# off, the shells of pdfminer's content parsers (1.3 kB, freed by any full collection), and
+# pdfminer's cross-reference offsets (the file's own index, 0.2 kB). The bound sits above.
 ALLOWED_GROWTH_PER_PAGE = 6_000
 # Bytes the returned Document may keep per page of the generated plan (see
 # :func:`test_the_document_costs_a_bounded_size_a_page`).
@@ -224,8 +221,8 @@ STITCHED_PRINTS = (
 
 @pytest.mark.parametrize("name", STITCHED_PRINTS)
 def test_holding_less_stitches_the_same(name: str) -> None:
-    """Dropping the geometry no page break touches changes nothing stitched: the same
-    Document from every page kept whole as from every page kept for stitching (checked over
+    """Dropping the geometry no page break touches, or stitching each page as it is read,
+    changes nothing stitched: the same Document as from every page kept whole (checked over
     all 146 committed and corpus PDFs when written; these prints have many tables a page)."""
     path = FIXTURES / name
     pages = list(read_pdf_pages(path))
@@ -233,4 +230,6 @@ def test_holding_less_stitches_the_same(name: str) -> None:
     whole = pages_to_document(path.name, pages, len(pages))
     kept = pages_to_document(path.name, [keep_for_stitching(page) for page in pages], len(pages))
     assert kept == whole
+    read = read_pdf(path)  # stitched page by page as read
+    assert (read.blocks, read.metadata) == (whole.blocks, whole.metadata)
     assert any(len({cell.page for row in table.rows for cell in row if cell}) > 1 for table in whole.tables)
