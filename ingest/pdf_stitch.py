@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, deque
-from collections.abc import Container, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from ingest.model import Block, Cell, Line, Row, Table, TextBlock
@@ -164,15 +164,6 @@ def _is_title_sized(block: TextBlock) -> bool:
     return len(block.lines) <= MAX_TITLE_LINES and 0 < len(block.text.split()) <= MAX_TITLE_WORDS
 
 
-def is_furniture(block: TextBlock, page: PageContent, keys: Container[str]) -> bool:
-    """A running header/footer, a repeated title line or a bare page number, which may sit
-    between two parts of a table without separating them."""
-    if is_page_number(block):
-        return True
-    key = furniture_key(block, page)
-    return key is not None and key in keys
-
-
 def furniture_key(block: TextBlock, page: PageContent) -> str | None:
     """The key (text, digits masked) that says whether ``block`` is a running header, footer
     or repeated title; None when it cannot be one (neither in a margin nor title-sized)."""
@@ -286,6 +277,8 @@ class Stitcher:
                     self._keys.add(key)
 
     def _is_furniture(self, block: TextBlock, page: PageContent) -> bool:
+        """A running header/footer, a repeated title line or a bare page number, which may sit
+        between two parts of a table without separating them."""
         if is_page_number(block):
             return True
         key = furniture_key(block, page)
