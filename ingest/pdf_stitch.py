@@ -226,7 +226,7 @@ class Stitcher:
     ) -> None:
         self._tolerance, self._text_tolerance = tolerance, text_tolerance
         self._fixed = keys is not None
-        self._keys: set[str] = set(keys or ())
+        self._keys = keys or set()
         self._lookahead = 0 if self._fixed else lookahead
         self._margin_counts: Counter[str] = Counter()
         self._title_counts: Counter[str] = Counter()
@@ -253,28 +253,29 @@ class Stitcher:
         while self._waiting:
             self._place(self._waiting.popleft())
         self._close()
-        if any((key in self._keys) != verdict for key, verdict in self._bets):
+        if any(self._is_key(key) != verdict for key, verdict in self._bets):
             return None
         for index, key in self._unsettled:  # a flag only: set it as the whole file says
             block = self._out[index]
-            if isinstance(block, TextBlock) and block.furniture != (key in self._keys):
-                self._out[index] = replace(block, furniture=key in self._keys)
+            if isinstance(block, TextBlock) and block.furniture != self._is_key(key):
+                self._out[index] = replace(block, furniture=self._is_key(key))
         return tuple(self._out), tuple(self._notes)
 
     def _count(self, page: PageContent) -> None:
-        for key in margin_keys(page):
-            self._margin_counts[key] += 1
-            if self._margin_counts[key] >= 2:
-                self._keys.add(key)
+        self._margin_counts.update(margin_keys(page))
         for key, before_a_table in title_sightings(page):
             self._title_counts[key] += 1
             if not before_a_table:
                 self._spoiled.add(key)
-            if self._margin_counts[key] < 2:  # a title key only: spoiled, it is no key
-                if key in self._spoiled:
-                    self._keys.discard(key)
-                elif self._title_counts[key] >= MIN_TITLE_REPEATS:
-                    self._keys.add(key)
+
+    def _is_key(self, key: str) -> bool:
+        """Furniture by the repeats counted so far (:func:`furniture_keys` and
+        :func:`repeated_title_keys` over the pages seen), or by the keys given."""
+        if self._fixed:
+            return key in self._keys
+        return self._margin_counts[key] >= 2 or (
+            self._title_counts[key] >= MIN_TITLE_REPEATS and key not in self._spoiled
+        )
 
     def _is_furniture(self, block: TextBlock, page: PageContent) -> bool:
         """A running header/footer, a repeated title line or a bare page number, which may sit
@@ -282,7 +283,7 @@ class Stitcher:
         if is_page_number(block):
             return True
         key = furniture_key(block, page)
-        verdict = key is not None and key in self._keys
+        verdict = key is not None and self._is_key(key)
         if self._fixed:
             return verdict
         if key is not None and self._margin_counts[key] < 2:  # may change (a margin repeat is final)
